@@ -1,0 +1,48 @@
+/**
+ * Deep learning notebooks for Deno: the article "Neural Networks and Deep Learning with
+ * Python" rebuilt on TensorFlow.js. Build a model, describe it, train it, evaluate it and
+ * explain it; every result renders in Deno's Jupyter kernel and prints as text elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { deepNN, summary } from "./mod.ts";
+ * const model = deepNN({ features: 10, seed: 42 });
+ * console.log(String(summary(model)));
+ * ```
+ *
+ * @module
+ */
+export { type BackendName, tf, useBackend } from "./tf.ts";
+export { ArgumentError } from "./errors.ts";
+export {
+  type Displayable,
+  Figure,
+  inKernel,
+  JUPYTER_DISPLAY,
+  LiveOutput,
+  type MimeBundle,
+  show,
+  TextTable,
+} from "./display.ts";
+export { escapeXml } from "./escape.ts";
+export { type Activation, type ActivationName, ACTIVATIONS, binaryStep } from "./activations.ts";
+export {
+  deepNN,
+  type DeepNNOptions,
+  hiddenUnits,
+  type Initializer,
+  perceptron,
+  type PerceptronOptions,
+  type Style,
+  type Task,
+} from "./models.ts";
+export { formatShape, type LayerNode, type ModelGraph, modelGraph, type Shape } from "./graph.ts";
+export { type LayerRecord, layerTable } from "./layer_table.ts";
+export {
+  readableSize,
+  summary,
+  type SummaryData,
+  summaryData,
+  type SummaryRow,
+} from "./summary.ts";
+export { type Rng, rng } from "./random.ts";

@@ -1,0 +1,67 @@
+/**
+ * A small seeded random number generator, so random data, shuffling, dropout and sampling
+ * give the same numbers for the same seed.
+ *
+ * @module
+ */
+
+/** A seeded source of random numbers. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** Standard normal (Box-Muller). */
+  normal(): number;
+  /** Shuffles `array` in place (Fisher-Yates) and returns it. */
+  shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T;
+}
+
+/**
+ * Creates a generator (mulberry32) from a 32-bit seed; without a seed, one is drawn from
+ * `crypto.getRandomValues`.
+ *
+ * @example
+ * ```ts
+ * import { rng } from "./random.ts";
+ * const a = rng(42), b = rng(42);
+ * a.next() === b.next(); // true
+ * ```
+ */
+export function rng(seed?: number): Rng {
+  let state = (seed ?? crypto.getRandomValues(new Uint32Array(1))[0]) >>> 0;
+  let spare: number | undefined;
+  const next = () => {
+    state = (state + 0x6D2B79F5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    normal() {
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      let u = 0;
+      while (u === 0) u = next();
+      const v = next();
+      const r = Math.sqrt(-2 * Math.log(u));
+      spare = r * Math.sin(2 * Math.PI * v);
+      return r * Math.cos(2 * Math.PI * v);
+    },
+    shuffle(array) {
+      for (let i = array.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        const t = array[i];
+        array[i] = array[j];
+        array[j] = t;
+      }
+      return array;
+    },
+  };
+}
