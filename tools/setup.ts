@@ -1,0 +1,115 @@
+/**
+ * Installs what running the notebooks needs, saying what it does: Jupyter's nbconvert and
+ * nbclient, the `deno` kernelspec pointing at this Deno, and the npm dependencies (cached
+ * up front so the kernel never prints download progress into a notebook).
+ *
+ * Usage: `deno run -A tools/setup.ts [--browser]` (`--browser` also installs Chromium).
+ *
+ * @module
+ */
+import { PYTHON, ROOT } from "./jupyter.ts";
+
+const say = (msg: string) => console.log(`[setup] ${msg}`);
+
+async function run(cmd: string, args: string[], quiet = false): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(cmd, {
+      args,
+      stdout: quiet ? "null" : "inherit",
+      stderr: quiet ? "null" : "inherit",
+      stdin: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+const isRoot = () => Deno.uid?.() === 0;
+const hasApt = () => {
+  try {
+    return Deno.statSync("/usr/bin/apt-get").isFile;
+  } catch {
+    return false;
+  }
+};
+
+let aptUpdated = false;
+async function aptInstall(packages: string[]): Promise<boolean> {
+  if (!aptUpdated) {
+    say("apt-get update");
+    aptUpdated = await run("apt-get", ["update", "-q"], true);
+  }
+  say(`apt-get install -y ${packages.join(" ")}`);
+  return await run("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...packages], true);
+}
+
+async function ensureJupyter(): Promise<void> {
+  const check = () => run(PYTHON, ["-c", "import nbclient, nbconvert, jupyter_client"], true);
+  if (await check()) return say("Jupyter nbconvert/nbclient: present");
+  const debs = ["jupyter-nbconvert", "python3-nbclient", "jupyter-client"];
+  if (isRoot() && hasApt()) {
+    say("Jupyter nbconvert/nbclient missing: installing Debian packages");
+    await aptInstall(debs);
+  } else if (await run(PYTHON, ["-m", "pip", "--version"], true)) {
+    say("Jupyter nbconvert/nbclient missing: pip install --user nbclient nbconvert");
+    await run(PYTHON, ["-m", "pip", "install", "--user", "-q", "nbclient", "nbconvert"]);
+  }
+  if (!(await check())) {
+    throw new Error(
+      "Jupyter's nbconvert and nbclient are needed to run the notebooks. Install them with:\n" +
+        `  sudo apt-get install -y ${debs.join(" ")}\n` +
+        "or: python3 -m pip install --user nbclient nbconvert",
+    );
+  }
+}
+
+/** The kernelspec must start this Deno (>= 2.9: older kernels drop cell errors). */
+async function ensureKernelspec(): Promise<void> {
+  const home = Deno.env.get("HOME") ?? "/root";
+  const dataDir = Deno.env.get("JUPYTER_DATA_DIR") ?? `${home}/.local/share/jupyter`;
+  let current = "";
+  try {
+    const spec = JSON.parse(Deno.readTextFileSync(`${dataDir}/kernels/deno/kernel.json`));
+    current = spec.argv?.[0] ?? "";
+  } catch { /* not installed */ }
+  if (current === Deno.execPath()) return say(`deno kernelspec: present (${current})`);
+  say(`registering the deno kernelspec for ${Deno.execPath()} (deno jupyter --install --force)`);
+  if (!(await run(Deno.execPath(), ["jupyter", "--install", "--force"], true))) {
+    throw new Error("`deno jupyter --install --force` failed");
+  }
+}
+
+async function ensureDependencies(): Promise<void> {
+  say("caching npm dependencies (deno install)");
+  const ok = await new Deno.Command(Deno.execPath(), {
+    args: ["install", "--quiet"],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!ok.success) throw new Error(`deno install failed:\n${new TextDecoder().decode(ok.stderr)}`);
+}
+
+async function ensureChromium(): Promise<void> {
+  const path = "/usr/bin/chromium";
+  try {
+    if (Deno.statSync(path).isFile) return say(`chromium: present (${path})`);
+  } catch { /* missing */ }
+  if (isRoot() && hasApt()) {
+    say("chromium missing: installing Debian package chromium");
+    await aptInstall(["chromium"]);
+  }
+  try {
+    Deno.statSync(path);
+  } catch {
+    say("chromium not available: browser checks will be skipped (install: apt-get install chromium)");
+  }
+}
+
+if (import.meta.main) {
+  await ensureDependencies();
+  await ensureJupyter();
+  await ensureKernelspec();
+  if (Deno.args.includes("--browser")) await ensureChromium();
+}
