@@ -41,14 +41,16 @@ export interface Notebook {
 
 /** The repository root. */
 export const ROOT: string = join(dirname(fileURLToPath(import.meta.url)), "..");
-/** Debian's python, which has nbclient (pyenv's python3 may come first on PATH). */
-export const PYTHON: string = ["/usr/bin/python3", "python3"].find((p) => {
+/**
+ * The Python that has nbclient: Debian's /usr/bin/python3 when present (pyenv's python3 may
+ * come first on PATH without it). Resolved on each call: setup may have just installed it.
+ */
+export function python(): string {
   try {
-    return p.startsWith("/") ? Deno.statSync(p).isFile : true;
-  } catch {
-    return false;
-  }
-})!;
+    if (Deno.statSync("/usr/bin/python3").isFile) return "/usr/bin/python3";
+  } catch { /* not Debian's layout */ }
+  return "python3";
+}
 
 /** Joins a multi-line nbformat string. */
 export function text(value: string | string[] | unknown): string {
@@ -66,28 +68,27 @@ export interface ExecuteOptions {
 }
 
 /**
- * Executes a notebook through the `deno` kernel and returns the executed notebook.
- * Throws with nbconvert's message if execution fails (a cell error without `allowErrors`).
+ * Executes a notebook through the `deno` kernel (tools/execute.py, nbclient keeping late
+ * outputs) and returns the executed notebook. Throws with the failing cell's error if a cell
+ * errors without `allowErrors`.
  */
-export async function executeNotebook(path: string, options: ExecuteOptions = {}): Promise<Notebook> {
+export async function executeNotebook(
+  path: string,
+  options: ExecuteOptions = {},
+): Promise<Notebook> {
   const outDir = options.outDir ?? await Deno.makeTempDir({ prefix: "dlnb-nb-" });
   const name = path.split("/").pop()!;
   const args = [
-    "-m",
-    "nbconvert",
-    "--to",
-    "notebook",
-    "--execute",
-    "--ExecutePreprocessor.kernel_name=deno",
-    `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 600}`,
-    "--output-dir",
-    outDir,
-    "--output",
-    name,
-    ...(options.allowErrors ? ["--allow-errors"] : []),
+    join(ROOT, "tools", "execute.py"),
     path,
+    join(outDir, name),
+    "--kernel",
+    "deno",
+    "--timeout",
+    String(options.timeoutSeconds ?? 600),
+    ...(options.allowErrors ? ["--allow-errors"] : []),
   ];
-  const result = await new Deno.Command(PYTHON, {
+  const result = await new Deno.Command(python(), {
     args,
     cwd: dirname(path),
     stdout: "piped",
@@ -120,8 +121,8 @@ export function problems(nb: Notebook): string[] {
 /** All text a cell shows: streams and `text/plain` of displays and results. */
 export function cellText(cell: NotebookCell): string {
   return (cell.outputs ?? []).map((o) =>
-    o.output_type === "stream" ? text(o.text) : text(o.data?.["text/plain"]) + "\n" + (o.evalue ?? "")
-  ).join("\n");
+    o.output_type === "stream" ? text(o.text) : `${text(o.data?.["text/plain"])}${o.evalue ?? ""}\n`
+  ).join("");
 }
 
 /** The code cell whose source contains `marker` (throws if none). */
@@ -144,16 +145,14 @@ export function makeNotebook(cells: CellSource[]): Notebook {
   };
   return {
     cells: cells.map((c, i) =>
-      "md" in c
-        ? { id: `cell-${i}`, cell_type: "markdown", metadata: {}, source: lines(c.md) }
-        : {
-          id: `cell-${i}`,
-          cell_type: "code",
-          metadata: {},
-          source: lines(c.code),
-          outputs: [],
-          execution_count: null,
-        }
+      "md" in c ? { id: `cell-${i}`, cell_type: "markdown", metadata: {}, source: lines(c.md) } : {
+        id: `cell-${i}`,
+        cell_type: "code",
+        metadata: {},
+        source: lines(c.code),
+        outputs: [],
+        execution_count: null,
+      }
     ),
     metadata: {
       kernelspec: { name: "deno", display_name: "Deno", language: "typescript" },

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { PYTHON, ROOT } from "./jupyter.ts";
+import { python, ROOT } from "./jupyter.ts";
 
 const say = (msg: string) => console.log(`[setup] ${msg}`);
 
@@ -41,19 +41,23 @@ async function aptInstall(packages: string[]): Promise<boolean> {
     aptUpdated = await run("apt-get", ["update", "-q"], true);
   }
   say(`apt-get install -y ${packages.join(" ")}`);
-  return await run("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...packages], true);
+  return await run(
+    "apt-get",
+    ["install", "-y", "-q", "--no-install-recommends", ...packages],
+    true,
+  );
 }
 
 async function ensureJupyter(): Promise<void> {
-  const check = () => run(PYTHON, ["-c", "import nbclient, nbconvert, jupyter_client"], true);
+  const check = () => run(python(), ["-c", "import nbclient, nbconvert, jupyter_client"], true);
   if (await check()) return say("Jupyter nbconvert/nbclient: present");
   const debs = ["jupyter-nbconvert", "python3-nbclient", "jupyter-client"];
   if (isRoot() && hasApt()) {
     say("Jupyter nbconvert/nbclient missing: installing Debian packages");
     await aptInstall(debs);
-  } else if (await run(PYTHON, ["-m", "pip", "--version"], true)) {
+  } else if (await run(python(), ["-m", "pip", "--version"], true)) {
     say("Jupyter nbconvert/nbclient missing: pip install --user nbclient nbconvert");
-    await run(PYTHON, ["-m", "pip", "install", "--user", "-q", "nbclient", "nbconvert"]);
+    await run(python(), ["-m", "pip", "install", "--user", "-q", "nbclient", "nbconvert"]);
   }
   if (!(await check())) {
     throw new Error(
@@ -103,7 +107,9 @@ async function ensureChromium(): Promise<void> {
   try {
     Deno.statSync(path);
   } catch {
-    say("chromium not available: browser checks will be skipped (install: apt-get install chromium)");
+    say(
+      "chromium not available: browser checks will be skipped (install: apt-get install chromium)",
+    );
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { escapeXml } from "../lib/escape.ts";
-import { executeNotebook, type Notebook, problems, PYTHON, ROOT, text } from "./jupyter.ts";
+import { executeNotebook, type Notebook, problems, python, ROOT, text } from "./jupyter.ts";
 
 /** The article's table of contents, and which notebooks cover each part. */
 export const CONTENTS: { title: string; about: string; notebooks: string[] }[] = [
@@ -90,7 +90,9 @@ export function indexPage(pages: { name: string; title: string }[]): string {
   const extra = pages.filter((p) => !listed.has(p.name)).map((p) =>
     `<li><a href="${escapeXml(p.name)}.html">${escapeXml(p.title)}</a></li>`
   );
-  if (extra.length) sections.push(`<section><h2>More notebooks</h2><ul>${extra.join("")}</ul></section>`);
+  if (extra.length) {
+    sections.push(`<section><h2>More notebooks</h2><ul>${extra.join("")}</ul></section>`);
+  }
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Neural Networks and Deep Learning, in Deno</title>
@@ -105,12 +107,16 @@ ${sections.join("\n")}
 }
 
 async function toHTML(ipynb: string, outDir: string): Promise<string> {
-  const r = await new Deno.Command(PYTHON, {
+  const r = await new Deno.Command(python(), {
     args: ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, ipynb],
     stdout: "null",
     stderr: "piped",
   }).output();
-  if (!r.success) throw new Error(`nbconvert --to html failed for ${ipynb}:\n${new TextDecoder().decode(r.stderr)}`);
+  if (!r.success) {
+    throw new Error(
+      `nbconvert --to html failed for ${ipynb}:\n${new TextDecoder().decode(r.stderr)}`,
+    );
+  }
   return join(outDir, ipynb.split("/").pop()!.replace(/\.ipynb$/, ".html"));
 }
 
@@ -127,7 +133,9 @@ export async function buildTutorial(outDir = join(ROOT, "site"), only?: string[]
     console.log(`[tutorial] executing notebooks/${file} through the deno kernel`);
     const nb = await executeNotebook(join(ROOT, "notebooks", file), { outDir });
     const issues = problems(nb);
-    if (issues.length) throw new Error(`notebooks/${file} has error or stderr output:\n${issues.join("\n")}`);
+    if (issues.length) {
+      throw new Error(`notebooks/${file} has error or stderr output:\n${issues.join("\n")}`);
+    }
     const title = notebookTitle(nb, name);
     const html = await toHTML(join(outDir, file), outDir);
     Deno.writeTextFileSync(html, finishPage(Deno.readTextFileSync(html), title));
