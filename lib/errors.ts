@@ -123,6 +123,13 @@ export function checkOneOf<T extends string>(
   return value as T;
 }
 
+/** Checks `value` is a boolean; `undefined` gives `fallback`. */
+export function checkBoolean(fn: string, argument: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new ArgumentError(fn, argument, value, "true or false");
+  return value;
+}
+
 /** Checks `value` is a non-empty string. */
 export function checkName(fn: string, argument: string, value: unknown): string {
   if (typeof value !== "string" || value.length === 0) {

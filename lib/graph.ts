@@ -106,9 +106,11 @@ export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph
   const nodes: LayerNode[] = [];
   if (sequential) {
     const first = model.layers[0];
+    // The article calls it "input"; a model with its own layer of that name gets "<first>_input".
+    const inputName = inModel.has("input") ? `${first.name}_input` : "input";
     const shape = asShapeList(first.batchInputShape ?? first.inboundNodes[0]?.inputShapes)[0];
     nodes.push({
-      name: "input",
+      name: inputName,
       className: "InputLayer",
       inputShapes: [shape],
       outputShapes: [shape],
@@ -125,7 +127,7 @@ export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph
   for (const [i, layer] of model.layers.entries()) {
     const node0 = layer.inboundNodes[0];
     let inbound = node0 ? node0.inboundLayers.map((l) => l.name).filter((n) => inModel.has(n)) : [];
-    if (sequential) inbound = [i === 0 ? "input" : model.layers[i - 1].name];
+    if (sequential) inbound = [i === 0 ? nodes[0].name : model.layers[i - 1].name];
     const config = layer.getConfig() as { activation?: unknown; units?: unknown };
     const outputShapes = asShapeList(layer.outputShape);
     const inputShapes = layer.getClassName() === "InputLayer"

@@ -12,7 +12,7 @@
  *
  * @module
  */
-export { type BackendName, tf, useBackend } from "./tf.ts";
+export { backendChoice, type BackendName, tf, useBackend } from "./tf.ts";
 export { ArgumentError } from "./errors.ts";
 export {
   type Displayable,
@@ -46,3 +46,33 @@ export {
   type SummaryRow,
 } from "./summary.ts";
 export { type Rng, rng } from "./random.ts";
+export {
+  type CollapsedMarker,
+  type ColumnRole,
+  type Connection,
+  describeNetwork,
+  type LegendItem,
+  NETWORK_COLORS,
+  type NetworkColumn,
+  type NetworkGeometry,
+  networkGeometry,
+  type NetworkLegend,
+  type NetworkLink,
+  type NeuronCircle,
+  renderNetworkSVG,
+  type TextLine,
+  visualizeNN,
+  type VisualizeNNOptions,
+} from "./visualize_nn.ts";
+export {
+  type DiagramEdge,
+  type DiagramNode,
+  layoutDot,
+  type ModelDiagram,
+  modelDiagram,
+  modelDot,
+  plotModel,
+  type PlotModelOptions,
+  type RankDir,
+} from "./plot_model.ts";
+export { loadModel, saveModel } from "./io.ts";

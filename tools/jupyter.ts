@@ -77,6 +77,7 @@ export async function executeNotebook(
   options: ExecuteOptions = {},
 ): Promise<Notebook> {
   const outDir = options.outDir ?? await Deno.makeTempDir({ prefix: "dlnb-nb-" });
+  await Deno.mkdir(outDir, { recursive: true });
   const name = path.split("/").pop()!;
   const args = [
     join(ROOT, "tools", "execute.py"),
