@@ -50,6 +50,9 @@ export const CONTENTS: { title: string; about: string; notebooks: string[] }[] =
   },
 ];
 
+// Without an icon link, browsers request /favicon.ico, a 404 in the console of every page.
+const NO_ICON = '<link rel="icon" href="data:,">';
+
 /** The notebook's first markdown heading, used as the page title. */
 export function notebookTitle(nb: Notebook, fallback: string): string {
   for (const cell of nb.cells) {
@@ -68,7 +71,7 @@ export function finishPage(html: string, title: string): string {
   return html
     .replace(/<script[^>]*\bsrc="(?:file:|https?:)[^"]*"[^>]*>\s*<\/script>/g, "")
     .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>/g, "")
-    .replace(/<title>[\s\S]*?<\/title>/, `<title>${escapeXml(title)}</title>`)
+    .replace(/<title>[\s\S]*?<\/title>/, `<title>${escapeXml(title)}</title>${NO_ICON}`)
     .replace(
       /<body([^>]*)>/,
       `<body$1>\n<nav class="dlnb-nav" style="padding:8px 16px;font-family:sans-serif">` +
@@ -94,7 +97,7 @@ export function indexPage(pages: { name: string; title: string }[]): string {
     sections.push(`<section><h2>More notebooks</h2><ul>${extra.join("")}</ul></section>`);
   }
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8">${NO_ICON}
 <title>Neural Networks and Deep Learning, in Deno</title>
 <style>body{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto;padding:0 1em;line-height:1.5}
 h1{font-size:1.8em}h2{font-size:1.2em;margin-top:1.5em}</style></head>
@@ -107,17 +110,16 @@ ${sections.join("\n")}
 }
 
 async function toHTML(ipynb: string, outDir: string): Promise<string> {
+  const html = join(outDir, ipynb.split("/").pop()!.replace(/\.ipynb$/, ".html"));
   const r = await new Deno.Command(python(), {
-    args: ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, ipynb],
+    args: [join(ROOT, "tools", "to_html.py"), ipynb, html],
     stdout: "null",
     stderr: "piped",
   }).output();
   if (!r.success) {
-    throw new Error(
-      `nbconvert --to html failed for ${ipynb}:\n${new TextDecoder().decode(r.stderr)}`,
-    );
+    throw new Error(`converting ${ipynb} to HTML failed:\n${new TextDecoder().decode(r.stderr)}`);
   }
-  return join(outDir, ipynb.split("/").pop()!.replace(/\.ipynb$/, ".html"));
+  return html;
 }
 
 /** Builds the tutorial site and returns the path of its index. */
