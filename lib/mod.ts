@@ -76,3 +76,43 @@ export {
   type RankDir,
 } from "./plot_model.ts";
 export { loadModel, saveModel } from "./io.ts";
+export {
+  type BackgroundInfo,
+  explain,
+  type ExplainMethod,
+  type ExplainOptions,
+  type Explanation,
+  type Link,
+  MAX_BACKGROUND,
+  MAX_EXACT_FEATURES,
+  type PredictFn,
+  type Row,
+  type Summarize,
+} from "./explain.ts";
+export {
+  type ContributionRow,
+  type ExplanationData,
+  SHAP_COLORS,
+  topContributions,
+} from "./shap_rows.ts";
+export {
+  type WaterfallData,
+  type WaterfallOptions,
+  waterfallPlot,
+  type WaterfallRow,
+  waterfallRows,
+} from "./waterfall_plot.ts";
+export {
+  type DecisionData,
+  type DecisionOptions,
+  decisionPlot,
+  decisionRows,
+  type DecisionStep,
+} from "./decision_plot.ts";
+export { type BarOptions, barPlot, barRows } from "./bar_plot.ts";
+export {
+  explainerShap,
+  explainerShapData,
+  type ExplainerShapOptions,
+  type ExplainerShapResult,
+} from "./explainer_shap.ts";
