@@ -27,6 +27,7 @@ export class ArgumentError extends Error {
     this.name = "ArgumentError";
     this.fn = fn;
     this.argument = argument;
+    this.stack = userStack(this.stack);
   }
 
   /**
@@ -43,8 +44,21 @@ export class ArgumentError extends Error {
   static because(fn: string, argument: string, message: string): ArgumentError {
     const e = new ArgumentError(fn, argument, undefined, "");
     e.message = `${fn}: ${message}`;
+    const frames = (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+    e.stack = [`${e.name}: ${e.message}`, ...frames].join("\n");
     return e;
   }
+}
+
+const LIB_DIR = new URL(".", import.meta.url).href;
+
+/**
+ * Drops the lib's own frames from a stack: the error is about the caller's input, so the
+ * notebook shows the message and the caller's line, not the lib's internals.
+ */
+function userStack(stack: string | undefined): string | undefined {
+  if (!stack) return stack;
+  return stack.split("\n").filter((line) => !line.includes(LIB_DIR)).join("\n");
 }
 
 /** A short, safe rendering of any value for an error message. */
@@ -124,7 +138,12 @@ export function checkOneOf<T extends string>(
 }
 
 /** Checks `value` is a boolean; `undefined` gives `fallback`. */
-export function checkBoolean(fn: string, argument: string, value: unknown, fallback: boolean): boolean {
+export function checkBoolean(
+  fn: string,
+  argument: string,
+  value: unknown,
+  fallback: boolean,
+): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== "boolean") throw new ArgumentError(fn, argument, value, "true or false");
   return value;

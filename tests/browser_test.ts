@@ -107,7 +107,20 @@ Deno.test({
       await page.screenshot({ path: join(shots, "index.png"), fullPage: true });
 
       for (const name of names) {
-        const nb: Notebook = JSON.parse(Deno.readTextFileSync(join(SITE, `${name}.ipynb`)));
+        const raw = Deno.readTextFileSync(join(SITE, `${name}.ipynb`));
+        const nb: Notebook = JSON.parse(raw);
+        // Output size: a notebook stays small enough to open and diff.
+        assert.ok(
+          raw.length < 5 * 2 ** 20,
+          `${name}: the executed notebook is ${raw.length} bytes (limit 5 MB)`,
+        );
+        for (const { cell, output } of outputs(nb)) {
+          const size = JSON.stringify(output).length;
+          assert.ok(
+            size < 2 ** 20,
+            `${name}: cell ${cell} has an output of ${size} bytes (limit 1 MB)`,
+          );
+        }
         await page.goto(`${base}/${name}.html`);
         assert.equal(
           await page.title(),

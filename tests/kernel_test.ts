@@ -1,0 +1,58 @@
+// The live kernel survives the lib's errors: a failing cell reports one clear line and the
+// notebook goes on in the same kernel.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  cellText,
+  executeNotebook,
+  makeNotebook,
+  type NotebookOutput,
+  problems,
+  ROOT,
+  writeNotebook,
+} from "../tools/jupyter.ts";
+
+async function withNotebook(
+  cells: { code: string }[],
+  fn: (path: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ dir: join(ROOT, "tests"), prefix: ".nb-" });
+  try {
+    const path = join(dir, "kernel.ipynb");
+    writeNotebook(path, makeNotebook(cells));
+    await fn(path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("kernel: a lib error is one line naming the problem, and later cells still run", async () => {
+  await withNotebook([
+    {
+      code:
+        `import { deepNN, explain, summary } from "../../lib/mod.ts";\nconst model = deepNN({ features: 3, seed: 1 });`,
+    },
+    { code: `explain(model, { instance: [1, 2], background: [[1, 2, 3]] })` },
+    { code: `deepNN({ features: 0 })` },
+    { code: `summary(model)` },
+  ], async (path) => {
+    const nb = await executeNotebook(path, { allowErrors: true });
+    const errors = nb.cells.flatMap((c) =>
+      (c.outputs ?? []).filter((o) => o.output_type === "error")
+    ) as NotebookOutput[];
+    assert.equal(errors.length, 2);
+    assert.equal(errors[0].ename, "ArgumentError");
+    assert.equal(
+      errors[0].evalue,
+      "explain: instance must be 3 numbers (one per model input feature), got an array of length 2",
+    );
+    assert.equal(errors[1].evalue, "deepNN: features must be a positive integer, got 0");
+    for (const e of errors) {
+      // The message, then only the user's own line: no lib internals, no tfjs stack.
+      assert.equal(e.traceback!.length, 2, e.traceback!.join("\n"));
+      assert.doesNotMatch(e.traceback!.join("\n"), /node_modules|lib\/|tfjs/);
+    }
+    assert.match(cellText(nb.cells[3]), /Total params: 13 /);
+    assert.equal(problems(nb).length, 2);
+  });
+});
