@@ -116,3 +116,34 @@ export {
   type ExplainerShapOptions,
   type ExplainerShapResult,
 } from "./explainer_shap.ts";
+export { EPSILON, f1, type MetricFn, precision, r2, recall } from "./metrics.ts";
+export { type RandomData, randomData, type RandomDataOptions } from "./data.ts";
+export { type Matrix, type Targets } from "./inputs.ts";
+export {
+  type ClassificationScores,
+  classificationScores,
+  evaluate,
+  type EvaluateOptions,
+  Evaluation,
+  type EvaluationScores,
+  type RegressionScores,
+  regressionScores,
+} from "./evaluate.ts";
+export {
+  type History,
+  train,
+  TrainingHistory,
+  type TrainOptions,
+  type TrainParams,
+} from "./train.ts";
+export {
+  type CompiledMetric,
+  type EpochCallback,
+  type EpochLogs,
+  type TrainEngine,
+  type TrainJob,
+} from "./train_engine.ts";
+export { type TrainPlan } from "./train_plan.ts";
+export { tfjsEngine } from "./engine_tfjs.ts";
+export { type HistoryLike, plotHistory, type PlotHistoryOptions } from "./plot_history.ts";
+export { VEGALITE_MIME, VegaLiteFigure, type VegaLiteSpec } from "./vega.ts";

@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { DOMParser } from "linkedom";
+import { tf } from "../lib/tf.ts";
+import {
+  type ClassificationScores,
+  classificationScores,
+  evaluate,
+  type RegressionScores,
+  regressionScores,
+} from "../lib/evaluate.ts";
+import { deepNN, perceptron } from "../lib/models.ts";
+import { ArgumentError } from "../lib/errors.ts";
+import { JUPYTER_DISPLAY } from "../lib/display.ts";
+
+interface ClassificationCase {
+  name: string;
+  y_true: number[];
+  scores: number[];
+  threshold: number;
+  confusion: [[number, number], [number, number]];
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+interface RegressionCase {
+  name: string;
+  y_true: number[];
+  y_pred: number[];
+  mae: number;
+  mse: number;
+  rmse: number;
+  r2: number;
+}
+// Made by tests/fixtures/make_sklearn_metrics.py with scikit-learn.
+const fixture: { classification: ClassificationCase[]; regression: RegressionCase[] } = JSON.parse(
+  Deno.readTextFileSync(new URL("./fixtures/sklearn_metrics.json", import.meta.url)),
+);
+
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) <= 1e-6, `${what}: expected ${expected}, got ${actual}`);
+
+function checkClassification(s: ClassificationScores, c: ClassificationCase): void {
+  const { tn, fp, fn, tp } = s.confusion;
+  assert.deepEqual([[tn, fp], [fn, tp]], c.confusion, `${c.name}: confusion matrix`);
+  for (const k of ["accuracy", "precision", "recall", "f1"] as const) {
+    close(s[k], c[k], `${c.name} ${k}`);
+  }
+}
+
+function checkRegression(s: RegressionScores, c: RegressionCase): void {
+  for (const k of ["mae", "mse", "rmse", "r2"] as const) close(s[k], c[k], `${c.name} ${k}`);
+}
+
+/** A perceptron with weight 1 and no bias: it predicts its single input exactly. */
+function identityModel(): tf.LayersModel {
+  return perceptron({ inputs: 1, initializer: "ones" });
+}
+
+Deno.test("classificationScores agree with scikit-learn on every fixture case (to 1e-6)", () => {
+  assert.ok(fixture.classification.length >= 6);
+  for (const c of fixture.classification) {
+    checkClassification(classificationScores(c.y_true, c.scores, c.threshold), c);
+  }
+});
+
+Deno.test("regressionScores agree with scikit-learn on every fixture case (to 1e-6)", () => {
+  assert.ok(fixture.regression.length >= 5);
+  for (const c of fixture.regression) checkRegression(regressionScores(c.y_true, c.y_pred), c);
+});
+
+Deno.test("evaluate: a model's predictions over the whole data set, scored as scikit-learn", () => {
+  const model = identityModel();
+  const before = tf.memory().numTensors;
+  for (const c of fixture.classification) {
+    const x = c.scores.map((s) => [s]);
+    const result = evaluate(model, x, c.y_true, { task: "classification", threshold: c.threshold });
+    assert.equal(result.scores.task, "classification");
+    checkClassification(result.scores as ClassificationScores, c);
+  }
+  for (const c of fixture.regression) {
+    const result = evaluate(model, tf.tensor2d(c.y_pred, [c.y_pred.length, 1]), c.y_true);
+    assert.equal(result.scores.task, "regression"); // linear output: regression by default
+    checkRegression(result.scores as RegressionScores, c);
+  }
+  // The tensors passed as x above are the caller's; evaluate itself keeps none.
+  assert.equal(tf.memory().numTensors, before + fixture.regression.length);
+});
+
+Deno.test("evaluate: a sigmoid output means classification; the result renders as text and HTML", () => {
+  const model = deepNN({ features: 2, seed: 1 });
+  const x = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]];
+  const result = evaluate(model, x, [0, 1, 0, 1]);
+  const s = result.scores as ClassificationScores;
+  assert.equal(s.task, "classification");
+  assert.equal(s.rows, 4);
+  assert.equal(s.confusion.tn + s.confusion.fp + s.confusion.fn + s.confusion.tp, 4);
+  const bundle = result[JUPYTER_DISPLAY]();
+  assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
+  const text = String(result);
+  assert.match(text, /^Evaluation: classification, 4 rows, predicted 1 when score > 0.5/);
+  assert.match(text, /accuracy {4}\d\.\d{4}/);
+  assert.match(text, /Confusion matrix \(rows: true label, columns: predicted\)/);
+  const doc = new DOMParser().parseFromString(
+    `<html><body>${bundle["text/html"]}</body></html>`,
+    "text/html",
+  );
+  const heat = doc.querySelector("table.dlnb-confusion")!;
+  const cells = [...heat.querySelectorAll("td")].map((td) => Number(td.textContent));
+  assert.deepEqual(cells, [s.confusion.tn, s.confusion.fp, s.confusion.fn, s.confusion.tp]);
+  assert.match(heat.querySelector("td")!.getAttribute("style")!, /background:rgba\(70,130,180,/);
+});
+
+Deno.test("evaluate: regression shows MAE, MSE, RMSE, R2", () => {
+  const result = evaluate(identityModel(), [[1.5], [2], [2.5], [4.5]], [1, 2, 3, 4]);
+  assert.equal(
+    String(result),
+    [
+      "Evaluation: regression, 4 rows",
+      "",
+      "metric      value",
+      "MAE         0.3750",
+      "MSE         0.1875",
+      "RMSE        0.4330",
+      "R2          0.8500",
+    ].join("\n"),
+  );
+});
+
+Deno.test("evaluate: bad input is an ArgumentError before any work, with no tensor left", () => {
+  const model = deepNN({ features: 2, seed: 1 });
+  const x = [[0.1, 0.2], [0.3, 0.4]];
+  const before = tf.memory().numTensors;
+  const bad: [() => unknown, RegExp][] = [
+    [
+      () => evaluate(model, x, [0, 2]),
+      /evaluate: y must hold only 0\/1 labels for classification, got 2 at row 1/,
+    ],
+    [
+      () => evaluate(model, x, [0, 1, 1]),
+      /x and y must have the same number of rows, got 2 rows in x and 3 in y/,
+    ],
+    [() => evaluate(model, [[1, 2, 3]], [1]), /x has 3 features per row but the model takes 2/],
+    [
+      () => evaluate(model, [[NaN, 1], [1, 1]], [0, 1]),
+      /x must contain only finite numbers, got NaN at row 0, column 0/,
+    ],
+    [() => evaluate(model, x, [0, 1], { task: "ranking" as never }), /task must be one of/],
+    [
+      () => evaluate(model, x, [0, 1], { threshold: Infinity }),
+      /threshold must be a finite number/,
+    ],
+    [() => evaluate("model" as never, x, [0, 1]), /evaluate: model must be a tfjs LayersModel/],
+  ];
+  for (const [call, message] of bad) {
+    assert.throws(
+      call,
+      (e: Error) => e instanceof ArgumentError && message.test(e.message),
+      String(message),
+    );
+  }
+  assert.equal(tf.memory().numTensors, before);
+});

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { DOMParser } from "linkedom";
+import { defaultMetrics, historyPoints, plotHistory } from "../lib/plot_history.ts";
+import { VEGALITE_MIME, vegaLiteToSVG } from "../lib/vega.ts";
+import { JUPYTER_DISPLAY } from "../lib/display.ts";
+import { ArgumentError } from "../lib/errors.ts";
+import { strictXmlRoot } from "./well_formed.ts";
+
+const EPOCHS = 12;
+const series = (f: (i: number) => number) => Array.from({ length: EPOCHS }, (_, i) => f(i));
+const HISTORY = {
+  loss: series((i) => 0.7 - i / 100),
+  accuracy: series((i) => 0.5 + i / 100),
+  F1: series((i) => 0.3 + i / 50),
+  val_loss: series((i) => 0.72 - i / 200),
+  val_accuracy: series(() => 0.51),
+  val_F1: series((i) => 0.2 + i / 80),
+};
+
+function svgDoc(svg: string) {
+  return new DOMParser().parseFromString(svg, "image/svg+xml");
+}
+
+Deno.test("plotHistory: the bundle has the vega-lite v5 spec, SVG and text, and no HTML", async () => {
+  const fig = await plotHistory({ history: HISTORY });
+  const bundle = fig[JUPYTER_DISPLAY]();
+  assert.deepEqual(
+    Object.keys(bundle).sort(),
+    [VEGALITE_MIME, "image/svg+xml", "text/plain"].sort(),
+  );
+  assert.equal(VEGALITE_MIME, "application/vnd.vegalite.v5+json");
+  const spec = bundle[VEGALITE_MIME] as Record<string, unknown>;
+  assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+  assert.equal(
+    bundle["text/plain"],
+    'Training history, 12 epochs: "Training" and "Validation" panels, loss on the left axis (black) and accuracy, F1 on the right axis. Last epoch: loss 0.5900, accuracy 0.6100, F1 0.5200, val_loss 0.6650, val_accuracy 0.5100, val_F1 0.3375.',
+  );
+  // The live spec (with its hover tooltips) compiles and renders too.
+  assert.match(await vegaLiteToSVG(fig.toSpec()), /^<svg /);
+});
+
+Deno.test("plotHistory: the spec has the article's layout: two panels, loss left in black, metrics right", async () => {
+  const spec = (await plotHistory(HISTORY)).toSpec() as unknown as {
+    hconcat: {
+      title: string;
+      layer: {
+        mark: { type: string; color?: string };
+        encoding: Record<string, { axis?: { orient: string }; tooltip?: unknown }>;
+      }[];
+      resolve: unknown;
+    }[];
+  };
+  assert.deepEqual(spec.hconcat.map((p) => p.title), ["Training", "Validation"]);
+  for (const panel of spec.hconcat) {
+    const [loss, metrics, hover] = panel.layer;
+    assert.deepEqual(loss.mark.color, "black");
+    assert.equal(loss.encoding.y.axis!.orient, "left");
+    assert.equal(metrics.encoding.y.axis!.orient, "right");
+    assert.deepEqual(panel.resolve, { scale: { y: "independent" } });
+    assert.equal(hover.mark.type, "rule");
+    assert.ok(Array.isArray(hover.encoding.tooltip));
+  }
+});
+
+Deno.test("plotHistory: the SVG is standalone, well-formed, with two panels and every series", async () => {
+  const svg = (await plotHistory(HISTORY)).toSVG();
+  const root = await strictXmlRoot(svg);
+  assert.equal(root.tag, "{http://www.w3.org/2000/svg}svg");
+  assert.ok(root.attrs.viewBox);
+  assert.match(root.attrs["font-family"], /sans-serif/);
+  const doc = svgDoc(svg);
+  const titles = [...doc.querySelectorAll(".role-title-text text")].map((t) => t.textContent);
+  assert.deepEqual(titles, ["Training", "Validation"]);
+  const axisTitles = [...doc.querySelectorAll(".role-axis-title text")].map((t) => t.textContent);
+  assert.deepEqual(axisTitles.filter((t) => t === "Loss").length, 2);
+  assert.deepEqual(axisTitles.filter((t) => t === "Score").length, 2);
+  // Per panel: one black loss line, then one line per metric, each through all 12 epochs.
+  for (const panel of [0, 1]) {
+    const loss = [...doc.querySelectorAll(`.concat_${panel}_layer_0_marks path`)];
+    const metrics = [...doc.querySelectorAll(`.concat_${panel}_layer_1_marks path`)];
+    assert.equal(loss.length, 1);
+    assert.equal(loss[0].getAttribute("stroke"), "black");
+    assert.equal(metrics.length, 2);
+    assert.deepEqual(metrics.map((p) => p.getAttribute("stroke")).sort(), ["#4682b4", "#e07b24"]);
+    for (const p of [...loss, ...metrics]) {
+      assert.equal(p.getAttribute("d")!.split("L").length, EPOCHS);
+    }
+  }
+  const legend = [...doc.querySelectorAll(".role-legend-label text")].map((t) => t.textContent);
+  assert.deepEqual(legend, ["accuracy", "F1"]);
+});
+
+Deno.test("plotHistory: chosen metrics only; no validation -> only the Training panel", async () => {
+  const f1Only = svgDoc((await plotHistory(HISTORY, { metrics: ["F1"] })).toSVG());
+  assert.equal(f1Only.querySelectorAll(".concat_0_layer_1_marks path").length, 1);
+  const train = { loss: HISTORY.loss, R2: series((i) => i / 10) };
+  const fig = await plotHistory(train);
+  const doc = svgDoc(fig.toSVG());
+  assert.deepEqual([...doc.querySelectorAll(".role-title-text text")].map((t) => t.textContent), [
+    "Training",
+  ]);
+  assert.match(String(fig), /a "Training" panel \(no validation\)/);
+  assert.deepEqual(defaultMetrics(HISTORY), ["accuracy", "F1"]);
+  assert.equal(historyPoints(HISTORY, ["F1"]).length, 4 * EPOCHS);
+  assert.equal(historyPoints({ loss: [1, NaN, 2] }, []).length, 2); // non-finite values left out
+});
+
+Deno.test("plotHistory: save() writes the SVG or the spec", async () => {
+  const fig = await plotHistory(HISTORY);
+  const dir = await Deno.makeTempDir();
+  assert.equal(fig.save(`${dir}/h.svg`), `${dir}/h.svg`);
+  assert.equal(Deno.readTextFileSync(`${dir}/h.svg`), fig.toSVG());
+  fig.save(`${dir}/h.json`);
+  assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${dir}/h.json`)), fig.toSpec());
+  assert.throws(
+    () => fig.save(`${dir}/h.png`),
+    /save: path must be a file name ending in .svg or .json, got ".*h.png"/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("plotHistory: bad input is an ArgumentError", async () => {
+  const bad: [unknown, unknown, RegExp][] = [
+    [
+      { accuracy: [1] },
+      undefined,
+      /plotHistory: history has no "loss" values; its keys are accuracy/,
+    ],
+    [{ loss: [1, "2"] }, undefined, /plotHistory: history.loss must be an array of numbers/],
+    [42, undefined, /plotHistory: history must be what train\(\) returns/],
+    [
+      HISTORY,
+      { metrics: ["precision"] },
+      /plotHistory: metrics must be one of the history's metrics \("accuracy", "F1"\), got "precision"/,
+    ],
+    [HISTORY, { metrics: "F1" }, /plotHistory: metrics must be an array of metric names/],
+    [HISTORY, { width: 10 }, /plotHistory: width must be an integer from 50 to 2000, got 10/],
+  ];
+  for (const [history, options, message] of bad) {
+    await assert.rejects(
+      () => plotHistory(history as never, options as never),
+      (e: Error) => e instanceof ArgumentError && message.test(e.message),
+      String(message),
+    );
+  }
+});

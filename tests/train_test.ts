@@ -1,0 +1,319 @@
+import assert from "node:assert/strict";
+import { type BackendName, tf, useBackend } from "../lib/tf.ts";
+import { train, TrainingHistory } from "../lib/train.ts";
+import type { EpochCallback, TrainEngine, TrainJob } from "../lib/train_engine.ts";
+import { deepNN } from "../lib/models.ts";
+import { randomData } from "../lib/data.ts";
+import { f1, r2 } from "../lib/metrics.ts";
+import { ArgumentError } from "../lib/errors.ts";
+
+function classifier(seed = 42): tf.LayersModel {
+  const model = deepNN({ features: 10, seed });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
+  return model;
+}
+
+const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+
+Deno.test("train: Keras's history keys (accuracy, not acc), one value per epoch, engine tfjs", async () => {
+  const { x, y } = randomData({ rows: 200, seed: 1 });
+  const h = await train(classifier(), x, y, { epochs: 3, seed: 1, live: false });
+  assert.ok(h instanceof TrainingHistory);
+  assert.deepEqual(Object.keys(h.history), [
+    "loss",
+    "accuracy",
+    "F1",
+    "val_loss",
+    "val_accuracy",
+    "val_F1",
+  ]);
+  assert.ok(Object.values(h.history).every((v) => v.length === 3 && v.every(Number.isFinite)));
+  assert.deepEqual(h.epoch, [0, 1, 2]);
+  assert.equal(h.engine, "tfjs");
+  assert.deepEqual(h.params, {
+    epochs: 3,
+    batchSize: 30,
+    steps: 5, // 140 training rows in batches of 30
+    trainRows: 140,
+    valRows: 60,
+    validationSplit: 0.3,
+    shuffle: true,
+    seed: 1,
+  });
+  assert.match(
+    String(h),
+    /^History: 3 epochs on 140 rows \(60 validation\), batch 30, seed 1, engine tfjs, /,
+  );
+  assert.deepEqual(JSON.parse(JSON.stringify(h)).history, h.history);
+});
+
+Deno.test("train: regression with MAE and R2; validationSplit 0 means no val_ keys", async () => {
+  const { x, y } = randomData({ rows: 120, task: "regression", seed: 2 });
+  const model = deepNN({ features: 10, task: "regression", seed: 2 });
+  model.compile({ optimizer: "adam", loss: "meanAbsoluteError", metrics: [r2] });
+  const h = await train(model, x, y, { epochs: 2, seed: 2, live: false });
+  assert.deepEqual(Object.keys(h.history), ["loss", "R2", "val_loss", "val_R2"]);
+  const h0 = await train(model, x, y, { epochs: 2, validationSplit: 0, live: false });
+  assert.deepEqual(Object.keys(h0.history), ["loss", "R2"]);
+  assert.equal(h0.params.valRows, 0);
+});
+
+Deno.test("train: same seed, identical histories and weights; another seed differs", async () => {
+  const { x, y } = randomData({ rows: 300, seed: 7 });
+  const run = async (seed: number, modelSeed = 42) => {
+    const model = classifier(modelSeed);
+    const h = await train(model, x, y, { epochs: 4, seed, live: false });
+    return { history: h.history, weights: weights(model) };
+  };
+  const a = await run(5), b = await run(5);
+  assert.deepEqual(a.history, b.history);
+  assert.deepEqual(a.weights, b.weights);
+  assert.notDeepEqual((await run(6)).history, a.history);
+  // On each backend (the numbers may differ between backends, not between runs).
+  const initial = tf.getBackend() as BackendName;
+  try {
+    for (const backend of ["cpu", "wasm"] as const) {
+      await useBackend(backend);
+      assert.deepEqual((await run(5)).history, (await run(5)).history, backend);
+    }
+  } finally {
+    await useBackend(initial);
+  }
+});
+
+Deno.test("train: with a seed, dropout masks come from it (fresh each step, reproducible)", async () => {
+  // No shuffling and the same initial weights: only the dropout masks depend on the seed.
+  const { x, y } = randomData({ rows: 200, seed: 3 });
+  const run = async (seed: number) => {
+    const h = await train(classifier(), x, y, { epochs: 2, seed, shuffle: false, live: false });
+    return h.history.loss;
+  };
+  assert.deepEqual(await run(1), await run(1));
+  assert.notDeepEqual(await run(1), await run(2));
+  // Math.random is the real one again afterwards.
+  const original = Math.random;
+  await train(classifier(), x, y, { epochs: 1, seed: 1, live: false });
+  assert.equal(Math.random, original);
+});
+
+Deno.test("train: the LAST validationSplit of the rows validates (Keras), before shuffling", async () => {
+  const { x, y } = randomData({ rows: 100, seed: 9 });
+  const model = classifier();
+  const h = await train(model, x, y, { epochs: 1, seed: 9, live: false });
+  // val_loss is the loss of the trained model on rows 70..99, in batches of 30.
+  const xs = tf.tensor2d(x.slice(70)), ys = tf.tensor2d(y.slice(70), [30, 1]);
+  const [loss] = model.evaluate(xs, ys, { batchSize: 30 }) as tf.Scalar[];
+  assert.ok(Math.abs(loss.dataSync()[0] - h.history.val_loss[0]) < 1e-6);
+  tf.dispose([xs, ys, loss]);
+});
+
+Deno.test("train: tensors or arrays give the same run; no tensor is left behind", async () => {
+  const { x, y } = randomData({ rows: 150, seed: 4 });
+  const fromArrays = await train(classifier(), x, y, { epochs: 2, seed: 4, live: false });
+  const xt = tf.tensor2d(x), yt = tf.tensor1d(y);
+  const model = classifier();
+  const fromTensors = await train(model, xt, yt, { epochs: 2, seed: 4, live: false });
+  assert.deepEqual(fromTensors.history, fromArrays.history);
+  // The first run created Adam's slots (part of the model); a second run adds nothing.
+  const before = tf.memory().numTensors;
+  await train(model, xt, yt, { epochs: 2, seed: 4, live: false });
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([xt, yt]);
+});
+
+Deno.test("train: every bad input throws before training, names the problem, leaks nothing", async () => {
+  const { x, y } = randomData({ rows: 50, seed: 5 });
+  const model = classifier();
+  const uncompiled = deepNN({ features: 10, seed: 1 });
+  const x3 = tf.tensor3d([[[1]]]);
+  const disposed = tf.tensor2d([[1]]);
+  disposed.dispose();
+  const before = tf.memory().numTensors;
+  const w0 = weights(model);
+  const withNaN = x.map((r, i) => (i === 4 ? r.map((v, j) => (j === 2 ? NaN : v)) : r));
+  const yInf = y.map((v, i) => (i === 7 ? Infinity : v));
+  const bad: [() => Promise<unknown>, RegExp][] = [
+    [
+      () => train(model, x.slice(1), y),
+      /train: x and y must have the same number of rows, got 49 rows in x and 50 in y/,
+    ],
+    [
+      () => train(model, x.map((r) => r.slice(1)), y),
+      /train: x has 9 features per row but the model takes 10/,
+    ],
+    [
+      () => train(model, withNaN, y),
+      /train: x must contain only finite numbers, got NaN at row 4, column 2/,
+    ],
+    [
+      () => train(model, x, yInf),
+      /train: y must contain only finite numbers, got Infinity at row 7/,
+    ],
+    [
+      () => train(model, x, y.map((v) => v * 2)),
+      /train: y must hold only 0\/1 labels with a binaryCrossentropy loss, got 2 at row \d+/,
+    ],
+    [() => train(model, x, y, { epochs: 0 }), /train: epochs must be a positive integer, got 0/],
+    [
+      () => train(model, x, y, { batchSize: 0 }),
+      /train: batchSize must be a positive integer, got 0/,
+    ],
+    [
+      () => train(model, x, y, { validationSplit: 1 }),
+      /train: validationSplit must be a number in \[0, 1\), got 1/,
+    ],
+    [
+      () => train(model, x, y, { validationSplit: -0.1 }),
+      /train: validationSplit must be a number in \[0, 1\), got -0.1/,
+    ],
+    [
+      () => train(model, x, y, { batch_size: 30 } as never),
+      /train: unknown option "batch_size" \(did you mean "batchSize"\?\)/,
+    ],
+    [
+      () => train(model, x, y, { live: "yes" as never }),
+      /train: live must be true or false, got "yes"/,
+    ],
+    [
+      () => train(model, x, y, { verbose: 3 as never }),
+      /train: verbose must be 0, 1, 2, true or false, got 3/,
+    ],
+    [
+      () => train(model, x, y, { engine: "fused" }),
+      /train: engine must be one of "tfjs" or a TrainEngine, got "fused"/,
+    ],
+    [
+      () => train(model, x, y, { seed: 1.5 }),
+      /train: seed must be an integer from 0 to 4294967295, got 1.5/,
+    ],
+    [() => train(uncompiled, x, y), /train: model "DeepNN" is not compiled: call model.compile/],
+    [
+      () => train(model, x3, y),
+      /train: x must be a 2-D tensor \[rows, features\], got a tensor of shape \[1, 1, 1\]$/,
+    ],
+    [() => train(model, disposed, y), /train: x is a disposed tensor/],
+    [
+      () => train(model, [], y),
+      /train: x must be a 2-D tensor \[rows, features\] or a non-empty array of rows/,
+    ],
+    [
+      () => train(model, [[1, 2], [3]] as never, y),
+      /train: x rows must all have 2 values, as x\[0\]; x\[1\] has 1/,
+    ],
+    [() => train(model, x, ["1", "0"] as never), /train: y\[0\] must be a number, got "1"/],
+    [
+      () => train(model, x.map(() => [1e39, ...Array(9).fill(0)]), y),
+      /got 1e\+39 at row 0, column 0 \(too large for float32\)/,
+    ],
+  ];
+  for (const [call, message] of bad) {
+    await assert.rejects(
+      call,
+      (e: Error) => e instanceof ArgumentError && message.test(e.message),
+      String(message),
+    );
+  }
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(weights(model), w0); // nothing trained
+  x3.dispose();
+});
+
+Deno.test("train: an engine plugs in behind the same train(); it gets the plan and reports Keras keys", async () => {
+  const { x, y } = randomData({ rows: 40, features: 10, seed: 6 });
+  let seen: TrainJob | undefined;
+  const fake: TrainEngine = {
+    name: "fake",
+    unsupported: () => null,
+    async run(job: TrainJob, onEpochEnd: EpochCallback) {
+      seen = job;
+      for (let e = 0; e < job.plan.epochs; e++) {
+        await onEpochEnd(e, {
+          loss: e,
+          accuracy: 0.5,
+          F1: 0.25,
+          val_loss: e + 1,
+          val_accuracy: 0.4,
+          val_F1: 0.2,
+        });
+      }
+    },
+  };
+  const h = await train(classifier(), x, y, {
+    epochs: 3,
+    batchSize: 8,
+    seed: 1,
+    engine: fake,
+    live: false,
+  });
+  assert.equal(h.engine, "fake");
+  assert.deepEqual(h.history.loss, [0, 1, 2]);
+  assert.deepEqual(h.history.val_F1, [0.2, 0.2, 0.2]);
+  assert.ok(seen);
+  assert.deepEqual(
+    [seen.rows, seen.features, seen.outputs, seen.plan.trainRows, seen.plan.valRows],
+    [40, 10, 1, 28, 12],
+  );
+  assert.deepEqual(seen.metrics.map((m) => [m.key, m.tfjsName]), [["accuracy", "acc"], [
+    "F1",
+    "F1",
+  ]]);
+  assert.equal(seen.x[10], Math.fround(x[1][0])); // row-major, data order
+  assert.equal(seen.plan.stepsPerEpoch, 4);
+
+  const picky: TrainEngine = {
+    ...fake,
+    name: "picky",
+    unsupported: () => "it only trains Dense layers",
+  };
+  await assert.rejects(
+    () => train(classifier(), x, y, { engine: picky, live: false }),
+    /train: engine "picky" cannot train this model: it only trains Dense layers/,
+  );
+  const failing: TrainEngine = {
+    ...fake,
+    name: "failing",
+    run: () => Promise.reject(new Error("device lost")),
+  };
+  await assert.rejects(
+    () => train(classifier(), x, y, { engine: failing, live: false }),
+    /device lost/,
+  );
+});
+
+Deno.test("train: outside the kernel, live prints one line per epoch (Keras verbose=2)", async () => {
+  const { x, y } = randomData({ rows: 60, seed: 8 });
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+  try {
+    await train(classifier(), x, y, { epochs: 3, seed: 8 });
+  } finally {
+    console.log = log;
+  }
+  // Keras's verbose: 0 (or live: false) is silent, 2 prints the same lines.
+  const count = lines.length;
+  const log2 = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+  try {
+    await train(classifier(), x, y, { epochs: 2, verbose: 0 });
+    await train(classifier(), x, y, { epochs: 2, verbose: false });
+    await train(classifier(), x, y, { epochs: 2, live: false, verbose: 2 });
+    assert.equal(lines.length, count);
+    await train(classifier(), x, y, { epochs: 2, verbose: 2 });
+    assert.equal(lines.length, count + 2);
+  } finally {
+    console.log = log2;
+  }
+  lines.length = count;
+  assert.equal(lines.length, 3);
+  lines.forEach((l, i) =>
+    assert.match(
+      l,
+      new RegExp(
+        `^Epoch ${
+          i + 1
+        }/3 - 2/2 - \\d+s - loss: \\d\\.\\d{4} - accuracy: \\d\\.\\d{4} - F1: \\S+ - val_loss: \\S+ - val_accuracy: \\S+ - val_F1: \\S+ - \\d+ms/epoch - \\d+(ms|us)/step$`,
+      ),
+    )
+  );
+});
