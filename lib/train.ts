@@ -8,7 +8,15 @@
  * @module
  */
 import type { tf } from "./tf.ts";
-import { ArgumentError, checkInt, checkNumber, checkOptions, describe } from "./errors.ts";
+import { watchInterrupt } from "./interrupt.ts";
+import {
+  ArgumentError,
+  checkBoolean,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  describe,
+} from "./errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
 import {
   checkBinary,
@@ -102,6 +110,8 @@ export interface History {
   engine: string;
   /** Wall time of the run, ms. */
   timeMs: number;
+  /** Why the run ended before its last epoch (a kernel interrupt), or `null`. */
+  stopped?: string | null;
 }
 
 /** A {@linkcode History} that also prints and renders as a one-paragraph summary. */
@@ -116,6 +126,8 @@ export class TrainingHistory implements History, Displayable {
   readonly engine: string;
   /** Wall time of the run, ms. */
   readonly timeMs: number;
+  /** Why the run ended before its last epoch (a kernel interrupt), or `null`. */
+  readonly stopped: string | null;
 
   /**
    * @example
@@ -132,6 +144,7 @@ export class TrainingHistory implements History, Displayable {
     this.params = data.params;
     this.engine = data.engine;
     this.timeMs = data.timeMs;
+    this.stopped = data.stopped ?? null;
   }
 
   /** The last epoch's value of every key. */
@@ -144,7 +157,8 @@ export class TrainingHistory implements History, Displayable {
     const p = this.params;
     return `History: ${this.epoch.length} epochs on ${p.trainRows} rows (${p.valRows} validation), ` +
       `batch ${p.batchSize}, seed ${p.seed ?? "none"}, engine ${this.engine}, ` +
-      `${(this.timeMs / 1000).toFixed(1)} s\nlast epoch: ${formatLogs(this.last())}`;
+      `${(this.timeMs / 1000).toFixed(1)} s${this.stopped ? ` (${this.stopped})` : ""}\n` +
+      `last epoch: ${formatLogs(this.last())}`;
   }
 
   /** Plain text only; plot it with `plotHistory`. */
@@ -154,14 +168,9 @@ export class TrainingHistory implements History, Displayable {
 
   /** The plain data (what JSON.stringify writes). */
   toJSON(): History {
-    const { history, epoch, params, engine, timeMs } = this;
-    return { history, epoch, params, engine, timeMs };
+    const { history, epoch, params, engine, timeMs, stopped } = this;
+    return { history, epoch, params, engine, timeMs, stopped };
   }
-}
-
-function checkBoolean(fn: string, argument: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw new ArgumentError(fn, argument, value, "true or false");
-  return value;
 }
 
 function checkEngine(fn: string, value: unknown): TrainEngine {
@@ -232,10 +241,10 @@ export async function train(
   }
   const batchSize = checkInt(fn, "batchSize", o.batchSize ?? 30);
   const epochs = checkInt(fn, "epochs", o.epochs ?? 100);
-  const shuffle = checkBoolean(fn, "shuffle", o.shuffle ?? true);
+  const shuffle = checkBoolean(fn, "shuffle", o.shuffle, true);
   const validationSplit = checkNumber(fn, "validationSplit", o.validationSplit ?? 0.3, 0, 1, true);
   const seed = o.seed === undefined ? undefined : checkInt(fn, "seed", o.seed, 0, 2 ** 32 - 1);
-  const live = checkBoolean(fn, "live", o.live ?? true);
+  const live = checkBoolean(fn, "live", o.live, true);
   const verbose = o.verbose ?? 1;
   if (![0, 1, 2, true, false].includes(verbose)) {
     throw new ArgumentError(fn, "verbose", verbose, "0, 1, 2, true or false");
@@ -286,6 +295,8 @@ export async function train(
     : progressReporter(true);
   const started = performance.now();
   await reporter.start(epochs, plan.stepsPerEpoch);
+  const interrupt = watchInterrupt();
+  let stopped: string | null = null;
   try {
     await engine.run(job, async (epoch, logs) => {
       for (const k of keys) history[k].push(logs[k] ?? NaN);
@@ -295,12 +306,28 @@ export async function train(
         Object.fromEntries(keys.map((k) => [k, logs[k] ?? NaN])),
         history,
       );
+      if (!Number.isFinite(logs.loss)) {
+        throw new Error(
+          `train: the loss became ${logs.loss} in epoch ${
+            epoch + 1
+          }/${epochs}, so the weights are ` +
+            `no longer finite; try a lower learning rate, or check the data for extreme values`,
+        );
+      }
+      if (await interrupt.checkpoint()) throw new Interrupted(epoch + 1);
     });
   } catch (error) {
-    await reporter.end(error instanceof Error ? error.message : String(error));
-    throw error;
+    if (!(error instanceof Interrupted)) {
+      await reporter.end(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    stopped = `interrupted after epoch ${error.epochs}/${epochs}`;
+  } finally {
+    interrupt.stop();
   }
-  await reporter.end();
+  await reporter.end(
+    stopped ? `Stopped: ${stopped}; the model keeps the weights of that epoch` : undefined,
+  );
   return new TrainingHistory({
     history,
     epoch: epochIndices,
@@ -316,5 +343,13 @@ export async function train(
     },
     engine: engine.name,
     timeMs: performance.now() - started,
+    stopped,
   });
+}
+
+/** Thrown from the epoch callback to end a run the user interrupted. */
+class Interrupted extends Error {
+  constructor(readonly epochs: number) {
+    super(`interrupted after ${epochs} epochs`);
+  }
 }
