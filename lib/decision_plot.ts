@@ -37,11 +37,13 @@ export interface DecisionOptions {
 export interface DecisionStep extends ContributionRow {
   /** Height of the step's end point: 1 for the bottom step, up to the number of steps. */
   level: number;
-  /** Cumulative value before and after the step, in link space. */
+  /** Cumulative value before the step, in link space. */
   before: number;
+  /** Cumulative value after the step, in link space. */
   after: number;
-  /** The same two points on the plot's axis (probability for the logit link). */
+  /** `before` on the plot's axis (probability for the logit link). */
   axisBefore: number;
+  /** `after` on the plot's axis. */
   axisAfter: number;
 }
 
@@ -49,11 +51,13 @@ export interface DecisionStep extends ContributionRow {
 export interface DecisionData {
   /** Steps from the bottom (level 1) to the top (the most important feature). */
   steps: DecisionStep[];
-  /** The base value and the prediction, in link space. */
+  /** The base value, in link space. */
   baseValue: number;
+  /** The prediction, in link space. */
   output: number;
-  /** The base value and the prediction on the axis. */
+  /** The base value on the axis. */
   axisBase: number;
+  /** The prediction on the axis. */
   axisOutput: number;
   /** What the axis shows. */
   axis: "probability" | "log-odds" | "raw";

@@ -60,6 +60,7 @@ export class Figure implements Displayable {
   readonly #svg: string;
   readonly #description: string;
   /**
+   * Creates a figure from a standalone SVG document and a text description.
    * @param svg a standalone SVG document
    * @param description the `text/plain` description shown where SVG is not rendered
    *
@@ -100,6 +101,7 @@ export class TextTable implements Displayable {
   readonly #text: string;
   readonly #html: string;
   /**
+   * Creates a table from its text and HTML renderings.
    * @example
    * ```ts
    * import { TextTable } from "./display.ts";
@@ -132,9 +134,11 @@ let liveCounter = 0;
  * kernel each update prints its text, or nothing when `quiet`.
  */
 export class LiveOutput {
+  /** The Jupyter display id this output updates. */
   readonly id: string;
   #shown = false;
   /**
+   * Creates an output with a unique display id.
    * @example
    * ```ts
    * import { LiveOutput } from "./display.ts";

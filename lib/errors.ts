@@ -13,6 +13,7 @@ export class ArgumentError extends Error {
   /** The argument's name, e.g. `features`. */
   readonly argument: string;
   /**
+   * Creates the error; the message is `fn: argument must be expected, got given`.
    * @example
    * ```ts
    * import { ArgumentError } from "./errors.ts";

@@ -242,6 +242,7 @@ export class Evaluation extends TextTable {
   /** The numbers. */
   readonly scores: EvaluationScores;
   /**
+   * Creates the displayable report of `scores`.
    * @example
    * ```ts
    * import { Evaluation, regressionScores } from "./evaluate.ts";

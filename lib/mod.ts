@@ -12,7 +12,7 @@
  *
  * @module
  */
-export { backendChoice, type BackendName, tf, useBackend } from "./tf.ts";
+export { backendChoice, type BackendName, type TensorFlow, tf, useBackend } from "./tf.ts";
 export { ArgumentError } from "./errors.ts";
 export {
   type Displayable,

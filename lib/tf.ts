@@ -4,14 +4,14 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tfjs from "@tensorflow/tfjs";
 
 /** The backends the lib can run on: pure JavaScript (`cpu`) or WebAssembly (`wasm`). */
 export type BackendName = "cpu" | "wasm";
 
 /** Marks a backend as already used so tfjs's one-time "install tfjs-node" banner stays silent. */
 function silenceBanner(name: string): void {
-  const backend = tf.findBackend(name) as unknown as { firstUse?: boolean } | null;
+  const backend = tfjs.findBackend(name) as unknown as { firstUse?: boolean } | null;
   if (backend && "firstUse" in backend) backend.firstUse = false;
 }
 
@@ -39,7 +39,7 @@ async function chooseBackend(): Promise<void> {
   } else {
     backendChoice.reason = "DLNB_BACKEND=cpu";
   }
-  await tf.setBackend("cpu");
+  await tfjs.setBackend("cpu");
   silenceBanner("cpu");
 }
 
@@ -60,7 +60,7 @@ export async function useBackend(name: BackendName): Promise<void> {
     const { registerWasm } = await import("./wasm.ts");
     await registerWasm();
   }
-  if (!(await tf.setBackend(name))) {
+  if (!(await tfjs.setBackend(name))) {
     throw new Error(`useBackend: the ${name} backend failed to initialise`);
   }
   silenceBanner(name);
@@ -68,4 +68,72 @@ export async function useBackend(name: BackendName): Promise<void> {
 
 await chooseBackend();
 
-export { tf };
+/** The type of the TensorFlow.js namespace. */
+export type TensorFlow = typeof tfjs;
+
+/**
+ * TensorFlow.js (`@tensorflow/tfjs`), with the lib's backend already chosen. Use it for raw
+ * tensors and layers; its types (`tf.LayersModel`, `tf.Tensor`, ...) come with it.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "./tf.ts";
+ * const t: tf.Tensor = tf.tensor2d([[1, 2], [3, 4]]);
+ * t.shape; // [2, 2]
+ * t.dispose();
+ * ```
+ */
+export const tf: TensorFlow = tfjs;
+
+// A type-only namespace merged with the const: `tf.LayersModel` works as a type, and every
+// tfjs type in the lib's signatures has a documented public name (deno doc --lint).
+/** TensorFlow.js types used in the lib's signatures, e.g. `tf.LayersModel`, `tf.Tensor`. */
+export declare namespace tf {
+  /** A layers model, as `tf.sequential` or `tf.model` build it. */
+  export type LayersModel = tfjs.LayersModel;
+  /** A model built with `tf.sequential`. */
+  export type Sequential = tfjs.Sequential;
+  /** A tensor of any rank. */
+  export type Tensor = tfjs.Tensor;
+  /** A rank-0 tensor. */
+  export type Scalar = tfjs.Scalar;
+  /** A rank-1 tensor. */
+  export type Tensor1D = tfjs.Tensor1D;
+  /** A rank-2 tensor (rows x columns). */
+  export type Tensor2D = tfjs.Tensor2D;
+  /** A tensor's rank. */
+  export type Rank = tfjs.Rank;
+  /** A symbolic tensor: a layer's output in a functional model under construction. */
+  export type SymbolicTensor = tfjs.SymbolicTensor;
+  /** A mutable tensor. */
+  export type Variable = tfjs.Variable;
+  /** A layer's weight. */
+  export type LayerVariable = tfjs.LayerVariable;
+  /** What `model.fit` returns. */
+  export type History = tfjs.History;
+  /** A training optimizer. */
+  export type Optimizer = tfjs.Optimizer;
+  /** The Adam optimizer. */
+  export type AdamOptimizer = tfjs.AdamOptimizer;
+  /** Stochastic gradient descent. */
+  export type SGDOptimizer = tfjs.SGDOptimizer;
+  /** Layer types. */
+  export namespace layers {
+    /** A layer. */
+    export type Layer = tfjs.layers.Layer;
+  }
+  /** Model I/O types. */
+  export namespace io {
+    /** One weight's entry in a model.json manifest. */
+    export type WeightsManifestEntry = tfjs.io.WeightsManifestEntry;
+    /** The training configuration stored with a model. */
+    export type TrainingConfig = tfjs.io.TrainingConfig;
+  }
+  /** Serialization types. */
+  export namespace serialization {
+    /** A layer's or activation's configuration. */
+    export type ConfigDict = tfjs.serialization.ConfigDict;
+    /** A class tfjs can serialize. */
+    export type Serializable = tfjs.serialization.Serializable;
+  }
+}

@@ -71,6 +71,7 @@ export class VegaLiteFigure implements Displayable {
   readonly #svg: string;
   readonly #description: string;
   /**
+   * Creates a figure from a vega-lite spec, its SVG rendering and a text description.
    * @param spec the vega-lite v5 spec (kept as JSON)
    * @param svg the same chart rendered as a standalone SVG
    * @param description the `text/plain` description
