@@ -147,3 +147,4 @@ export { type TrainPlan } from "./train_plan.ts";
 export { tfjsEngine } from "./engine_tfjs.ts";
 export { type HistoryLike, plotHistory, type PlotHistoryOptions } from "./plot_history.ts";
 export { VEGALITE_MIME, VegaLiteFigure, type VegaLiteSpec } from "./vega.ts";
+export { fusedEngine } from "./engine_fused.ts";

@@ -26,6 +26,8 @@ export interface ProgressState {
   logs: EpochLogs;
   /** Set when the run ended early: why. */
   stopped?: string;
+  /** The engine running the epochs, e.g. `fused`, or `tfjs (fused engine not used: ...)`. */
+  engine?: string;
 }
 
 /**
@@ -135,6 +137,7 @@ export function progressText(s: ProgressState): ProgressText {
     formatLogs(Object.fromEntries(entries.filter(([k]) => k.startsWith("val_")))),
   ].filter((l) => l.length > 0);
   if (s.stopped) lines.push(`stopped: ${s.stopped}`);
+  if (s.engine) lines.push(`engine: ${s.engine}`);
   return { title, status, lines };
 }
 
@@ -193,8 +196,8 @@ export function progressBundle(
 
 /** Receives the progress of a run. `train` calls `start`, then `epochEnd` per epoch, then `end`. */
 export interface ProgressReporter {
-  /** Called once before the first epoch. */
-  start(epochs: number, steps: number): Promise<void>;
+  /** Called once before the first epoch, with the engine that will run the epochs. */
+  start(epochs: number, steps: number, engine?: string): Promise<void>;
   /** Called after each epoch with its 0-based index, logs and the whole history so far. */
   epochEnd(
     epoch: number,
@@ -260,9 +263,9 @@ export class LiveProgress implements ProgressReporter {
   }
 
   /** Shows `Epoch 0/N` so the output exists from the start. */
-  async start(epochs: number, steps: number): Promise<void> {
+  async start(epochs: number, steps: number, engine?: string): Promise<void> {
     this.#startedAt = this.#epochStartedAt = this.#now();
-    this.#state = { epoch: 0, epochs, steps, elapsedMs: 0, epochMs: 0, logs: {} };
+    this.#state = { epoch: 0, epochs, steps, elapsedMs: 0, epochMs: 0, logs: {}, engine };
     await this.#show();
   }
 
@@ -323,10 +326,11 @@ export class LineProgress implements ProgressReporter {
     this.#now = now;
   }
 
-  /** Remembers the run's size. */
-  start(epochs: number, steps: number): Promise<void> {
+  /** Remembers the run's size, and says which engine runs it. */
+  start(epochs: number, steps: number, engine?: string): Promise<void> {
     this.#epochs = epochs;
     this.#steps = steps;
+    if (engine) this.#print(`Training with engine: ${engine}`);
     this.#startedAt = this.#epochStartedAt = this.#now();
     return Promise.resolve();
   }

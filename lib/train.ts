@@ -36,10 +36,14 @@ import {
   type TrainJob,
 } from "./train_engine.ts";
 import { tfjsEngine } from "./engine_tfjs.ts";
+import { fusedEngine } from "./engine_fused.ts";
 import { formatLogs, LineProgress, progressReporter, silentProgress } from "./progress.ts";
 
 /** The engines `train` knows by name. */
-const ENGINES: ReadonlyMap<string, TrainEngine> = new Map([[tfjsEngine.name, tfjsEngine]]);
+const ENGINES: ReadonlyMap<string, TrainEngine> = new Map([
+  [fusedEngine.name, fusedEngine],
+  [tfjsEngine.name, tfjsEngine],
+]);
 
 /** Options of {@linkcode train}; defaults are the article's and Keras's. */
 export interface TrainOptions {
@@ -63,7 +67,11 @@ export interface TrainOptions {
    * one line per epoch even in the notebook.
    */
   verbose?: boolean | 0 | 1 | 2;
-  /** The engine that runs the epochs: a name (`"tfjs"`, the default) or an engine object. */
+  /**
+   * The engine that runs the epochs: `"fused"`, `"tfjs"` or an engine object. By default the
+   * fused engine runs the models it supports (Dense and Dropout layers; Adam or SGD; binary or
+   * categorical crossentropy, MSE or MAE) and anything else falls back to tfjs, saying why.
+   */
   engine?: string | TrainEngine;
 }
 
@@ -106,8 +114,10 @@ export interface History {
   epoch: number[];
   /** The run's settings. */
   params: TrainParams;
-  /** The engine that ran the epochs, e.g. `"tfjs"`. */
+  /** The engine that ran the epochs: `"fused"` or `"tfjs"`. */
   engine: string;
+  /** Why the default fused engine was not used (the run fell back to tfjs), or `null`. */
+  fallback?: string | null;
   /** Wall time of the run, ms. */
   timeMs: number;
   /** Why the run ended before its last epoch (a kernel interrupt), or `null`. */
@@ -124,12 +134,15 @@ export class TrainingHistory implements History, Displayable {
   readonly params: TrainParams;
   /** The engine that ran the epochs. */
   readonly engine: string;
+  /** Why the default fused engine was not used, or `null`. */
+  readonly fallback: string | null;
   /** Wall time of the run, ms. */
   readonly timeMs: number;
   /** Why the run ended before its last epoch (a kernel interrupt), or `null`. */
   readonly stopped: string | null;
 
   /**
+   * Creates a history from its plain data.
    * @example
    * ```ts
    * import { TrainingHistory } from "./train.ts";
@@ -143,6 +156,7 @@ export class TrainingHistory implements History, Displayable {
     this.epoch = data.epoch;
     this.params = data.params;
     this.engine = data.engine;
+    this.fallback = data.fallback ?? null;
     this.timeMs = data.timeMs;
     this.stopped = data.stopped ?? null;
   }
@@ -156,7 +170,8 @@ export class TrainingHistory implements History, Displayable {
   toString(): string {
     const p = this.params;
     return `History: ${this.epoch.length} epochs on ${p.trainRows} rows (${p.valRows} validation), ` +
-      `batch ${p.batchSize}, seed ${p.seed ?? "none"}, engine ${this.engine}, ` +
+      `batch ${p.batchSize}, seed ${p.seed ?? "none"}, engine ${this.engine}` +
+      `${this.fallback ? ` (fused engine not used: ${this.fallback})` : ""}, ` +
       `${(this.timeMs / 1000).toFixed(1)} s${this.stopped ? ` (${this.stopped})` : ""}\n` +
       `last epoch: ${formatLogs(this.last())}`;
   }
@@ -168,8 +183,8 @@ export class TrainingHistory implements History, Displayable {
 
   /** The plain data (what JSON.stringify writes). */
   toJSON(): History {
-    const { history, epoch, params, engine, timeMs, stopped } = this;
-    return { history, epoch, params, engine, timeMs, stopped };
+    const { history, epoch, params, engine, fallback, timeMs, stopped } = this;
+    return { history, epoch, params, engine, fallback, timeMs, stopped };
   }
 }
 
@@ -249,7 +264,7 @@ export async function train(
   if (![0, 1, 2, true, false].includes(verbose)) {
     throw new ArgumentError(fn, "verbose", verbose, "0, 1, 2, true or false");
   }
-  const engine = checkEngine(fn, o.engine ?? "tfjs");
+  const chosen = o.engine === undefined ? null : checkEngine(fn, o.engine);
 
   const shape = modelShape(fn, model);
   if (model.optimizer == null) {
@@ -276,7 +291,11 @@ export async function train(
     plan,
     metrics: compiledMetrics(model),
   };
-  const why = engine.unsupported(job);
+  // By default the fused engine runs what it supports; anything else falls back to tfjs,
+  // and the reason is shown in the progress and kept in the history.
+  const fallback = chosen ? null : fusedEngine.unsupported(job);
+  const engine = chosen ?? (fallback ? tfjsEngine : fusedEngine);
+  const why = chosen ? engine.unsupported(job) : null;
   if (why) {
     throw ArgumentError.because(
       fn,
@@ -294,7 +313,8 @@ export async function train(
     ? new LineProgress()
     : progressReporter(true);
   const started = performance.now();
-  await reporter.start(epochs, plan.stepsPerEpoch);
+  const engineNote = fallback ? `${engine.name} (fused engine not used: ${fallback})` : engine.name;
+  await reporter.start(epochs, plan.stepsPerEpoch, engineNote);
   const interrupt = watchInterrupt();
   let stopped: string | null = null;
   try {
@@ -342,6 +362,7 @@ export async function train(
       seed: plan.seed,
     },
     engine: engine.name,
+    fallback,
     timeMs: performance.now() - started,
     stopped,
   });

@@ -58,19 +58,21 @@ Deno.test("kernel: a lib error is one line naming the problem, and later cells s
   });
 });
 
-Deno.test("kernel: interrupting a long train() stops it at the next epoch; the next cell runs", async () => {
-  // nbclient cannot interrupt, so a jupyter_client driver does: it starts a 100,000-epoch run,
-  // interrupts once progress shows, and runs one more cell in the same kernel.
-  const run = await new Deno.Command(python(), {
-    args: [join(ROOT, "tests", "interrupt_kernel.py"), ROOT, "tfjs"],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  const report = JSON.parse(new TextDecoder().decode(run.stdout));
-  assert.equal(report.interrupted, true, JSON.stringify(report));
-  assert.equal(report.idle_after_interrupt, true, "the cell ends after the interrupt");
-  assert.ok(report.seconds_to_stop < 10, `stopped in ${report.seconds_to_stop} s`);
-  assert.equal(report.error, undefined, "stopping is not an error");
-  const next = report.next_cell.map((o: { text: string }) => o.text).join("");
-  assert.match(next, /interrupted after epoch (\d+)\/100000 \| epochs run: \1/);
-});
+for (const engine of ["fused", "tfjs"]) {
+  Deno.test(`kernel: interrupting a long train() (${engine} engine) stops it at the next epoch; the next cell runs`, async () => {
+    // nbclient cannot interrupt, so a jupyter_client driver does: it starts a 100,000-epoch
+    // run, interrupts once progress shows, and runs one more cell in the same kernel.
+    const run = await new Deno.Command(python(), {
+      args: [join(ROOT, "tests", "interrupt_kernel.py"), ROOT, engine],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const report = JSON.parse(new TextDecoder().decode(run.stdout));
+    assert.equal(report.interrupted, true, JSON.stringify(report));
+    assert.equal(report.idle_after_interrupt, true, "the cell ends after the interrupt");
+    assert.ok(report.seconds_to_stop < 10, `stopped in ${report.seconds_to_stop} s`);
+    assert.equal(report.error, undefined, "stopping is not an error");
+    const next = report.next_cell.map((o: { text: string }) => o.text).join("");
+    assert.match(next, /interrupted after epoch (\d+)\/100000 \| epochs run: \1/);
+  });
+}

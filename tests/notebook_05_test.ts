@@ -21,7 +21,7 @@ function assertOneLiveDisplay(cell: NotebookCell): string {
   const plain = text(outs[0].data!["text/plain"]);
   assert.match(
     plain,
-    /^Epoch 100\/100 \[={30}\] 100% - \d+s - \d+(ms|us)\/step\nloss: 0\.\d{4} - R2: \S+\nval_loss: 0\.\d{4} - val_R2: \S+$/,
+    /^Epoch 100\/100 \[={30}\] 100% - \d+s - \d+(ms|us)\/step\nloss: 0\.\d{4} - R2: \S+\nval_loss: 0\.\d{4} - val_R2: \S+\nengine: fused$/,
   );
   return plain;
 }

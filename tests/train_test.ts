@@ -15,7 +15,7 @@ function classifier(seed = 42): tf.LayersModel {
 
 const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
-Deno.test("train: Keras's history keys (accuracy, not acc), one value per epoch, engine tfjs", async () => {
+Deno.test("train: Keras's history keys (accuracy, not acc), one value per epoch, fused engine by default", async () => {
   const { x, y } = randomData({ rows: 200, seed: 1 });
   const h = await train(classifier(), x, y, { epochs: 3, seed: 1, live: false });
   assert.ok(h instanceof TrainingHistory);
@@ -29,7 +29,8 @@ Deno.test("train: Keras's history keys (accuracy, not acc), one value per epoch,
   ]);
   assert.ok(Object.values(h.history).every((v) => v.length === 3 && v.every(Number.isFinite)));
   assert.deepEqual(h.epoch, [0, 1, 2]);
-  assert.equal(h.engine, "tfjs");
+  assert.equal(h.engine, "fused");
+  assert.equal(h.fallback, null);
   assert.deepEqual(h.params, {
     epochs: 3,
     batchSize: 30,
@@ -42,7 +43,7 @@ Deno.test("train: Keras's history keys (accuracy, not acc), one value per epoch,
   });
   assert.match(
     String(h),
-    /^History: 3 epochs on 140 rows \(60 validation\), batch 30, seed 1, engine tfjs, /,
+    /^History: 3 epochs on 140 rows \(60 validation\), batch 30, seed 1, engine fused, /,
   );
   assert.deepEqual(JSON.parse(JSON.stringify(h)).history, h.history);
 });
@@ -179,8 +180,8 @@ Deno.test("train: every bad input throws before training, names the problem, lea
       /train: verbose must be 0, 1, 2, true or false, got 3/,
     ],
     [
-      () => train(model, x, y, { engine: "fused" }),
-      /train: engine must be one of "tfjs" or a TrainEngine, got "fused"/,
+      () => train(model, x, y, { engine: "torch" }),
+      /train: engine must be one of "fused", "tfjs" or a TrainEngine, got "torch"/,
     ],
     [
       () => train(model, x, y, { seed: 1.5 }),
@@ -300,11 +301,12 @@ Deno.test("train: outside the kernel, live prints one line per epoch (Keras verb
     await train(classifier(), x, y, { epochs: 2, live: false, verbose: 2 });
     assert.equal(lines.length, count);
     await train(classifier(), x, y, { epochs: 2, verbose: 2 });
-    assert.equal(lines.length, count + 2);
+    assert.equal(lines.length, count + 3); // the engine line, then one line per epoch
   } finally {
     console.log = log2;
   }
   lines.length = count;
+  assert.equal(lines.shift(), "Training with engine: fused");
   assert.equal(lines.length, 3);
   lines.forEach((l, i) =>
     assert.match(
@@ -316,4 +318,37 @@ Deno.test("train: outside the kernel, live prints one line per epoch (Keras verb
       ),
     )
   );
+});
+
+Deno.test("train: a model the fused engine cannot run falls back to tfjs and says why; engine: tfjs forces it", async () => {
+  const { x, y } = randomData({ rows: 90, seed: 3 });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 4, activation: "relu", inputShape: [10], name: "h" }),
+      tf.layers.batchNormalization({ name: "bn" }),
+      tf.layers.dense({ units: 1, activation: "sigmoid", name: "out" }),
+    ],
+  });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+  try {
+    const h = await train(model, x, y, { epochs: 2, seed: 3, verbose: 2 });
+    assert.equal(h.engine, "tfjs");
+    assert.match(
+      h.fallback!,
+      /^layer "bn" \(BatchNormalization\): the fused engine runs Dense and Dropout layers only$/,
+    );
+    assert.match(
+      String(h),
+      /engine tfjs \(fused engine not used: layer "bn" \(BatchNormalization\)/,
+    );
+  } finally {
+    console.log = log;
+  }
+  assert.match(lines[0], /^Training with engine: tfjs \(fused engine not used: layer "bn"/);
+  const forced = await train(classifier(), x, y, { epochs: 1, engine: "tfjs", live: false });
+  assert.equal(forced.engine, "tfjs");
+  assert.equal(forced.fallback, null);
 });
