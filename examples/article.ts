@@ -34,7 +34,12 @@ visualizeNN(model, { description: true }).save(`${outDir}/diagram.svg`);
 
 // 3. Train on the article's random data: 1,000 rows, batch 30, 100 epochs, 30% for validation.
 const data = randomData({ rows: 1000, features: 10, task: "classification", seed: 42 });
-const history = await train(model, data.x, data.y, { batchSize: 30, epochs: 100, seed: 42, live: false });
+const history = await train(model, data.x, data.y, {
+  batchSize: 30,
+  epochs: 100,
+  seed: 42,
+  live: false,
+});
 console.log(String(history));
 (await plotHistory(history)).save(`${outDir}/history.svg`);
 

@@ -19,9 +19,17 @@ Deno.test("examples/article.ts builds, trains, evaluates, explains and writes SV
   assert.match(stdout, /Total params: 91 \(364\.00 B\)/);
   assert.match(stdout, /History: 100 epochs on 700 rows \(300 validation\), batch 30, seed 42/);
   assert.match(stdout, /Confusion matrix/);
-  assert.match(stdout, /explanation \(exact\): base -?\d\.\d{4} \+ sum of values -?\d\.\d{4} = output -?\d\.\d{4}/);
-  const [, base, sum, output] = stdout.match(/base (-?[\d.]+) \+ sum of values (-?[\d.]+) = output (-?[\d.]+)/)!;
-  assert.ok(Math.abs(Number(base) + Number(sum) - Number(output)) < 2e-4, "efficiency holds in the printout");
+  assert.match(
+    stdout,
+    /explanation \(exact\): base -?\d\.\d{4} \+ sum of values -?\d\.\d{4} = output -?\d\.\d{4}/,
+  );
+  const [, base, sum, output] = stdout.match(
+    /base (-?[\d.]+) \+ sum of values (-?[\d.]+) = output (-?[\d.]+)/,
+  )!;
+  assert.ok(
+    Math.abs(Number(base) + Number(sum) - Number(output)) < 2e-4,
+    "efficiency holds in the printout",
+  );
   for (const name of ["diagram.svg", "history.svg", "explanation.svg"]) {
     const svg = Deno.readTextFileSync(join(out, name));
     const elements = await parseXml(svg);
