@@ -7,7 +7,15 @@
 import { tf } from "./tf.ts";
 import { ArgumentError } from "./errors.ts";
 
-/** The built-in tfjs activation names the lib accepts. */
+/**
+ * The built-in tfjs activation names the lib accepts.
+ *
+ * @example
+ * ```ts
+ * import { ACTIVATIONS } from "./activations.ts";
+ * ACTIVATIONS.includes("relu"); // true
+ * ```
+ */
 export const ACTIVATIONS = [
   "linear",
   "relu",

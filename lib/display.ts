@@ -9,7 +9,16 @@
 /** A Jupyter MIME bundle: MIME type -> content. */
 export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
 
-/** The symbol Deno's kernel looks for to render a value richly. */
+/**
+ * The symbol Deno's kernel looks for to render a value richly.
+ *
+ * @example
+ * ```ts
+ * import { JUPYTER_DISPLAY } from "./display.ts";
+ * const value = { [JUPYTER_DISPLAY]: () => ({ "text/plain": "hello" }) };
+ * value[JUPYTER_DISPLAY]()["text/plain"]; // "hello"
+ * ```
+ */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
 
 /** Anything that renders in the kernel and prints as text elsewhere. */
@@ -55,7 +64,16 @@ export function inKernel(): boolean {
   return jupyter() !== undefined;
 }
 
-/** A value that renders as an SVG figure: `toSVG()`, `save(path)`, inline display. */
+/**
+ * A value that renders as an SVG figure: `toSVG()`, `save(path)`, inline display.
+ *
+ * @example
+ * ```ts
+ * import { Figure } from "./display.ts";
+ * const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>', "a dot");
+ * fig.toSVG().startsWith("<svg"); // true
+ * ```
+ */
 export class Figure implements Displayable {
   readonly #svg: string;
   readonly #description: string;
@@ -96,6 +114,12 @@ export class Figure implements Displayable {
 
 /**
  * A value shown as text and an HTML table (model summaries, evaluation reports).
+ *
+ * @example
+ * ```ts
+ * import { TextTable } from "./display.ts";
+ * String(new TextTable("a | 1", "<table></table>")); // "a | 1"
+ * ```
  */
 export class TextTable implements Displayable {
   readonly #text: string;
@@ -131,7 +155,14 @@ let liveCounter = 0;
 
 /**
  * One notebook output updated in place (a `display_id` with `update: true`); outside the
- * kernel each update prints its text, or nothing when `quiet`.
+ * kernel, updates do nothing.
+ *
+ * @example
+ * ```ts
+ * import { LiveOutput } from "./display.ts";
+ * const out = new LiveOutput("demo");
+ * out.id.startsWith("demo-"); // true
+ * ```
  */
 export class LiveOutput {
   /** The Jupyter display id this output updates. */

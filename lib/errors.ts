@@ -6,7 +6,16 @@
  * @module
  */
 
-/** An error about one argument of one public function. */
+/**
+ * An error about one argument of one public function.
+ *
+ * @example
+ * ```ts
+ * import { ArgumentError } from "./errors.ts";
+ * new ArgumentError("deepNN", "features", 0, "a positive integer").message;
+ * // "deepNN: features must be a positive integer, got 0"
+ * ```
+ */
 export class ArgumentError extends Error {
   /** The function that rejected the argument, e.g. `deepNN`. */
   readonly fn: string;

@@ -30,7 +30,21 @@ const INVALID_XML = new RegExp(
  * ```
  */
 export function escapeXml(text: unknown): string {
-  return String(text).replace(INVALID_XML, "\uFFFD").replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return xmlChars(text).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+
+/**
+ * Replaces the characters XML cannot carry at all (most C0 controls, U+FFFE, U+FFFF, lone
+ * surrogates) with U+FFFD, for text a library escapes itself (vega, Observable Plot).
+ *
+ * @example
+ * ```ts
+ * import { xmlChars } from "./escape.ts";
+ * xmlChars("loss\u0007"); // "loss\uFFFD"
+ * ```
+ */
+export function xmlChars(text: unknown): string {
+  return String(text).replace(INVALID_XML, "\uFFFD");
 }
 
 /**

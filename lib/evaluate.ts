@@ -83,6 +83,17 @@ function checkPairs(
       `yTrue and ${predName} must have the same length, got ${yTrue.length} and ${yPred.length}`,
     );
   }
+  for (const [name, values] of [["yTrue", yTrue], [predName, yPred]] as const) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        throw ArgumentError.because(
+          fn,
+          name,
+          `${name} must hold finite numbers, got ${values[i]} at row ${i}`,
+        );
+      }
+    }
+  }
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -237,7 +248,16 @@ function drawHTML(s: EvaluationScores): string {
   return `<div class="dlnb-evaluation"><p><b>${escapeXml(heading(s))}</b></p>${body}</div>`;
 }
 
-/** The result of {@linkcode evaluate}: the scores, shown as a table (and a confusion heatmap). */
+/**
+ * The result of {@linkcode evaluate}: the scores, shown as a table (and a confusion heatmap).
+ *
+ * @example
+ * ```ts
+ * import { Evaluation, regressionScores } from "./evaluate.ts";
+ * const e = new Evaluation(regressionScores([1, 2, 3], [1, 2, 4]));
+ * e.scores.task; // "regression"
+ * ```
+ */
 export class Evaluation extends TextTable {
   /** The numbers. */
   readonly scores: EvaluationScores;
@@ -299,6 +319,15 @@ export function evaluate(
   const out = tf.tidy(() => model.predict(tf.tensor2d(xs.data, [xs.rows, xs.cols])) as tf.Tensor);
   const predicted = Float64Array.from(out.dataSync());
   out.dispose();
+  const bad = predicted.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw ArgumentError.because(
+      fn,
+      "x",
+      `the model's output is ${predicted[bad]} for x row ${bad}: x's values are too large ` +
+        `for the model's float32 arithmetic (or its weights are not finite)`,
+    );
+  }
   const truth = Float64Array.from(ys.data);
   return new Evaluation(
     task === "classification"

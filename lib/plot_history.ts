@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { xmlChars } from "./escape.ts";
 import { ArgumentError, checkInt, checkOptions, describe } from "./errors.ts";
 import { CHART_FONT, type VegaLiteFigure, vegaLiteFigure, type VegaLiteSpec } from "./vega.ts";
 import { METRIC_COLORS } from "./progress_chart.ts";
@@ -288,6 +289,9 @@ export async function plotHistory(
   const o = checkOptions(fn, options);
   const h = historyOf(fn, history);
   const available = defaultMetrics(h);
+  // vega writes names into the SVG as given; it escapes markup, but not characters XML cannot
+  // carry at all, so those become U+FFFD in what is drawn.
+  const shown = (names: readonly string[]) => names.map(xmlChars);
   let metrics = available;
   if (o.metrics !== undefined) {
     if (!Array.isArray(o.metrics)) {
@@ -309,12 +313,17 @@ export async function plotHistory(
     width: checkInt(fn, "width", o.width ?? 320, 50, 2000),
     height: checkInt(fn, "height", o.height ?? 220, 50, 2000),
   };
-  const points = historyPoints(h, metrics);
+  const points = historyPoints(h, metrics).map((p) => ({
+    ...p,
+    key: xmlChars(p.key),
+    metric: xmlChars(p.metric),
+  }));
+  const drawn = shown(metrics);
   // The SVG is drawn from the same spec without its hover layer: that layer only draws
   // invisible rules (and vega's voronoi cells), two thirds of the SVG's bytes for nothing.
   return await vegaLiteFigure(
-    historySpec(points, metrics, size),
+    historySpec(points, drawn, size),
     describeHistory(h, metrics),
-    historySpec(points, metrics, size, false),
+    historySpec(points, drawn, size, false),
   );
 }

@@ -156,7 +156,8 @@ function buildDiagram(fn: string, model: tf.LayersModel, o: CheckedOptions): Mod
  * ```
  */
 export function modelDiagram(model: tf.LayersModel, options?: PlotModelOptions): ModelDiagram {
-  return buildDiagram(FN, model, checkPlotOptions(FN, options));
+  const fn = "modelDiagram";
+  return buildDiagram(fn, model, checkPlotOptions(fn, options));
 }
 
 /** The header of a node: the layer name in bold, as Keras draws it. */

@@ -74,7 +74,11 @@ export function readableSize(bytes: number): string {
  * ```
  */
 export function summaryData(model: tf.LayersModel): SummaryData {
-  const graph = modelGraph(model, "summary");
+  return computeSummary("summaryData", model);
+}
+
+function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
+  const graph = modelGraph(model, fn);
   const shown: LayerNode[] = graph.nodes.filter((n) => !n.synthetic);
   const rows = shown.map((n) => ({
     layer: `${n.name} (${n.className})`,
@@ -185,6 +189,6 @@ function drawHTML(d: SummaryData): string {
  * ```
  */
 export function summary(model: tf.LayersModel): TextTable {
-  const data = summaryData(model);
+  const data = computeSummary("summary", model);
   return new TextTable(drawText(data), drawHTML(data));
 }

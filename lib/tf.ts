@@ -5,6 +5,7 @@
  * @module
  */
 import * as tfjs from "@tensorflow/tfjs";
+import { ArgumentError } from "./errors.ts";
 
 /** The backends the lib can run on: pure JavaScript (`cpu`) or WebAssembly (`wasm`). */
 export type BackendName = "cpu" | "wasm";
@@ -15,7 +16,15 @@ function silenceBanner(name: string): void {
   if (backend && "firstUse" in backend) backend.firstUse = false;
 }
 
-/** Why the lib runs on the backend it does; `deno task bench` measures the choice. */
+/**
+ * Why the lib runs on the backend it does; `deno task bench` measures the choice.
+ *
+ * @example
+ * ```ts
+ * import { backendChoice } from "./tf.ts";
+ * console.log(backendChoice.name, backendChoice.reason); // e.g. "wasm default: faster for batched work"
+ * ```
+ */
 export const backendChoice: { name: BackendName; reason: string } = { name: "cpu", reason: "" };
 
 // wasm (SIMD) runs batched matrix work ~10-20x faster than the pure-JS cpu backend, so it is
@@ -54,7 +63,7 @@ async function chooseBackend(): Promise<void> {
  */
 export async function useBackend(name: BackendName): Promise<void> {
   if (name !== "cpu" && name !== "wasm") {
-    throw new Error(`useBackend: name must be "cpu" or "wasm", got ${JSON.stringify(name)}`);
+    throw new ArgumentError("useBackend", "name", name, '"cpu" or "wasm"');
   }
   if (name === "wasm") {
     const { registerWasm } = await import("./wasm.ts");

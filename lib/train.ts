@@ -124,7 +124,18 @@ export interface History {
   stopped?: string | null;
 }
 
-/** A {@linkcode History} that also prints and renders as a one-paragraph summary. */
+/**
+ * A {@linkcode History} that also prints and renders as a one-paragraph summary.
+ *
+ * @example
+ * ```ts
+ * import { deepNN, randomData, train } from "./mod.ts";
+ * const model = deepNN({ features: 10, seed: 1 });
+ * model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+ * const { x, y } = randomData({ seed: 1 });
+ * String(await train(model, x, y, { epochs: 2, live: false })); // "History: 2 epochs on 700 rows ..."
+ * ```
+ */
 export class TrainingHistory implements History, Displayable {
   /** Per-epoch values by Keras's key. */
   readonly history: Record<string, number[]>;
@@ -326,12 +337,14 @@ export async function train(
         Object.fromEntries(keys.map((k) => [k, logs[k] ?? NaN])),
         history,
       );
-      if (!Number.isFinite(logs.loss)) {
+      // The fused engine stops inside the epoch on a non-finite loss or weight; this catches
+      // tfjs, and metrics that overflow float32 while the loss stays finite (R2 on one row).
+      const overflow = keys.find((k) => !Number.isFinite(logs[k]));
+      if (overflow !== undefined) {
+        const what = overflow === "loss" ? "the loss" : `the metric ${overflow}`;
         throw new Error(
-          `train: the loss became ${logs.loss} in epoch ${
-            epoch + 1
-          }/${epochs}, so the weights are ` +
-            `no longer finite; try a lower learning rate, or check the data for extreme values`,
+          `train: ${what} became ${logs[overflow]} in epoch ${epoch + 1}/${epochs}; ` +
+            `try a lower learning rate, or check the data for extreme values`,
         );
       }
       if (await interrupt.checkpoint()) throw new Interrupted(epoch + 1);

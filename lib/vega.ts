@@ -14,7 +14,15 @@ import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts
 /** A vega-lite v5 top-level spec. */
 export type VegaLiteSpec = VegaLite.TopLevelSpec;
 
-/** The MIME type JupyterLab and VS Code render as a live vega-lite v5 chart. */
+/**
+ * The MIME type JupyterLab and VS Code render as a live vega-lite v5 chart.
+ *
+ * @example
+ * ```ts
+ * import { VEGALITE_MIME } from "./vega.ts";
+ * VEGALITE_MIME; // "application/vnd.vegalite.v5+json"
+ * ```
+ */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 
 /** The font the SVG names (vega measures text without a canvas, so any sans font fits). */
@@ -65,7 +73,16 @@ export async function vegaLiteToSVG(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
-/** A vega-lite chart: live spec, static SVG and text in one bundle; `save()` writes SVG or the spec. */
+/**
+ * A vega-lite chart: live spec, static SVG and text in one bundle; `save()` writes SVG or the spec.
+ *
+ * @example
+ * ```ts
+ * import { plotHistory } from "./plot_history.ts";
+ * const chart = await plotHistory({ loss: [0.7, 0.6], accuracy: [0.5, 0.6] });
+ * chart.save("history.svg");
+ * ```
+ */
 export class VegaLiteFigure implements Displayable {
   readonly #spec: VegaLiteSpec;
   readonly #svg: string;

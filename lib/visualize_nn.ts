@@ -207,6 +207,8 @@ export interface NetworkGeometry {
   collapsed: CollapsedMarker[];
   /** Weights legend, or `null` without `weights: true`. */
   legend: NetworkLegend | null;
+  /** What was left out to keep the figure small (e.g. `maxNeurons` lowered), or `null`. */
+  note: TextLine | null;
 }
 
 /**
@@ -325,14 +327,43 @@ export function networkGeometry(
   model: tf.LayersModel,
   options?: VisualizeNNOptions,
 ): NetworkGeometry {
-  return layoutNetwork(FN, model, checkVisualizeOptions(FN, options));
+  const fn = "networkGeometry";
+  return layoutNetwork(fn, model, checkVisualizeOptions(fn, options));
+}
+
+/** What a diagram may draw, in link-sized units (~150 bytes): an output stays under 1 MB. */
+export const DRAWING_BUDGET = 4500;
+
+/** Links plus circles drawn with `maxNeurons` per column; a circle and its label weigh ~4 links. */
+function drawingSize(records: LayerRecord[], maxNeurons: number): number {
+  const drawn = records.map((r) => Math.min(r.outputs, maxNeurons));
+  let size = 4 * drawn.reduce((a, b) => a + b, 0);
+  for (let i = 1; i < records.length; i++) {
+    size += records[i].neurons === 0 ? drawn[i] : drawn[i - 1] * drawn[i];
+  }
+  return size;
 }
 
 function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): NetworkGeometry {
   const records = chainRecords(fn, model);
   const count = records.length;
   const last = count - 1;
-  const picks = records.map((r) => drawnNeurons(r.outputs, o.maxNeurons));
+  // Collapse further when the drawing would pass the budget, and say so on the figure.
+  let maxNeurons = o.maxNeurons;
+  while (maxNeurons > 2 && drawingSize(records, maxNeurons) > DRAWING_BUDGET) maxNeurons--;
+  if (drawingSize(records, maxNeurons) > DRAWING_BUDGET) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(model.name)} has ${count} layers: its neuron diagram would draw ` +
+        `${drawingSize(records, maxNeurons)} units even with maxNeurons 2 (the limit ` +
+        `is ${DRAWING_BUDGET}, to keep the output under 1 MB); use summary(model) to see its layers`,
+    );
+  }
+  const noteText = maxNeurons < o.maxNeurons
+    ? `maxNeurons lowered from ${o.maxNeurons} to ${maxNeurons} to keep the figure small`
+    : null;
+  const picks = records.map((r) => drawnNeurons(r.outputs, maxNeurons));
   const slots = picks.map((p) => p.neurons.length + (p.gapAfter >= 0 ? 1 : 0));
   const maxSlots = Math.max(1, ...slots);
 
@@ -342,7 +373,7 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
   const lineGap = 14;
   const descBand = o.description ? 4 * lineGap + 10 : 0;
   const legendBand = o.weights ? 50 : 0;
-  const bottom = 14;
+  const bottom = noteText ? 28 : 14;
   const top = titleBand + descBand;
   const marginX = 46;
 
@@ -563,6 +594,17 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
         column: null,
       }
       : null,
+    note: noteText
+      ? {
+        text: noteText,
+        x: 8,
+        y: height - 8,
+        color: "#555555",
+        anchor: "start",
+        size: 10,
+        column: null,
+      }
+      : null,
     columns,
     circles,
     links,
@@ -594,7 +636,8 @@ function neuronLabel(label: string, size: number): string {
 /**
  * Renders a {@linkcode NetworkGeometry} as a standalone SVG document. Elements carry stable
  * markers: `circle.neuron`, `line.link`, `text.neuron-label`, `text.description`,
- * `g.collapsed` and `g.legend`, with `data-column`, `data-layer` and `data-neuron`.
+ * `g.collapsed` and `g.legend`, with `data-column` and `data-neuron`; `g.column` elements map
+ * each `data-column` to its layer's name (`data-layer`).
  *
  * @example
  * ```ts
@@ -617,6 +660,7 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
     `<rect width="${g.width}" height="${g.height}" fill="white"/>`,
   );
   if (g.title) out.push(textElement(g.title, "title", ' font-weight="bold"'));
+  if (g.note) out.push(textElement(g.note, "note"));
   if (g.descriptions.length > 0) {
     out.push(`<g class="descriptions">`);
     for (const t of g.descriptions) {
@@ -625,21 +669,23 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
     }
     out.push(`</g>`);
   }
-  out.push(`<g class="links" stroke-linecap="round">`);
+  // Each column's layer name once: neurons and links refer to it by data-column (a name on
+  // every element made long names cost megabytes on wide networks).
+  out.push(`<g class="columns">`);
+  g.columns.forEach((_, i) =>
+    out.push(`<g class="column" data-column="${i}" data-layer="${layer(i)}"/>`)
+  );
+  out.push(`</g>`, `<g class="links" stroke-linecap="round">`);
   for (const l of g.links) {
     const weight = l.weight === null ? "" : ` data-weight="${Number(l.weight.toPrecision(4))}"`;
     out.push(
-      `<line class="link" data-column="${l.toColumn}" data-layer="${
-        layer(l.toColumn)
-      }" data-from="${l.fromNeuron}" data-to="${l.toNeuron}"${weight} x1="${l.x1}" y1="${l.y1}" x2="${l.x2}" y2="${l.y2}" stroke="${l.color}" stroke-width="${l.width}" stroke-opacity="${l.opacity}"/>`,
+      `<line class="link" data-column="${l.toColumn}" data-from="${l.fromNeuron}" data-to="${l.toNeuron}"${weight} x1="${l.x1}" y1="${l.y1}" x2="${l.x2}" y2="${l.y2}" stroke="${l.color}" stroke-width="${l.width}" stroke-opacity="${l.opacity}"/>`,
     );
   }
   out.push(`</g>`, `<g class="neurons" stroke="black" stroke-width="0.8">`);
   for (const c of g.circles) {
     out.push(
-      `<circle class="neuron" data-column="${c.column}" data-layer="${
-        layer(c.column)
-      }" data-neuron="${c.neuron}" cx="${c.x}" cy="${c.y}" r="${c.r}" fill="${c.fill}"/>`,
+      `<circle class="neuron" data-column="${c.column}" data-neuron="${c.neuron}" cx="${c.x}" cy="${c.y}" r="${c.r}" fill="${c.fill}"/>`,
     );
   }
   // A white halo keeps labels readable where they cross links.
@@ -724,6 +770,7 @@ export function describeNetwork(geometry: NetworkGeometry): string {
       }).`,
     );
   }
+  if (g.note) lines.push(`note: ${g.note.text}`);
   return lines.join("\n");
 }
 

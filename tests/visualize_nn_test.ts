@@ -40,6 +40,11 @@ function labelsOf(all: XmlElement[], column: number): string[] {
     .map((e) => e.text);
 }
 
+/** The layer name of each column, from the diagram's g.column elements. */
+function columnLayers(all: XmlElement[]): string[] {
+  return select(all, "g", "column").map((g) => g.attrs["data-layer"]);
+}
+
 Deno.test("perceptron: 4 circles, 3 links, X1..X3 and y1, green input and output", async () => {
   for (const style of ["sequential", "functional"] as const) {
     const svg = visualizeNN(perceptron({ style, initializer: "ones" })).toSVG();
@@ -71,14 +76,15 @@ Deno.test("DeepNN-10: the article's figure, 10-6-6-3-3-1 circles and 60+6+18+3+3
     });
     assert.deepEqual(countBy(links, "data-column"), { "1": 60, "2": 6, "3": 18, "4": 3, "5": 3 });
     assert.equal(links.length, 90);
-    assert.deepEqual(countBy(circles, "data-layer"), {
-      input: 10,
-      h1: 6,
-      drop1: 6,
-      h2: 3,
-      drop2: 3,
-      output: 1,
-    });
+    // Each column's layer name is written once, in g.column.
+    const layerOf = columnLayers(all);
+    assert.deepEqual(layerOf, ["input", "h1", "drop1", "h2", "drop2", "output"]);
+    const perLayer: Record<string, number> = {};
+    for (const c of circles) {
+      perLayer[layerOf[Number(c.attrs["data-column"])]] =
+        (perLayer[layerOf[Number(c.attrs["data-column"])]] ?? 0) + 1;
+    }
+    assert.deepEqual(perLayer, { input: 10, h1: 6, drop1: 6, h2: 3, drop2: 3, output: 1 });
     // Colours per column: green input/output, blue hidden, red for Dropout.
     const fills = [0, 1, 2, 3, 4, 5].map((c) => [
       ...new Set(circles.filter((e) => e.attrs["data-column"] === `${c}`).map((e) => e.attrs.fill)),
@@ -89,7 +95,9 @@ Deno.test("DeepNN-10: the article's figure, 10-6-6-3-3-1 circles and 60+6+18+3+3
     ]);
     assert.deepEqual(strokes, [["blue"], ["red"], ["blue"], ["red"], ["green"]]);
     // Dropout columns are linked one-to-one.
-    for (const l of links.filter((e) => e.attrs["data-layer"].startsWith("drop"))) {
+    for (
+      const l of links.filter((e) => layerOf[Number(e.attrs["data-column"])].startsWith("drop"))
+    ) {
       assert.equal(l.attrs["data-from"], l.attrs["data-to"]);
     }
     assert.deepEqual(labelsOf(all, 0), Array.from({ length: 10 }, (_, i) => `X${i + 1}`));
@@ -296,10 +304,7 @@ Deno.test("escaping: layer and model names show as text, never as markup", async
   assert.ok(names.includes("<script>alert(1)</script>"));
   assert.ok(names.includes(`a&b "c"`));
   assert.deepEqual(select(all, "text", "title").map((t) => t.text), [`<b>M</b> & "q"`]);
-  assert.deepEqual(
-    [...new Set(select(all, "circle", "neuron").map((c) => c.attrs["data-layer"]))],
-    ["input", "<script>alert(1)</script>", `a&b "c"`],
-  );
+  assert.deepEqual(columnLayers(all), ["input", "<script>alert(1)</script>", `a&b "c"`]);
   assert.equal(select(all, "title")[0].text, `Neural network diagram: <b>M</b> & "q"`);
   assert.equal(select(all, "script").length, 0);
   assert.match(String(fig), /<script>alert\(1\)<\/script> \(Dense\)/);
@@ -423,7 +428,7 @@ Deno.test("bad input: clear ArgumentErrors before any work, no leaked tensors", 
     ],
     [
       () => networkGeometry(model, { maxNeurons: 0 }),
-      /^visualizeNN: maxNeurons must be an integer >= 2, got 0$/,
+      /^networkGeometry: maxNeurons must be an integer >= 2, got 0$/,
     ],
   ];
   for (const [call, message] of cases) {
@@ -431,4 +436,37 @@ Deno.test("bad input: clear ArgumentErrors before any work, no leaked tensors", 
   }
   visualizeNN(model, { weights: true, description: true });
   assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("output size: a large maxNeurons is lowered to keep the output under 1 MB, and the figure says so", async () => {
+  const model = tf.sequential({
+    name: "wide",
+    layers: Array.from(
+      { length: 6 },
+      (_, i) =>
+        tf.layers.dense({ units: 300, inputShape: i === 0 ? [300] : undefined, name: `d${i}` }),
+    ),
+  });
+  const figure = visualizeNN(model, { maxNeurons: 100, description: true, weights: true });
+  const bytes = new TextEncoder().encode(JSON.stringify(figure[JUPYTER_DISPLAY]())).length;
+  assert.ok(bytes < 1_000_000, `${bytes} bytes`);
+  assert.match(String(figure), /note: maxNeurons lowered from 100 to \d+ to keep the figure small/);
+  const all = await parseXml(figure.toSVG());
+  assert.match(select(all, "text", "note")[0].text, /^maxNeurons lowered from 100 to \d+/);
+  // Within the budget nothing is lowered and no note is drawn.
+  assert.equal(select(await parseXml(visualizeNN(model).toSVG()), "text", "note").length, 0);
+});
+
+Deno.test("output size: a model too deep to draw as neurons gets a clear error pointing to summary", () => {
+  const deep = tf.sequential({
+    name: "deep",
+    layers: Array.from(
+      { length: 800 },
+      (_, i) => tf.layers.dense({ units: 2, inputShape: i === 0 ? [2] : undefined }),
+    ),
+  });
+  assert.throws(
+    () => visualizeNN(deep),
+    /^ArgumentError: visualizeNN: model "deep" has 801 layers: its neuron diagram would draw \d+ units even with maxNeurons 2 \(the limit is 4500, to keep the output under 1 MB\); use summary\(model\) to see its layers$/,
+  );
 });
