@@ -16,7 +16,7 @@ const onlyAt = Deno.args.indexOf("--only");
 const only = onlyAt >= 0 ? Deno.args[onlyAt + 1].split(",") : undefined;
 
 /** Modules contributing rows: each exports `bench(options): Promise<BenchRow[]>`. */
-const SECTIONS = ["training", "visualize", "explain", "fused"];
+const SECTIONS = ["training", "fused", "backend", "visualize", "explain"];
 
 function ratioColumn(rows: BenchRow[]): (string | number)[][] {
   const fastestPeer = new Map<string, number>();

@@ -39,6 +39,11 @@ Deno.test("notebook 06-explain-shap explains predictions through the deno kernel
     /^Decision plot \(probability axis, contributions in log-odds\)/,
   );
   assert.equal(cellText(decision).match(/^ {2}x\d+ = /gm)?.length, 10);
+  // Training is seeded, so the explanation is the same every run: it finds the label's rule
+  // (x1 + x2 - x3 > 0.5) and ranks those three features first.
+  const ranked = (cell: NotebookCell) =>
+    [...cellText(cell).matchAll(/^ {2}(x\d+) = /gm)].map((m) => m[1]);
+  assert.deepEqual(ranked(decision).slice(0, 3).sort(), ["x1", "x2", "x3"]);
   const decisionSvg = svgOf(decision);
   assert.match(decisionSvg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(decisionSvg, /model output \(probability\)/);
@@ -48,6 +53,8 @@ Deno.test("notebook 06-explain-shap explains predictions through the deno kernel
   const waterfall = findCell(nb, "explainerShap(regressor");
   assert.match(cellText(waterfall), /^Waterfall plot \(model output\): E\[f\(X\)\] = /);
   assert.match(svgOf(waterfall), /class="shap-bar"/);
+  // The target is 2 x1 - x2 + x3 x4: those four features come first.
+  assert.deepEqual(ranked(waterfall).slice(0, 4).sort(), ["x1", "x2", "x3", "x4"]);
 
   // Efficiency, printed by the notebook.
   const efficiency = cellText(findCell(nb, "sum of SHAP values"));

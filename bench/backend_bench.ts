@@ -1,0 +1,59 @@
+/**
+ * Backend choice: batched predict (what explanations do) and one training epoch of the large
+ * run's network on tfjs's cpu and wasm backends, so the default (`backendChoice`) is measured.
+ *
+ * @module
+ */
+import { type BenchOptions, type BenchRow, timeIt } from "./common.ts";
+import { backendChoice, tf, useBackend } from "../lib/mod.ts";
+
+function mlp(features: number, hidden: [number, number]): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ units: hidden[0], activation: "relu", inputShape: [features] }),
+      tf.layers.dense({ units: hidden[1], activation: "relu" }),
+      tf.layers.dense({ units: 1, activation: "sigmoid" }),
+    ],
+  });
+}
+
+/** Batched predict timings per backend. */
+export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const reps = options.quick ? 2 : 5;
+  for (const backend of ["cpu", "wasm"] as const) {
+    await useBackend(backend);
+    // Exact SHAP of the article's model: 2^10 coalitions x 100 background rows = 102,400 rows.
+    const small = mlp(10, [6, 3]);
+    const x1 = tf.randomUniform([102_400, 10], 0, 1, "float32", 1);
+    const s1 = await timeIt(() => tf.tidy(() => (small.predict(x1) as tf.Tensor).dataSync()), reps);
+    rows.push({
+      group: "backend choice",
+      name: `predict 102,400 x 10 on DeepNN-10 (${backend})`,
+      value: s1 * 1000,
+      unit: "ms",
+    });
+    // The large run's network on 10,000 rows.
+    const large = mlp(100, [256, 128]);
+    const x2 = tf.randomUniform([10_000, 100], 0, 1, "float32", 2);
+    const s2 = await timeIt(() => tf.tidy(() => (large.predict(x2) as tf.Tensor).dataSync()), reps);
+    rows.push({
+      group: "backend choice",
+      name: `predict 10,000 x 100 on 256-128 (${backend})`,
+      value: s2 * 1000,
+      unit: "ms",
+    });
+    tf.dispose([x1, x2]);
+    small.dispose();
+    large.dispose();
+  }
+  await useBackend(backendChoice.name);
+  rows.push({
+    group: "backend choice",
+    name: `default: ${backendChoice.name}`,
+    value: NaN,
+    unit: "",
+    note: backendChoice.reason,
+  });
+  return rows;
+}
