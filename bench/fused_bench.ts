@@ -23,17 +23,7 @@ import { rng } from "../lib/random.ts";
 import { train } from "../lib/train.ts";
 import type { TrainEngine } from "../lib/train_engine.ts";
 import { fusedEngine } from "../lib/engine_fused.ts";
-
-/** One figure of the bench table (the lead's bench/common.ts has the shared definition). */
-export interface BenchRow {
-  group: string;
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-  peer?: boolean;
-  note?: string;
-}
+import type { BenchRow } from "./common.ts";
 
 interface Case {
   group: string;

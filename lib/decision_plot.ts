@@ -10,6 +10,7 @@ import { Figure } from "./display.ts";
 import { checkOneOf, checkOptions } from "./errors.ts";
 import type { Link } from "./explain.ts";
 import { plotToSvg } from "./plot_dom.ts";
+import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
   axisLabel,
   checkExplanation,
@@ -169,33 +170,8 @@ export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Fig
         r: 3.5,
         className: "shap-point",
       }),
-      ...[true, false].map((rising) =>
-        Plot.text(data.steps.filter((s) => (s.value >= 0) === rising), {
-          x: "axisAfter",
-          y: "level",
-          text: (s: DecisionStep) => formatSigned(s.value),
-          textAnchor: rising ? "start" : "end",
-          dx: rising ? 7 : -7,
-          fill: rising ? SHAP_COLORS.positive : SHAP_COLORS.negative,
-          className: "shap-value-label",
-        })
-      ),
-      Plot.text([data.axisOutput], {
-        x: (d: number) => d,
-        text: (d: number) => `f(x) = ${formatNumber(d)}`,
-        frameAnchor: "top",
-        dy: -16,
-        fontWeight: "bold",
-        className: "shap-output",
-      }),
-      Plot.text([data.axisBase], {
-        x: (d: number) => d,
-        text: (d: number) => `E[f(X)] = ${formatNumber(d)}`,
-        frameAnchor: "top",
-        dy: -32,
-        fill: "#666",
-        className: "shap-base",
-      }),
+      ...signedValueLabels(data.steps, { x: "axisAfter", y: "level", gap: 7 }),
+      ...outputAndBaseLabels(data.axisOutput, data.axisBase, { dy: -16, boldOutput: true }),
     ],
   });
   const values = data.axis === "probability" ? ", contributions in log-odds" : "";

@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "./display.ts";
 import { checkOptions } from "./errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
+import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
   axisLabel,
   checkExplanation,
@@ -131,32 +132,8 @@ export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): F
         className: "shap-bar",
       }),
       // Value labels just past each bar's end: right of rising bars, left of falling ones.
-      ...[true, false].map((rising) =>
-        Plot.text(data.rows.filter((r) => (r.value >= 0) === rising), {
-          y: "key",
-          x: "end",
-          text: (r: WaterfallRow) => formatSigned(r.value),
-          textAnchor: rising ? "start" : "end",
-          dx: rising ? 4 : -4,
-          fill: rising ? SHAP_COLORS.positive : SHAP_COLORS.negative,
-          className: "shap-value-label",
-        })
-      ),
-      Plot.text([data.output], {
-        x: (d: number) => d,
-        text: (d: number) => `f(x) = ${formatNumber(d)}`,
-        frameAnchor: "top",
-        dy: -14,
-        className: "shap-output",
-      }),
-      Plot.text([data.baseValue], {
-        x: (d: number) => d,
-        text: (d: number) => `E[f(X)] = ${formatNumber(d)}`,
-        frameAnchor: "top",
-        dy: -28,
-        fill: "#666",
-        className: "shap-base",
-      }),
+      ...signedValueLabels(data.rows, { x: "end", y: "key", gap: 4 }),
+      ...outputAndBaseLabels(data.output, data.baseValue, { dy: -14 }),
     ],
   });
   const lines = data.rows.map((r) => `  ${r.label}: ${formatSigned(r.value)}`);
