@@ -92,36 +92,11 @@ function articleCase(validationSplit: number): Case {
   };
 }
 
-function largeCase(): Case {
-  const rows = 100_000, features = 100;
-  const g = rng(0);
-  const x = new Float32Array(rows * features);
-  for (let e = 0; e < x.length; e++) x[e] = g.next();
-  const y = new Float32Array(rows);
-  for (let e = 0; e < rows; e++) y[e] = g.int(2);
-  return {
-    group: "fused: large run (100,000 x 100, 256-128, 3 epochs, batch 256)",
-    steps: Math.ceil(rows / 256) * 3,
-    build: () => {
-      const model = tf.sequential({
-        layers: [
-          tf.layers.dense({ units: 256, activation: "relu", inputShape: [features] }),
-          tf.layers.dropout({ rate: 0.2 }),
-          tf.layers.dense({ units: 128, activation: "relu" }),
-          tf.layers.dropout({ rate: 0.2 }),
-          tf.layers.dense({ units: 1, activation: "sigmoid" }),
-        ],
-      });
-      model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
-      return model;
-    },
-    x: tf.tensor2d(x, [rows, features]),
-    y: tf.tensor1d(y),
-    options: { batchSize: 256, epochs: 3, validationSplit: 0 },
-  };
-}
-
-/** The fused-engine rows of the bench table. */
+/**
+ * The fused-engine rows of the bench table: the article run with and without validation,
+ * cold and warm, against tfjs cpu through the same train(). (The large run is in the
+ * training section, next to tfjs and the Python peers.)
+ */
 export async function bench(options: { quick?: boolean } = {}): Promise<BenchRow[]> {
   const reps = options.quick ? 1 : 5;
   const out: BenchRow[] = [];
@@ -152,32 +127,6 @@ export async function bench(options: { quick?: boolean } = {}): Promise<BenchRow
         value: cpu / fused,
         unit: "x",
       });
-    }
-    if (!options.quick) {
-      const c = largeCase();
-      try {
-        console.error(`[bench]   ${c.group}: fused`);
-        const fused = await timed(c, fusedEngine, 1);
-        const tfjs: Record<string, number> = {};
-        for (const backend of ["wasm", "cpu"] as const) {
-          console.error(`[bench]   ${c.group}: tfjs fit (${backend})`);
-          await useBackend(backend);
-          tfjs[backend] = await once(c, "tfjs");
-        }
-        await useBackend(home);
-        const fastest = Math.min(tfjs.wasm, tfjs.cpu);
-        out.push(...rows(c, "fused train", fused, "<= fastest tfjs backend"));
-        out.push(...rows(c, "tfjs fit (wasm) via train", tfjs.wasm, undefined, "1 run"));
-        out.push(...rows(c, "tfjs fit (cpu) via train", tfjs.cpu, undefined, "1 run"));
-        out.push({
-          group: c.group,
-          name: "fused speed-up vs fastest tfjs backend",
-          value: fastest / fused,
-          unit: "x",
-        });
-      } finally {
-        tf.dispose([c.x as tf.Tensor, c.y as tf.Tensor]);
-      }
     }
   } finally {
     await useBackend(home);

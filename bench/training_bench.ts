@@ -199,7 +199,8 @@ export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
       );
     }
     console.error(`[bench]   ${r.group}: lib train (default path)`);
-    const t = await libTrain(r, big ? 1 : reps, big ? 0 : 1);
+    // The fused run is short, so more repetitions settle its median.
+    const t = await libTrain(r, big ? 1 : 3 * reps, big ? 0 : 2);
     if (t) {
       rows.push(
         ...rowsFor(
