@@ -15,11 +15,10 @@
  *
  * @module
  */
-import { backendChoice, tf, useBackend } from "../lib/tf.ts";
+import { backendChoice, type tf, useBackend } from "../lib/tf.ts";
 import { deepNN } from "../lib/models.ts";
 import { f1 } from "../lib/metrics.ts";
 import { randomData } from "../lib/data.ts";
-import { rng } from "../lib/random.ts";
 import { train } from "../lib/train.ts";
 import type { TrainEngine } from "../lib/train_engine.ts";
 import { fusedEngine } from "../lib/engine_fused.ts";
