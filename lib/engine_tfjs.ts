@@ -64,6 +64,8 @@ export const tfjsEngine: TrainEngine = {
           })
           : [trainX, trainY];
         let history: tf.History;
+        // Kept so a run that blows up leaves the last good epoch's weights, as the fused engine does.
+        const lastGood = model.getWeights().map((w) => w.clone());
         const mathRandom = Math.random;
         if (dropout) Math.random = dropout.next;
         try {
@@ -75,11 +77,22 @@ export const tfjsEngine: TrainEngine = {
             verbose: 0,
             yieldEvery: "never",
           });
+          if (!Number.isFinite(history.history.loss?.[0] as number)) {
+            model.setWeights(lastGood);
+            throw new Error(
+              `train: the loss became ${history.history.loss?.[0]} in epoch ${
+                epoch + 1
+              }/${plan.epochs}; ` +
+                `try a lower learning rate, or check the data for extreme values`,
+            );
+          }
         } finally {
           Math.random = mathRandom;
           if (ex !== trainX) tf.dispose([ex, ey]);
+          tf.dispose(lastGood);
         }
-        await onEpochEnd(epoch, kerasLogs(job, history.history));
+        const logs = kerasLogs(job, history.history);
+        await onEpochEnd(epoch, logs);
       }
     } finally {
       tf.dispose(tensors);

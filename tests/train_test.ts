@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type BackendName, tf, useBackend } from "../lib/tf.ts";
 import { train, TrainingHistory } from "../lib/train.ts";
 import type { EpochCallback, TrainEngine, TrainJob } from "../lib/train_engine.ts";
-import { deepNN } from "../lib/models.ts";
+import { deepNN, perceptron } from "../lib/models.ts";
 import { randomData } from "../lib/data.ts";
 import { f1, r2 } from "../lib/metrics.ts";
 import { ArgumentError } from "../lib/errors.ts";
@@ -351,4 +351,25 @@ Deno.test("train: a model the fused engine cannot run falls back to tfjs and say
   const forced = await train(classifier(), x, y, { epochs: 1, engine: "tfjs", live: false });
   assert.equal(forced.engine, "tfjs");
   assert.equal(forced.fallback, null);
+});
+
+Deno.test("train: a run that blows up stops naming the epoch and keeps the last good weights (both engines)", async () => {
+  for (const engine of ["fused", "tfjs"] as const) {
+    const model = perceptron({ inputs: 1, initializer: "ones" });
+    model.compile({ optimizer: tf.train.sgd(1e30), loss: "meanSquaredError" });
+    const start = weights(model);
+    await assert.rejects(
+      train(model, [[1], [2], [3], [4]], [5, -3, 8, 0], {
+        epochs: 5,
+        batchSize: 1,
+        validationSplit: 0,
+        live: false,
+        engine,
+      }),
+      /^Error: train: the loss became (NaN|-?Infinity) in epoch 1\/5; try a lower learning rate, or check the data for extreme values$/,
+    );
+    // Epoch 1 failed, so the last good weights are the initial ones.
+    assert.deepEqual(weights(model), start, engine);
+    model.dispose();
+  }
 });
