@@ -484,41 +484,35 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
       : NETWORK_COLORS.hidden;
     const kernel = o.weights ? records[i].weights : null;
     const x1 = columns[i - 1].x;
+    const addLink = (
+      fromNeuron: number,
+      y1: number,
+      toNeuron: number,
+      y2: number,
+      weight: number | null,
+    ) =>
+      links.push({
+        fromColumn: i - 1,
+        fromNeuron,
+        toColumn: i,
+        toNeuron,
+        x1,
+        y1,
+        x2: column.x,
+        y2,
+        color,
+        width: 1,
+        opacity: 0.5,
+        weight,
+      });
     for (const [toNeuron, y2] of to) {
       if (column.connection === "oneToOne") {
         const y1 = from.get(toNeuron);
-        if (y1 === undefined) continue;
-        links.push({
-          fromColumn: i - 1,
-          fromNeuron: toNeuron,
-          toColumn: i,
-          toNeuron,
-          x1,
-          y1,
-          x2: column.x,
-          y2,
-          color,
-          width: 1,
-          opacity: 0.5,
-          weight: null,
-        });
+        if (y1 !== undefined) addLink(toNeuron, y1, toNeuron, y2, null);
         continue;
       }
       for (const [fromNeuron, y1] of from) {
-        links.push({
-          fromColumn: i - 1,
-          fromNeuron,
-          toColumn: i,
-          toNeuron,
-          x1,
-          y1,
-          x2: column.x,
-          y2,
-          color,
-          width: 1,
-          opacity: 0.5,
-          weight: kernel?.[fromNeuron]?.[toNeuron] ?? null,
-        });
+        addLink(fromNeuron, y1, toNeuron, y2, kernel?.[fromNeuron]?.[toNeuron] ?? null);
       }
     }
   }
