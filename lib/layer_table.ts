@@ -5,7 +5,7 @@
  * @module
  */
 import type { tf } from "./tf.ts";
-import { modelGraph } from "./graph.ts";
+import { type ModelGraph, modelGraph } from "./graph.ts";
 
 /** One layer, as the article's `utils_nn_config` describes it. */
 export interface LayerRecord {
@@ -44,13 +44,24 @@ function lastDim(shape: (number | null)[] | undefined): number {
  * ```
  */
 export function layerTable(model: tf.LayersModel): LayerRecord[] {
-  const graph = modelGraph(model, "layerTable");
+  return layerRecords(modelGraph(model, "layerTable"), model, true);
+}
+
+/**
+ * The records of an already computed graph; without `withWeights`, weights and bias stay
+ * `null` (copying a 10,000 x 10,000 kernel into arrays takes seconds a diagram may not need).
+ */
+export function layerRecords(
+  graph: ModelGraph,
+  model: tf.LayersModel,
+  withWeights: boolean,
+): LayerRecord[] {
   const layers = new Map(model.layers.map((l) => [l.name, l]));
   return graph.nodes.map((node) => {
     const layer = layers.get(node.name);
     let weights: number[][] | null = null;
     let bias: number[] | null = null;
-    if (layer && node.units > 0 && layer.weights.length > 0) {
+    if (withWeights && layer && node.units > 0 && layer.weights.length > 0) {
       const [kernel, b] = layer.getWeights();
       const [rows, cols] = kernel.shape;
       const flat = kernel.dataSync();

@@ -11,7 +11,7 @@ import { ArgumentError, checkBoolean, checkInt, checkNumber, checkOptions } from
 import { Figure } from "./display.ts";
 import { escapeXml } from "./escape.ts";
 import { modelGraph } from "./graph.ts";
-import { type LayerRecord, layerTable } from "./layer_table.ts";
+import { type LayerRecord, layerRecords } from "./layer_table.ts";
 
 /** Options of {@linkcode visualizeNN} and {@linkcode networkGeometry}. */
 export interface VisualizeNNOptions {
@@ -271,7 +271,7 @@ function checkVisualizeOptions(
 }
 
 /** Checks the model can be drawn as a chain and returns its layer records. */
-function chainRecords(fn: string, model: tf.LayersModel): LayerRecord[] {
+function chainRecords(fn: string, model: tf.LayersModel, withWeights: boolean): LayerRecord[] {
   const graph = modelGraph(model, fn);
   if (!graph.isChain) {
     throw ArgumentError.because(
@@ -282,7 +282,7 @@ function chainRecords(fn: string, model: tf.LayersModel): LayerRecord[] {
       } is not a single chain of layers (it branches, merges or has several inputs or outputs), so it has no neuron columns to draw; draw its layer graph with plotModel(model) instead`,
     );
   }
-  return layerTable(model);
+  return layerRecords(graph, model, withWeights);
 }
 
 /** Which neurons of a layer of `size` are drawn, and the slot of each (a gap for the ellipsis). */
@@ -345,7 +345,7 @@ function drawingSize(records: LayerRecord[], maxNeurons: number): number {
 }
 
 function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): NetworkGeometry {
-  const records = chainRecords(fn, model);
+  const records = chainRecords(fn, model, o.weights);
   const count = records.length;
   const last = count - 1;
   // Collapse further when the drawing would pass the budget, and say so on the figure.
