@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "./display.ts";
 import { checkOptions } from "./errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
+import { signedValueLabels } from "./shap_marks.ts";
 import {
   axisLabel,
   checkExplanation,
@@ -36,7 +37,11 @@ export interface BarOptions {
  * ```
  */
 export function barRows(e: ExplanationData, options?: BarOptions): ContributionRow[] {
-  const fn = "barRows";
+  return checkedRows("barRows", e, options);
+}
+
+/** {@linkcode barRows} with errors naming `fn`, the public function called. */
+function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): ContributionRow[] {
   const o = checkOptions(fn, options);
   return topContributions(e, checkExplanation(fn, e, o.top ?? 10));
 }
@@ -53,9 +58,7 @@ export function barRows(e: ExplanationData, options?: BarOptions): ContributionR
  * ```
  */
 export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
-  const fn = "barPlot";
-  const o = checkOptions(fn, options);
-  const rows = topContributions(e, checkExplanation(fn, e, o.top ?? 10));
+  const rows = checkedRows("barPlot", e, options);
   const labels = new Map(rows.map((r) => [r.key, axisLabel(r)]));
   const longest = Math.max(...[...labels.values()].map((l) => l.length));
   const space = e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value";
@@ -94,17 +97,7 @@ export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
         className: "shap-bar",
       }),
       Plot.ruleX([0], { stroke: "#333", className: "shap-zero-rule" }),
-      ...[true, false].map((rising) =>
-        Plot.text(rows.filter((r) => (r.value >= 0) === rising), {
-          y: "key",
-          x: "value",
-          text: (r: ContributionRow) => formatSigned(r.value),
-          textAnchor: rising ? "start" : "end",
-          dx: rising ? 4 : -4,
-          fill: rising ? SHAP_COLORS.positive : SHAP_COLORS.negative,
-          className: "shap-value-label",
-        })
-      ),
+      ...signedValueLabels(rows, { x: "value", y: "key", gap: 4 }),
     ],
   });
   return new Figure(

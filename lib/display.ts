@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ArgumentError } from "./errors.ts";
 
 /** A Jupyter MIME bundle: MIME type -> content. */
 export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
@@ -99,6 +100,9 @@ export class Figure implements Displayable {
   }
   /** Writes the SVG to `path` and returns the path. */
   save(path: string): string {
+    if (typeof path !== "string" || path === "") {
+      throw new ArgumentError("Figure.save", "path", path, "a non-empty file path");
+    }
     Deno.writeTextFileSync(path, this.#svg);
     return path;
   }

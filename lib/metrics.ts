@@ -33,16 +33,19 @@ function roundedCount(t: tf.Tensor): tf.Tensor {
   return tf.sum(tf.round(tf.clipByValue(t, 0, 1)));
 }
 
-function precisionOf(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  const truePositives = roundedCount(tf.mul(yTrue, yPred));
-  const predictedPositives = roundedCount(yPred);
-  return tf.div(truePositives, tf.add(predictedPositives, EPSILON));
+/** Rounded true positives: `K.sum(K.round(K.clip(y_true * y_pred, 0, 1)))`. */
+function truePositivesOf(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return roundedCount(tf.mul(yTrue, yPred));
 }
 
-function recallOf(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  const truePositives = roundedCount(tf.mul(yTrue, yPred));
-  const possiblePositives = roundedCount(yTrue);
-  return tf.div(truePositives, tf.add(possiblePositives, EPSILON));
+/** True positives over rounded predicted positives (+ epsilon). */
+function precisionOf(truePositives: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.div(truePositives, tf.add(roundedCount(yPred), EPSILON));
+}
+
+/** True positives over rounded actual positives (+ epsilon). */
+function recallOf(truePositives: tf.Tensor, yTrue: tf.Tensor): tf.Tensor {
+  return tf.div(truePositives, tf.add(roundedCount(yTrue), EPSILON));
 }
 
 /**
@@ -58,7 +61,7 @@ function recallOf(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  */
 export const precision: MetricFn = named(
   "Precision",
-  (yTrue, yPred) => tf.tidy(() => precisionOf(yTrue, yPred)),
+  (yTrue, yPred) => tf.tidy(() => precisionOf(truePositivesOf(yTrue, yPred), yPred)),
 );
 
 /**
@@ -74,7 +77,7 @@ export const precision: MetricFn = named(
  */
 export const recall: MetricFn = named(
   "Recall",
-  (yTrue, yPred) => tf.tidy(() => recallOf(yTrue, yPred)),
+  (yTrue, yPred) => tf.tidy(() => recallOf(truePositivesOf(yTrue, yPred), yTrue)),
 );
 
 /**
@@ -91,8 +94,10 @@ export const recall: MetricFn = named(
  */
 export const f1: MetricFn = named("F1", (yTrue, yPred) =>
   tf.tidy(() => {
-    const p = precisionOf(yTrue, yPred);
-    const r = recallOf(yTrue, yPred);
+    // Precision and recall share the batch's true positives: count them once.
+    const truePositives = truePositivesOf(yTrue, yPred);
+    const p = precisionOf(truePositives, yPred);
+    const r = recallOf(truePositives, yTrue);
     return tf.mul(2, tf.div(tf.mul(p, r), tf.add(tf.add(p, r), EPSILON)));
   }));
 

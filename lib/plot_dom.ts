@@ -26,8 +26,9 @@ let shared: PlotDocument | undefined;
 
 /** One linkedom document for all figures (Plot only creates detached elements in it). */
 function plotDocument(): PlotDocument {
-  const window = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
-  shared ??= (window as unknown as { document: PlotDocument }).document;
+  shared ??= (parseHTML("<!DOCTYPE html><html><head></head><body></body></html>") as unknown as {
+    document: PlotDocument;
+  }).document;
   return shared;
 }
 

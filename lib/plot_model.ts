@@ -13,6 +13,7 @@ import { ArgumentError, checkBoolean, checkOneOf, checkOptions } from "./errors.
 import { Figure } from "./display.ts";
 import { escapeXml } from "./escape.ts";
 import { formatShapes, modelGraph } from "./graph.ts";
+import { once } from "./once.ts";
 
 /** Direction of the layout: top to bottom or left to right. */
 export type RankDir = "TB" | "LR";
@@ -169,6 +170,16 @@ function headerHtml(node: DiagramNode): string {
 }
 
 /**
+ * A DOT attribute value: a plain identifier as is, anything else as a quoted string,
+ * XML-escaped so no `"` ends it early and with backslashes as a character reference so
+ * none escapes the closing quote.
+ */
+function dotValue(text: string): string {
+  const plain = escapeXml(text);
+  return /^[A-Za-z_][A-Za-z_0-9]*$/.test(plain) ? plain : `"${plain.replaceAll("\\", "&#92;")}"`;
+}
+
+/**
  * Writes a {@linkcode ModelDiagram} as Graphviz DOT with HTML-like table labels; all user
  * text is escaped, and nodes get the ids `layer_<index>`, edges `edge_<index>`.
  *
@@ -182,7 +193,9 @@ function headerHtml(node: DiagramNode): string {
 export function modelDot(diagram: ModelDiagram): string {
   const lines = [
     "digraph model {",
-    `  graph [rankdir=${diagram.rankdir} fontname="${DOT_FONT}" fontsize=14 nodesep=0.35 ranksep=0.45 bgcolor="white" labelloc=t${
+    `  graph [rankdir=${
+      dotValue(diagram.rankdir)
+    } fontname="${DOT_FONT}" fontsize=14 nodesep=0.35 ranksep=0.45 bgcolor="white" labelloc=t${
       diagram.title ? ` label=<<b>${escapeXml(diagram.title)}</b>>` : ""
     }];`,
     `  node [shape=plain fontname="${DOT_FONT}" fontsize=11];`,
@@ -198,7 +211,7 @@ export function modelDot(diagram: ModelDiagram): string {
       }).join("") +
       "</tr>"
     );
-    const header = `<tr><td colspan="${width}" bgcolor="${node.fill}">${
+    const header = `<tr><td colspan="${width}" bgcolor="${escapeXml(node.fill)}">${
       headerHtml(node)
     }</td></tr>`;
     lines.push(
@@ -214,16 +227,8 @@ export function modelDot(diagram: ModelDiagram): string {
   return lines.join("\n");
 }
 
-let engine: Promise<Viz> | undefined;
-
 /** The Graphviz engine, started once (the WebAssembly module loads on first use). */
-function graphviz(): Promise<Viz> {
-  engine ??= import("@viz-js/viz").then((m) => m.instance()).catch((e) => {
-    engine = undefined;
-    throw e;
-  });
-  return engine;
-}
+const graphviz: () => Promise<Viz> = once(() => import("@viz-js/viz").then((m) => m.instance()));
 
 /**
  * Lays out a DOT graph with Graphviz and returns its SVG as Graphviz writes it.

@@ -10,6 +10,7 @@ import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
 import { ArgumentError } from "./errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
+import { once } from "./once.ts";
 
 /** A vega-lite v5 top-level spec. */
 export type VegaLiteSpec = VegaLite.TopLevelSpec;
@@ -28,24 +29,19 @@ export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 /** The font the SVG names (vega measures text without a canvas, so any sans font fits). */
 export const CHART_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
-let modules: Promise<[typeof Vega, typeof VegaLite]> | undefined;
-
 /** Loads vega and vega-lite once, on first use (they take a while to import). */
-function load(): Promise<[typeof Vega, typeof VegaLite]> {
-  modules ??= (async () => {
-    // vega's node-fetch pulls in whatwg-url, which requires node's deprecated `punycode`;
-    // the DEP0040 warning would land on a notebook's stderr. Silence it for this import only.
-    const flags = process as unknown as { noDeprecation?: boolean };
-    const before = flags.noDeprecation;
-    flags.noDeprecation = true;
-    try {
-      return await Promise.all([import("vega"), import("vega-lite")]);
-    } finally {
-      flags.noDeprecation = before;
-    }
-  })();
-  return modules;
-}
+const load: () => Promise<[typeof Vega, typeof VegaLite]> = once(async () => {
+  // vega's node-fetch pulls in whatwg-url, which requires node's deprecated `punycode`;
+  // the DEP0040 warning would land on a notebook's stderr. Silence it for this import only.
+  const flags = process as unknown as { noDeprecation?: boolean };
+  const before = flags.noDeprecation;
+  flags.noDeprecation = true;
+  try {
+    return await Promise.all([import("vega"), import("vega-lite")]);
+  } finally {
+    flags.noDeprecation = before;
+  }
+});
 
 /**
  * Renders a vega-lite spec to a standalone SVG (xmlns, viewBox, font named), headless.
@@ -121,7 +117,12 @@ export class VegaLiteFigure implements Displayable {
     } else if (typeof path === "string" && /\.json$/i.test(path)) {
       Deno.writeTextFileSync(path, JSON.stringify(this.#spec, null, 2) + "\n");
     } else {
-      throw new ArgumentError("save", "path", path, "a file name ending in .svg or .json");
+      throw new ArgumentError(
+        "VegaLiteFigure.save",
+        "path",
+        path,
+        "a file name ending in .svg or .json",
+      );
     }
     return path;
   }

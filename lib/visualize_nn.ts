@@ -613,9 +613,9 @@ function formatWeight(w: number): string {
 }
 
 function textElement(t: TextLine, cls: string, extra = ""): string {
-  return `<text class="${cls}"${extra} x="${t.x}" y="${t.y}" fill="${t.color}" font-size="${t.size}" text-anchor="${t.anchor}">${
-    escapeXml(t.text)
-  }</text>`;
+  return `<text class="${cls}"${extra} x="${t.x}" y="${t.y}" fill="${
+    escapeXml(t.color)
+  }" font-size="${t.size}" text-anchor="${escapeXml(t.anchor)}">${escapeXml(t.text)}</text>`;
 }
 
 /** `X12` as `X` with a subscript `12`. */
@@ -647,9 +647,9 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
   const out: string[] = [];
   const label = g.title?.text ?? g.name;
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="${g.fontFamily}" role="img" aria-label="${
-      escapeXml(`Neural network diagram: ${label}`)
-    }">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="${
+      escapeXml(g.fontFamily)
+    }" role="img" aria-label="${escapeXml(`Neural network diagram: ${label}`)}">`,
     `<title>${escapeXml(`Neural network diagram: ${label}`)}</title>`,
     `<rect width="${g.width}" height="${g.height}" fill="white"/>`,
   );
@@ -673,13 +673,17 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
   for (const l of g.links) {
     const weight = l.weight === null ? "" : ` data-weight="${Number(l.weight.toPrecision(4))}"`;
     out.push(
-      `<line class="link" data-column="${l.toColumn}" data-from="${l.fromNeuron}" data-to="${l.toNeuron}"${weight} x1="${l.x1}" y1="${l.y1}" x2="${l.x2}" y2="${l.y2}" stroke="${l.color}" stroke-width="${l.width}" stroke-opacity="${l.opacity}"/>`,
+      `<line class="link" data-column="${l.toColumn}" data-from="${l.fromNeuron}" data-to="${l.toNeuron}"${weight} x1="${l.x1}" y1="${l.y1}" x2="${l.x2}" y2="${l.y2}" stroke="${
+        escapeXml(l.color)
+      }" stroke-width="${l.width}" stroke-opacity="${l.opacity}"/>`,
     );
   }
   out.push(`</g>`, `<g class="neurons" stroke="black" stroke-width="0.8">`);
   for (const c of g.circles) {
     out.push(
-      `<circle class="neuron" data-column="${c.column}" data-neuron="${c.neuron}" cx="${c.x}" cy="${c.y}" r="${c.r}" fill="${c.fill}"/>`,
+      `<circle class="neuron" data-column="${c.column}" data-neuron="${c.neuron}" cx="${c.x}" cy="${c.y}" r="${c.r}" fill="${
+        escapeXml(c.fill)
+      }"/>`,
     );
   }
   // A white halo keeps labels readable where they cross links.
@@ -689,9 +693,9 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
   );
   for (const c of g.circles) {
     out.push(
-      `<text class="neuron-label" data-column="${c.column}" x="${c.labelX}" y="${c.labelY}" font-size="${c.labelSize}" text-anchor="${c.labelAnchor}">${
-        neuronLabel(c.label, c.labelSize)
-      }</text>`,
+      `<text class="neuron-label" data-column="${c.column}" x="${c.labelX}" y="${c.labelY}" font-size="${c.labelSize}" text-anchor="${
+        escapeXml(c.labelAnchor)
+      }">${neuronLabel(c.label, c.labelSize)}</text>`,
     );
   }
   out.push(`</g>`);
@@ -701,9 +705,9 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
         layer(m.column)
       }" data-hidden="${m.hidden}" fill="#444444" font-size="${m.size}" stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke">`,
       `<text x="${m.x}" y="${round(m.y + m.size * 0.35)}" text-anchor="middle">⋮</text>`,
-      `<text class="collapsed-count" x="${m.labelX}" y="${
-        round(m.y + m.size * 0.35)
-      }">${m.label}</text>`,
+      `<text class="collapsed-count" x="${m.labelX}" y="${round(m.y + m.size * 0.35)}">${
+        escapeXml(m.label)
+      }</text>`,
       `</g>`,
     );
   }
@@ -711,7 +715,9 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
     out.push(`<g class="legend" font-size="10" fill="#333333">`);
     for (const item of g.legend.items) {
       out.push(
-        `<line x1="${item.x1}" y1="${item.y}" x2="${item.x2}" y2="${item.y}" stroke="${item.color}" stroke-width="${item.width}" stroke-opacity="${item.opacity}"/>`,
+        `<line x1="${item.x1}" y1="${item.y}" x2="${item.x2}" y2="${item.y}" stroke="${
+          escapeXml(item.color)
+        }" stroke-width="${item.width}" stroke-opacity="${item.opacity}"/>`,
         `<text x="${item.x2 + 6}" y="${round(item.y + 3.5)}">${escapeXml(item.label)}</text>`,
       );
     }

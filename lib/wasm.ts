@@ -6,8 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-
-let ready: Promise<void> | undefined;
+import { once } from "./once.ts";
 
 /**
  * Loads `@tensorflow/tfjs-backend-wasm` and points it at the package's own .wasm files.
@@ -18,11 +17,8 @@ let ready: Promise<void> | undefined;
  * await registerWasm();
  * ```
  */
-export function registerWasm(): Promise<void> {
-  ready ??= (async () => {
-    const wasm = await import("@tensorflow/tfjs-backend-wasm");
-    const main = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm");
-    wasm.setWasmPaths(`${dirname(main)}/`);
-  })();
-  return ready;
-}
+export const registerWasm: () => Promise<void> = once(async () => {
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  const main = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm");
+  wasm.setWasmPaths(`${dirname(main)}/`);
+});

@@ -59,7 +59,11 @@ export interface WaterfallData {
  * ```
  */
 export function waterfallRows(e: ExplanationData, options?: WaterfallOptions): WaterfallData {
-  const fn = "waterfallRows";
+  return checkedRows("waterfallRows", e, options);
+}
+
+/** {@linkcode waterfallRows} with errors naming `fn`, the public function called. */
+function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions): WaterfallData {
   const o = checkOptions(fn, options);
   const top = checkExplanation(fn, e, o.top ?? 10);
   const contributions = topContributions(e, top);
@@ -85,10 +89,7 @@ export function waterfallRows(e: ExplanationData, options?: WaterfallOptions): W
  * ```
  */
 export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): Figure {
-  const fn = "waterfallPlot";
-  const o = checkOptions(fn, options);
-  checkExplanation(fn, e, o.top ?? 10);
-  const data = waterfallRows(e, o);
+  const data = checkedRows("waterfallPlot", e, options);
   const labels = new Map(data.rows.map((r) => [r.key, axisLabel(r)]));
   const longest = Math.max(...[...labels.values()].map((l) => l.length));
   const space = data.link === "logit" ? "log-odds" : "model output";

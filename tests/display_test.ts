@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { Figure, inKernel, JUPYTER_DISPLAY, LiveOutput, show, TextTable } from "../lib/mod.ts";
+import {
+  ArgumentError,
+  Figure,
+  inKernel,
+  JUPYTER_DISPLAY,
+  LiveOutput,
+  show,
+  TextTable,
+} from "../lib/mod.ts";
 
 Deno.test("display: outside the kernel, Deno.jupyter is guarded and values print as text", async () => {
   assert.equal(inKernel(), false);
@@ -32,6 +40,18 @@ Deno.test("display: Figure.save writes the SVG and returns the path", () => {
   assert.equal(new Figure(svg, "circle").save(path), path);
   assert.equal(Deno.readTextFileSync(path), svg);
   Deno.removeSync(path);
+});
+
+Deno.test("display: Figure.save rejects a path that is not a non-empty string, before writing", () => {
+  const fig = new Figure("<svg/>", "x");
+  for (const [path, given] of [["", '""'], [undefined, "undefined"], [42, "42"]] as const) {
+    assert.throws(
+      () => fig.save(path as never),
+      (e: unknown) =>
+        e instanceof ArgumentError &&
+        e.message === `Figure.save: path must be a non-empty file path, got ${given}`,
+    );
+  }
 });
 
 Deno.test("display: a chart bundle never carries text/html (it would shadow the SVG in JupyterLab)", () => {

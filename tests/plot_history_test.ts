@@ -115,7 +115,10 @@ Deno.test("plotHistory: save() writes the SVG or the spec", async () => {
   assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${dir}/h.json`)), fig.toSpec());
   assert.throws(
     () => fig.save(`${dir}/h.png`),
-    /save: path must be a file name ending in .svg or .json, got ".*h.png"/,
+    (e: unknown) =>
+      e instanceof ArgumentError &&
+      /^VegaLiteFigure\.save: path must be a file name ending in \.svg or \.json, got ".*h\.png"$/
+        .test(e.message),
   );
   await Deno.remove(dir, { recursive: true });
 });

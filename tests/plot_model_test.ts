@@ -3,7 +3,7 @@ import { tf } from "../lib/tf.ts";
 import { ArgumentError } from "../lib/errors.ts";
 import { JUPYTER_DISPLAY } from "../lib/display.ts";
 import { deepNN, perceptron } from "../lib/models.ts";
-import { layoutDot, modelDiagram, modelDot, plotModel } from "../lib/plot_model.ts";
+import { layoutDot, modelDiagram, modelDot, plotModel, type RankDir } from "../lib/plot_model.ts";
 import { parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 /** Two inputs, a branch each, a concatenate, a shared trunk and two output heads. */
@@ -180,6 +180,23 @@ Deno.test("escaping: layer and model names show as text in DOT labels and in the
   assert.ok(select(all, "title").some((t) => t.text === "<script>alert(1)</script> (Dense)"));
   assert.equal(all[0].attrs["aria-label"], `Layer graph: a&b "c" <i>`);
   assert.match(String(fig), /<script>alert\(1\)<\/script> \(Dense\)/);
+});
+
+Deno.test("escaping: plain diagram data with markup in its attributes stays an attribute value", async () => {
+  const evil = `red" onload="alert(1)`;
+  const d = modelDiagram(perceptron());
+  d.nodes[0].fill = evil;
+  d.rankdir = `LR" onload="alert(1)` as RankDir; // users can build the data by hand
+  const dot = modelDot(d);
+  assert.ok(!dot.includes(evil));
+  assert.match(dot, /bgcolor="red&quot; onload=&quot;alert\(1\)"/);
+  assert.match(dot, /rankdir="LR&quot; onload=&quot;alert\(1\)"/);
+  const all = await parseXml(await layoutDot(dot));
+  assert.ok(all.every((e) => !("onload" in e.attrs)));
+  // A backslash cannot escape the closing quote of a DOT string.
+  d.rankdir = "TB\\" as RankDir;
+  assert.match(modelDot(d), /rankdir="TB&#92;"/);
+  await layoutDot(modelDot(d));
 });
 
 Deno.test("the SVG is standalone, valid XML, with fonts named and Graphviz's ids removed", async () => {

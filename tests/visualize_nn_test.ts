@@ -310,6 +310,38 @@ Deno.test("escaping: layer and model names show as text, never as markup", async
   assert.match(String(fig), /<script>alert\(1\)<\/script> \(Dense\)/);
 });
 
+Deno.test("escaping: plain geometry with markup in its attributes stays an attribute value", async () => {
+  const evil = `red" onload="alert(1)`;
+  const g = networkGeometry(perceptron({ inputs: 40 }), {
+    description: true,
+    weights: true,
+    maxNeurons: 4,
+  });
+  // Users can build or edit the geometry by hand before rendering it.
+  g.fontFamily = evil;
+  g.circles[0].fill = evil;
+  g.circles[0].labelAnchor = evil as "start";
+  g.links[0].color = evil;
+  g.descriptions[0].color = evil;
+  g.descriptions[0].anchor = evil as "middle";
+  g.title!.color = evil;
+  g.legend!.items[0].color = evil;
+  g.collapsed[0].label = `<script>alert(1)</script>`;
+  const svg = renderNetworkSVG(g);
+  assert.ok(!svg.includes(evil));
+  assert.ok(!svg.includes("<script"));
+  const { all, circles, links } = await parsed(svg);
+  assert.ok(all.every((e) => !("onload" in e.attrs)));
+  assert.equal(all[0].attrs["font-family"], evil);
+  assert.equal(circles[0].attrs.fill, evil);
+  assert.equal(links[0].attrs.stroke, evil);
+  assert.equal(select(all, "text", "title")[0].attrs.fill, evil);
+  assert.equal(select(all, "text", "description")[0].attrs["text-anchor"], evil);
+  assert.equal(select(all, "text", "neuron-label")[0].attrs["text-anchor"], evil);
+  assert.equal(select(all, "text", "collapsed-count")[0].text, "<script>alert(1)</script>");
+  assert.equal(select(all, "script").length, 0);
+});
+
 Deno.test("the SVG is standalone and valid XML in every mode", async () => {
   const models = [perceptron(), deepNN({ features: 10 }), mlp([40, 30, 3])];
   for (const model of models) {
