@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { ArgumentError, checkInt, checkOneOf, checkOptions } from "./errors.ts";
-import type { Task } from "./models.ts";
+import { ArgumentError, checkInt, checkOneOf, checkOptions, checkSeed } from "./errors.ts";
+import { type Task, TASKS } from "./models.ts";
 import { rng } from "./random.ts";
 
 /** Options of {@linkcode randomData}. */
@@ -35,8 +35,6 @@ export interface RandomData {
   task: Task;
 }
 
-const TASKS: readonly Task[] = ["classification", "regression"];
-
 /**
  * Makes the article's random data: uniform features, and 0/1 labels drawn with equal
  * probability (classification) or a uniform target (regression). Plain arrays rather than
@@ -56,7 +54,7 @@ export function randomData(options?: RandomDataOptions): RandomData {
   const rows = checkInt(fn, "rows", o.rows ?? 1000);
   const features = checkInt(fn, "features", o.features ?? 10);
   const task = checkOneOf(fn, "task", o.task ?? "classification", TASKS);
-  const seed = o.seed === undefined ? undefined : checkInt(fn, "seed", o.seed, 0, 2 ** 32 - 1);
+  const seed = checkSeed(fn, o.seed);
   if (rows * features > 50_000_000) {
     throw ArgumentError.because(
       fn,

@@ -7,7 +7,46 @@
  */
 import { tf } from "./tf.ts";
 import { rng } from "./random.ts";
-import type { EpochCallback, EpochLogs, TrainEngine, TrainJob } from "./train_engine.ts";
+import {
+  type EpochCallback,
+  type EpochLogs,
+  lossError,
+  type TrainEngine,
+  type TrainJob,
+} from "./train_engine.ts";
+
+let randomLock: Promise<void> = Promise.resolve();
+
+/**
+ * Runs `fit` with Math.random replaced by a seeded stream. tfjs's Dropout draws each mask's
+ * seed from Math.random() (tf.dropout without a seed), and a fixed layer seed would reuse one
+ * mask every step. Seeded fits take turns (a lock), so two runs at once cannot swap each
+ * other's stream in, and Math.random is put back only if it is still ours.
+ */
+async function withRandom<T>(next: (() => number) | null, fit: () => Promise<T>): Promise<T> {
+  if (!next) return await fit();
+  const previous = randomLock;
+  let release = () => {};
+  randomLock = new Promise((resolve) => (release = resolve));
+  await previous;
+  const original = Math.random;
+  Math.random = next;
+  try {
+    return await fit();
+  } finally {
+    if (Math.random === next) Math.random = original;
+    release();
+  }
+}
+
+/** A copy of the optimizer's state (Adam's moments and iteration count), for a rollback. */
+async function snapshot(optimizer: tf.Optimizer): Promise<{ name: string; tensor: tf.Tensor }[]> {
+  const state = await optimizer.getWeights();
+  const copy = state.map(({ name, tensor }) => ({ name, tensor: tensor.clone() }));
+  // getWeights returns the live state variables plus a new iteration-count tensor.
+  tf.dispose(state.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
+  return copy;
+}
 
 /** Converts one epoch of tfjs's history (`acc`, `val_acc`, ...) to Keras's keys. */
 function kerasLogs(job: TrainJob, history: Record<string, (number | tf.Tensor)[]>): EpochLogs {
@@ -24,7 +63,8 @@ function kerasLogs(job: TrainJob, history: Record<string, (number | tf.Tensor)[]
 }
 
 /**
- * The engine behind `train(..., { engine: "tfjs" })`, the default.
+ * The engine behind `train(..., { engine: "tfjs" })`, and the fallback for models the fused
+ * engine does not run.
  *
  * @example
  * ```ts
@@ -43,9 +83,6 @@ export const tfjsEngine: TrainEngine = {
       tensors.push(t);
       return t;
     };
-    // tfjs's Dropout draws each mask's seed from Math.random() (tf.dropout without a seed),
-    // and a fixed layer seed would reuse one mask every step; so with a seed, Math.random is
-    // a seeded stream while fit runs (only then: the epoch callback sees the real one).
     const dropout = plan.seed === null ? null : rng(plan.dropoutSeed);
     try {
       const trainX = keep(tf.tensor2d(job.x.subarray(0, n * features), [n, features]));
@@ -63,33 +100,31 @@ export const tfjsEngine: TrainEngine = {
             return [tf.gather(trainX, order), tf.gather(trainY, order)];
           })
           : [trainX, trainY];
-        let history: tf.History;
-        // Kept so a run that blows up leaves the last good epoch's weights, as the fused engine does.
+        // Kept so a run that blows up leaves the last good epoch's weights and optimizer
+        // state, as the fused engine does.
         const lastGood = model.getWeights().map((w) => w.clone());
-        const mathRandom = Math.random;
-        if (dropout) Math.random = dropout.next;
+        const lastState = await snapshot(model.optimizer);
+        let history: tf.History;
         try {
-          history = await model.fit(ex, ey, {
-            batchSize: plan.batchSize,
-            epochs: 1,
-            shuffle: false,
-            validationData,
-            verbose: 0,
-            yieldEvery: "never",
-          });
+          history = await withRandom(dropout?.next ?? null, () =>
+            model.fit(ex, ey, {
+              batchSize: plan.batchSize,
+              epochs: 1,
+              shuffle: false,
+              validationData,
+              verbose: 0,
+              yieldEvery: "never",
+            }));
           if (!Number.isFinite(history.history.loss?.[0] as number)) {
             model.setWeights(lastGood);
-            throw new Error(
-              `train: the loss became ${history.history.loss?.[0]} in epoch ${
-                epoch + 1
-              }/${plan.epochs}; ` +
-                `try a lower learning rate, or check the data for extreme values`,
-            );
+            const broken = await model.optimizer.getWeights();
+            await model.optimizer.setWeights(lastState);
+            tf.dispose(broken.map((w) => w.tensor));
+            throw lossError(history.history.loss?.[0] as number, epoch, plan.epochs);
           }
         } finally {
-          Math.random = mathRandom;
           if (ex !== trainX) tf.dispose([ex, ey]);
-          tf.dispose(lastGood);
+          tf.dispose([...lastGood, ...lastState.map((w) => w.tensor)]);
         }
         const logs = kerasLogs(job, history.history);
         await onEpochEnd(epoch, logs);

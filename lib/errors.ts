@@ -147,6 +147,19 @@ export function checkOneOf<T extends string>(
   return value as T;
 }
 
+/**
+ * Checks an optional seed: `undefined`, or an integer from 0 to 2^32 - 1.
+ *
+ * @example
+ * ```ts
+ * import { checkSeed } from "./errors.ts";
+ * checkSeed("deepNN", 42); // 42
+ * ```
+ */
+export function checkSeed(fn: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : checkInt(fn, "seed", value, 0, 2 ** 32 - 1);
+}
+
 /** Checks `value` is a boolean; `undefined` gives `fallback`. */
 export function checkBoolean(
   fn: string,

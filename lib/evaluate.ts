@@ -11,7 +11,7 @@ import { tf } from "./tf.ts";
 import { ArgumentError, checkNumber, checkOneOf, checkOptions } from "./errors.ts";
 import { TextTable } from "./display.ts";
 import { escapeXml } from "./escape.ts";
-import type { Task } from "./models.ts";
+import { type Task, TASKS } from "./models.ts";
 import {
   checkBinary,
   checkFit,
@@ -275,8 +275,6 @@ export class Evaluation extends TextTable {
   }
 }
 
-const TASKS: readonly Task[] = ["classification", "regression"];
-
 function inferTask(model: tf.LayersModel): Task {
   const config = model.layers[model.layers.length - 1].getConfig();
   return config.activation === "sigmoid" ? "classification" : "regression";
@@ -322,8 +320,12 @@ export function evaluate(
   const out = tf.tidy(() =>
     model.predict(tf.tensor2d(xs.data, [xs.rows, xs.cols]), { batchSize }) as tf.Tensor
   );
-  const predicted = Float64Array.from(out.dataSync());
-  out.dispose();
+  let predicted: Float64Array;
+  try {
+    predicted = Float64Array.from(out.dataSync());
+  } finally {
+    out.dispose();
+  }
   const bad = predicted.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     throw ArgumentError.because(

@@ -7,7 +7,14 @@
  * @module
  */
 import { tf } from "./tf.ts";
-import { ArgumentError, checkInt, checkOneOf, checkOptions, describe } from "./errors.ts";
+import {
+  ArgumentError,
+  checkInt,
+  checkOneOf,
+  checkOptions,
+  checkSeed,
+  describe,
+} from "./errors.ts";
 import { checkModel } from "./graph.ts";
 import { type Rng, rng } from "./random.ts";
 import { type BackgroundSummary, type Summarize, summarizeRows } from "./background.ts";
@@ -175,8 +182,9 @@ export function explainAs(
   fn: string,
   model: tf.LayersModel | PredictFn,
   options: ExplainOptions,
+  backgroundName = "background",
 ): Explanation {
-  const p = checkProblem(fn, model, options);
+  const p = checkProblem(fn, model, options, backgroundName);
   const r = rng(p.seed);
   const bgRng = rng((p.seed ^ 0x9E3779B9) >>> 0);
   const bg = summarizeRows(p.background, p.backgroundRows, p.features, {
@@ -229,6 +237,7 @@ function checkProblem(
   fn: string,
   model: tf.LayersModel | PredictFn,
   options: ExplainOptions,
+  backgroundName: string,
 ): Problem {
   const o = checkOptions(fn, options);
   let predict: PredictFn;
@@ -272,12 +281,17 @@ function checkProblem(
   const instance = readInstance(fn, o.instance, features);
   const M = instance.length;
   if (M === 0) throw new ArgumentError(fn, "instance", o.instance, "a non-empty array of numbers");
-  const { data: background, rows: backgroundRows } = readBackground(fn, o.background, M);
+  const { data: background, rows: backgroundRows } = readBackground(
+    fn,
+    o.background,
+    M,
+    backgroundName,
+  );
   const featureNames = readNames(fn, o.featureNames, M);
   const link = checkOneOf(fn, "link", o.link ?? "identity", LINKS);
   const requested = checkOneOf(fn, "method", o.method ?? "auto", METHODS);
   const summarize = checkOneOf(fn, "summarize", o.summarize ?? "sample", SUMMARIZE);
-  const seed = checkInt(fn, "seed", o.seed ?? 0, 0, 2 ** 32 - 1);
+  const seed = checkSeed(fn, o.seed) ?? 0;
   const nsamples = o.nsamples === undefined
     ? undefined
     : checkInt(fn, "nsamples", o.nsamples, Math.max(1, Math.min(M + 1, 2 ** M - 2)));
@@ -314,10 +328,28 @@ function isNumberRow(value: unknown): value is Row {
   return Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array;
 }
 
+/** An error whose "given" is a description (not a value to quote): `x must be ..., got a bool tensor`. */
+function mustBe(fn: string, argument: string, expected: string, got: string): ArgumentError {
+  return ArgumentError.because(fn, argument, `${argument} must be ${expected}, got ${got}`);
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A feature value the model's float32 arithmetic can hold; beyond it, tfjs makes Infinity. */
+function checkValue(fn: string, argument: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new ArgumentError(fn, argument, v, "a finite number");
+  }
+  if (Math.abs(v) > FLOAT32_MAX) {
+    throw new ArgumentError(fn, argument, v, "a number float32 can hold (|x| <= 3.4e38)");
+  }
+  return v;
+}
+
 function tensorValues(fn: string, argument: string, t: tf.Tensor): Float32Array | Int32Array {
   if (t.isDisposed) throw ArgumentError.because(fn, argument, `${argument} is a disposed tensor`);
   if (t.dtype !== "float32" && t.dtype !== "int32") {
-    throw new ArgumentError(fn, argument, `a ${t.dtype} tensor`, "a float32 or int32 tensor");
+    throw mustBe(fn, argument, "a float32 or int32 tensor", `a ${t.dtype} tensor`);
   }
   return t.dataSync() as Float32Array | Int32Array;
 }
@@ -327,11 +359,11 @@ function readInstance(fn: string, value: unknown, features: number | undefined):
   if (value instanceof tf.Tensor) {
     const rowShaped = value.rank === 2 && value.shape[0] === 1;
     if (value.rank !== 1 && !rowShaped) {
-      throw new ArgumentError(
+      throw mustBe(
         fn,
         "instance",
-        `a tensor of shape ${JSON.stringify(value.shape)}`,
         "a 1-D tensor (one row of feature values)",
+        `a tensor of shape ${JSON.stringify(value.shape)}`,
       );
     }
     values = tensorValues(fn, "instance", value);
@@ -341,21 +373,14 @@ function readInstance(fn: string, value: unknown, features: number | undefined):
     throw new ArgumentError(fn, "instance", value, "an array of numbers (one per feature)");
   }
   if (features !== undefined && values.length !== features) {
-    throw new ArgumentError(
-      fn,
-      "instance",
-      value instanceof tf.Tensor ? `a tensor of ${values.length} values` : value,
-      `${features} numbers (one per model input feature)`,
-    );
+    const expected = `${features} numbers (one per model input feature)`;
+    if (value instanceof tf.Tensor) {
+      throw mustBe(fn, "instance", expected, `a tensor of ${values.length} values`);
+    }
+    throw new ArgumentError(fn, "instance", value, expected);
   }
   const out = new Float64Array(values.length);
-  for (let k = 0; k < values.length; k++) {
-    const v = values[k];
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new ArgumentError(fn, `instance[${k}]`, v, "a finite number");
-    }
-    out[k] = v;
-  }
+  for (let k = 0; k < values.length; k++) out[k] = checkValue(fn, `instance[${k}]`, values[k]);
   return out;
 }
 
@@ -363,39 +388,38 @@ function readBackground(
   fn: string,
   value: unknown,
   features: number,
+  argument: string,
 ): { data: Float32Array; rows: number } {
-  const expected = `a non-empty array of rows of ${features} numbers`;
   if (value instanceof tf.Tensor) {
     if (value.rank !== 2 || value.shape[1] !== features || value.shape[0] === 0) {
-      throw new ArgumentError(
+      throw mustBe(
         fn,
-        "background",
-        `a tensor of shape ${JSON.stringify(value.shape)}`,
+        argument,
         `a 2-D tensor of shape [rows >= 1, ${features}]`,
+        `a tensor of shape ${JSON.stringify(value.shape)}`,
       );
     }
-    const data = Float32Array.from(tensorValues(fn, "background", value));
-    const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) {
-      const [j, k] = [Math.floor(bad / features), bad % features];
-      throw new ArgumentError(fn, `background[${j}][${k}]`, data[bad], "a finite number");
-    }
+    const data = Float32Array.from(tensorValues(fn, argument, value));
+    data.forEach((v, i) =>
+      checkValue(fn, `${argument}[${Math.floor(i / features)}][${i % features}]`, v)
+    );
     return { data, rows: value.shape[0] };
   }
   if (!Array.isArray(value) || value.length === 0) {
-    throw new ArgumentError(fn, "background", value, expected);
+    throw new ArgumentError(
+      fn,
+      argument,
+      value,
+      `a non-empty array of rows of ${features} numbers`,
+    );
   }
   const data = new Float32Array(value.length * features);
   value.forEach((row: unknown, j: number) => {
     if (!isNumberRow(row) || row.length !== features) {
-      throw new ArgumentError(fn, `background[${j}]`, row, `a row of ${features} numbers`);
+      throw new ArgumentError(fn, `${argument}[${j}]`, row, `a row of ${features} numbers`);
     }
     for (let k = 0; k < features; k++) {
-      const v = row[k];
-      if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new ArgumentError(fn, `background[${j}][${k}]`, v, "a finite number");
-      }
-      data[j * features + k] = v;
+      data[j * features + k] = checkValue(fn, `${argument}[${j}][${k}]`, row[k]);
     }
   });
   return { data, rows: value.length };

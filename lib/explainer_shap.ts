@@ -9,7 +9,7 @@ import { tf } from "./tf.ts";
 import { ArgumentError, checkInt, checkOneOf, checkOptions } from "./errors.ts";
 import { explainAs, type Explanation, MAX_BACKGROUND, type Row } from "./explain.ts";
 import type { Figure } from "./display.ts";
-import type { Task } from "./models.ts";
+import { type Task, TASKS } from "./models.ts";
 import { decisionPlot } from "./decision_plot.ts";
 import { waterfallPlot } from "./waterfall_plot.ts";
 
@@ -78,23 +78,28 @@ function run(
   options: ExplainerShapOptions,
 ): ExplainerShapResult {
   const o = checkOptions(fn, options);
-  const task = checkOneOf(fn, "task", o.task ?? "classification", ["classification", "regression"]);
+  const task = checkOneOf(fn, "task", o.task ?? "classification", TASKS);
   const top = checkInt(fn, "top", o.top ?? 10);
   const background = firstRows(fn, o.train, MAX_BACKGROUND);
   const classification = task === "classification";
-  const explanation = explainAs(fn, model, {
-    instance: o.instance,
-    background,
-    featureNames: o.featureNames,
-    link: classification ? "logit" : "identity",
-  });
+  let explanation: Explanation;
+  try {
+    explanation = explainAs(fn, model, {
+      instance: o.instance,
+      background,
+      featureNames: o.featureNames,
+      link: classification ? "logit" : "identity",
+    }, "train");
+  } finally {
+    if (background instanceof tf.Tensor && background !== o.train) background.dispose();
+  }
   const figure = classification
     ? decisionPlot(explanation, { top, link: "logit" })
     : waterfallPlot(explanation, { top });
   return { explanation, figure };
 }
 
-/** The first `n` rows of the training data (a slice of the array, or of the tensor's values). */
+/** The first `n` rows of the training data: a slice of the array, or of the tensor. */
 function firstRows(fn: string, train: unknown, n: number): readonly Row[] | tf.Tensor {
   if (Array.isArray(train)) {
     if (train.length === 0) {
@@ -104,20 +109,17 @@ function firstRows(fn: string, train: unknown, n: number): readonly Row[] | tf.T
   }
   if (train instanceof tf.Tensor) {
     if (train.rank !== 2 || train.isDisposed || train.shape[0] === 0) {
-      throw new ArgumentError(
+      const got = train.isDisposed
+        ? "a disposed tensor"
+        : `a tensor of shape ${JSON.stringify(train.shape)}`;
+      throw ArgumentError.because(
         fn,
         "train",
-        train.isDisposed ? "a disposed tensor" : `a tensor of shape ${JSON.stringify(train.shape)}`,
-        "a 2-D tensor of shape [rows >= 1, features]",
+        `train must be a 2-D tensor of shape [rows >= 1, features], got ${got}`,
       );
     }
-    const rows = Math.min(n, train.shape[0]);
-    const columns = train.shape[1];
-    const values = train.dataSync();
-    return Array.from(
-      { length: rows },
-      (_, j) => Array.from(values.subarray(j * columns, (j + 1) * columns)),
-    );
+    // The background's rows only: the rest of the tensor is never copied out.
+    return train.shape[0] <= n ? train : tf.tidy(() => train.slice([0, 0], [n, -1]));
   }
   throw new ArgumentError(fn, "train", train, "an array of rows or a 2-D tensor");
 }

@@ -8,10 +8,10 @@ import { dirname, join } from "node:path";
 import { tf } from "./tf.ts";
 import { ArgumentError } from "./errors.ts";
 import { checkModel } from "./graph.ts";
+import { DTYPE_BYTES } from "./numeric.ts";
 import "./activations.ts"; // registers binaryStep, so models using it load
 
 const WEIGHTS_FILE = "weights.bin";
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
 /**
  * Saves a model into folder `dir` (created if missing): `model.json` and `weights.bin`.
@@ -57,7 +57,13 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    await Deno.rename(temp, dir);
+    try {
+      await Deno.rename(temp, dir);
+    } catch (e) {
+      // Put the previous model back: a failed save must not lose the one already there.
+      if (replaced) await Deno.rename(old, dir).catch(() => {});
+      throw e;
+    }
     if (replaced) await Deno.remove(old, { recursive: true });
   } catch (error) {
     await Deno.remove(temp, { recursive: true }).catch(() => {});
@@ -124,7 +130,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
       }
     }));
     const expected = group.weights.reduce(
-      (n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (BYTES[w.dtype ?? "float32"] ?? 4),
+      (n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[w.dtype ?? "float32"] ?? 4),
       0,
     );
     const got = files.reduce((n, f) => n + f.bytes.length, 0);

@@ -5,8 +5,9 @@
  * @module
  */
 import { tf } from "./tf.ts";
+import { roundHalfEven } from "./numeric.ts";
 import { type Activation, activationName, dense } from "./activations.ts";
-import { checkInt, checkName, checkNumber, checkOneOf, checkOptions } from "./errors.ts";
+import { checkInt, checkName, checkNumber, checkOneOf, checkOptions, checkSeed } from "./errors.ts";
 
 /** How a model is built: `tf.sequential` or the functional `tf.input` + `tf.model`. */
 export type Style = "sequential" | "functional";
@@ -16,7 +17,8 @@ export type Task = "classification" | "regression";
 export type Initializer = "glorotUniform" | "ones" | "zeros";
 
 const STYLES: readonly Style[] = ["sequential", "functional"];
-const TASKS: readonly Task[] = ["classification", "regression"];
+/** The tasks a model can be built or data made for. */
+export const TASKS: readonly Task[] = ["classification", "regression"];
 const INITIALIZERS: readonly Initializer[] = ["glorotUniform", "ones", "zeros"];
 
 /** Options of {@linkcode perceptron}. */
@@ -42,10 +44,6 @@ function kernelInitializer(
   if (kind === "ones") return tf.initializers.ones();
   if (kind === "zeros") return tf.initializers.zeros();
   return tf.initializers.glorotUniform({ seed });
-}
-
-function checkSeed(fn: string, seed: unknown): number | undefined {
-  return seed === undefined ? undefined : checkInt(fn, "seed", seed, 0, 2 ** 32 - 1);
 }
 
 /**
@@ -97,12 +95,6 @@ export interface DeepNNOptions {
   name?: string;
   /** Seed for the weight initialisation (each layer gets its own stream). */
   seed?: number;
-}
-
-/** Python's round(): halves go to the even neighbour, as the article's `int(round(...))`. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /**

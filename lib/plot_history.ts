@@ -92,7 +92,7 @@ const isLoss = (k: string) => k === "loss" || k === "val_loss";
  * ```
  */
 export function defaultMetrics(history: Readonly<Record<string, readonly number[]>>): string[] {
-  return Object.keys(history).filter((k) => !k.includes("loss") && !k.startsWith("val_"));
+  return Object.keys(history).filter((k) => !isLoss(k) && !k.startsWith("val_"));
 }
 
 /**

@@ -8,6 +8,7 @@ import type { tf } from "./tf.ts";
 import { formatShapes, type LayerNode, modelGraph } from "./graph.ts";
 import { TextTable } from "./display.ts";
 import { escapeXml } from "./escape.ts";
+import { DTYPE_BYTES } from "./numeric.ts";
 
 /** One row of a summary. */
 export interface SummaryRow {
@@ -40,8 +41,6 @@ export interface SummaryData {
   /** Bytes taken by trainable parameters. */
   trainableBytes: number;
 }
-
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
 /**
  * Formats a byte count as Keras does (powers of 1024, two decimals).
@@ -86,7 +85,7 @@ function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
     params: n.params,
     connectedTo: n.inbound.map((from) => `${from}[0][0]`),
   }));
-  const bytesPer = (n: LayerNode) => BYTES[n.dtype] ?? 4;
+  const bytesPer = (n: LayerNode) => DTYPE_BYTES[n.dtype] ?? 4;
   const totalParams = shown.reduce((s, n) => s + n.params, 0);
   const trainableParams = shown.reduce((s, n) => s + n.trainableParams, 0);
   const totalBytes = shown.reduce((s, n) => s + n.params * bytesPer(n), 0);

@@ -40,6 +40,8 @@ async function chooseBackend(): Promise<void> {
       backendChoice.name = "wasm";
       backendChoice.reason = wanted === "wasm"
         ? "DLNB_BACKEND=wasm"
+        : wanted
+        ? `DLNB_BACKEND=${JSON.stringify(wanted)} is not "cpu" or "wasm", so the default, wasm`
         : "default: faster for batched work";
       return;
     } catch (error) {

@@ -2,8 +2,9 @@
  * `train(model, x, y, options)`: the article's `model.fit(x=X, y=y, batch_size=30,
  * epochs=100, shuffle=True)` with Keras's validation split, live progress in the notebook
  * and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
- * split and the batch order (train_plan.ts), run the epochs on an engine (train_engine.ts;
- * `tfjs` = model.fit, engine_tfjs.ts), report progress (progress.ts).
+ * split and the batch order (train_plan.ts), run the epochs on an engine (train_engine.ts:
+ * `fused`, engine_fused.ts, by default; `tfjs` = model.fit, engine_tfjs.ts, for other models),
+ * report progress (progress.ts).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   checkInt,
   checkNumber,
   checkOptions,
+  checkSeed,
   describe,
 } from "./errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
@@ -32,6 +34,7 @@ import {
   compiledMetrics,
   type EpochLogs,
   historyKeys,
+  lossError,
   type TrainEngine,
   type TrainJob,
 } from "./train_engine.ts";
@@ -269,7 +272,7 @@ export async function train(
   const epochs = checkInt(fn, "epochs", o.epochs ?? 100);
   const shuffle = checkBoolean(fn, "shuffle", o.shuffle, true);
   const validationSplit = checkNumber(fn, "validationSplit", o.validationSplit ?? 0.3, 0, 1, true);
-  const seed = o.seed === undefined ? undefined : checkInt(fn, "seed", o.seed, 0, 2 ** 32 - 1);
+  const seed = checkSeed(fn, o.seed);
   const live = checkBoolean(fn, "live", o.live, true);
   const verbose = o.verbose ?? 1;
   if (![0, 1, 2, true, false].includes(verbose)) {
@@ -337,15 +340,12 @@ export async function train(
         Object.fromEntries(keys.map((k) => [k, logs[k] ?? NaN])),
         history,
       );
-      // The fused engine stops inside the epoch on a non-finite loss or weight; this catches
-      // tfjs, and metrics that overflow float32 while the loss stays finite (R2 on one row).
+      // Both engines stop on a non-finite loss themselves; this catches metrics that overflow
+      // float32 while the loss stays finite (R2 on a single row).
       const overflow = keys.find((k) => !Number.isFinite(logs[k]));
       if (overflow !== undefined) {
         const what = overflow === "loss" ? "the loss" : `the metric ${overflow}`;
-        throw new Error(
-          `train: ${what} became ${logs[overflow]} in epoch ${epoch + 1}/${epochs}; ` +
-            `try a lower learning rate, or check the data for extreme values`,
-        );
+        throw lossError(logs[overflow], epoch, epochs, what);
       }
       if (await interrupt.checkpoint()) throw new Interrupted(epoch + 1);
     });

@@ -2,8 +2,8 @@
  * The contract between `train()` and a training engine. `train()` checks the inputs and makes
  * the {@linkcode TrainPlan}; an engine runs the epochs of that plan on a compiled model and
  * reports each epoch's logs (Keras's names: `loss`, `accuracy`, `F1`, `val_loss`, ...);
- * `train()` records the history and shows progress. Engines: `tfjs` (model.fit, in
- * engine_tfjs.ts); a faster fused engine can plug in behind the same `train()`.
+ * `train()` records the history and shows progress. Engines: `fused` (engine_fused.ts, the
+ * default for the models it supports) and `tfjs` (model.fit, in engine_tfjs.ts).
  *
  * @module
  */
@@ -104,4 +104,22 @@ export function compiledMetrics(model: tf.LayersModel): CompiledMetric[] {
 export function historyKeys(metrics: readonly CompiledMetric[], validation: boolean): string[] {
   const train = ["loss", ...metrics.map((m) => m.key)];
   return validation ? [...train, ...train.map((k) => `val_${k}`)] : train;
+}
+
+/**
+ * The error both engines and `train` throw when a run blows up: the value, the epoch, and
+ * what to try.
+ *
+ * @example
+ * ```ts
+ * import { lossError } from "./train_engine.ts";
+ * lossError(NaN, 11, 100).message;
+ * // "train: the loss became NaN in epoch 12/100; try a lower learning rate, or check the data for extreme values"
+ * ```
+ */
+export function lossError(value: number, epoch: number, epochs: number, what = "the loss"): Error {
+  return new Error(
+    `train: ${what} became ${value} in epoch ${epoch + 1}/${epochs}; ` +
+      `try a lower learning rate, or check the data for extreme values`,
+  );
 }

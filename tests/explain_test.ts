@@ -407,3 +407,22 @@ Deno.test("explainerShap: the article's function, decision plot or waterfall", (
   );
   assert.equal(tf.memory().numTensors, before);
 });
+
+Deno.test("explain: values float32 cannot hold are rejected, and explainerShap names train", () => {
+  const model = deepNN({ features: 3, seed: 2 });
+  const before = tf.memory().numTensors;
+  assert.throws(
+    () => explain(model, { instance: [1, 2, 3], background: [[0, 0, 0], [0, 1e39, 0]] }),
+    /^ArgumentError: explain: background\[1\]\[1\] must be a number float32 can hold \(\|x\| <= 3\.4e38\), got 1e\+39$/,
+  );
+  assert.throws(
+    () => explain(model, { instance: [1e39, 2, 3], background: [[0, 0, 0]] }),
+    /^ArgumentError: explain: instance\[0\] must be a number float32 can hold/,
+  );
+  assert.throws(
+    () => explainerShap(model, { instance: [1, 2, 3], train: [[0, 0, 0], [0, NaN, 0]] }),
+    /^ArgumentError: explainerShap: train\[1\]\[1\] must be a finite number, got NaN$/,
+  );
+  assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+});

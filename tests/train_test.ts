@@ -368,8 +368,22 @@ Deno.test("train: a run that blows up stops naming the epoch and keeps the last 
       }),
       /^Error: train: the loss became (NaN|-?Infinity) in epoch 1\/5; try a lower learning rate, or check the data for extreme values$/,
     );
-    // Epoch 1 failed, so the last good weights are the initial ones.
+    // Epoch 1 failed, so the last good weights are the initial ones, and the optimizer's
+    // state is finite too: the next run starts clean.
     assert.deepEqual(weights(model), start, engine);
+    const state = await model.optimizer.getWeights();
+    assert.ok(state.every((w) => Array.from(w.tensor.dataSync()).every(Number.isFinite)), engine);
+    tf.dispose(state.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
     model.dispose();
   }
+});
+
+Deno.test("train: seeded runs at the same time each get their own stream and leave Math.random alone", async () => {
+  const original = Math.random;
+  const { x, y } = randomData({ rows: 90, seed: 5 });
+  const run = () => train(classifier(5), x, y, { epochs: 3, seed: 5, live: false, engine: "tfjs" });
+  const [a, b] = await Promise.all([run(), run()]);
+  assert.equal(Math.random, original);
+  assert.deepEqual(a.history, b.history);
+  assert.deepEqual(a.history, (await run()).history);
 });

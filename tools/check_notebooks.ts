@@ -30,9 +30,12 @@ try {
   const result = await new Deno.Command(Deno.execPath(), {
     args: ["check", "--quiet", ...written],
     cwd: ROOT,
+    stdout: "inherit",
+    stderr: "inherit",
   }).output();
-  if (!result.success) Deno.exit(1);
-  console.log(`notebooks: type-checked ${written.length} notebooks`);
+  // exitCode, not Deno.exit(): the generated files must still be removed below.
+  if (result.success) console.log(`notebooks: type-checked ${written.length} notebooks`);
+  else Deno.exitCode = 1;
 } finally {
   for (const f of written) Deno.removeSync(f);
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** One output of a code cell, as nbformat stores it. */
@@ -76,12 +76,14 @@ export async function executeNotebook(
   path: string,
   options: ExecuteOptions = {},
 ): Promise<Notebook> {
-  const outDir = options.outDir ?? await Deno.makeTempDir({ prefix: "dlnb-nb-" });
+  // The executor runs in the notebook's folder, so every path it gets is absolute.
+  const source = resolve(path);
+  const outDir = resolve(options.outDir ?? await Deno.makeTempDir({ prefix: "dlnb-nb-" }));
   await Deno.mkdir(outDir, { recursive: true });
-  const name = path.split("/").pop()!;
+  const name = basename(source);
   const args = [
     join(ROOT, "tools", "execute.py"),
-    path,
+    source,
     join(outDir, name),
     "--kernel",
     "deno",
@@ -91,7 +93,7 @@ export async function executeNotebook(
   ];
   const result = await new Deno.Command(python(), {
     args,
-    cwd: dirname(path),
+    cwd: dirname(source),
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { escapeXml } from "../lib/escape.ts";
 import { executeNotebook, type Notebook, problems, python, ROOT, text } from "./jupyter.ts";
 
@@ -110,7 +110,7 @@ ${sections.join("\n")}
 }
 
 async function toHTML(ipynb: string, outDir: string): Promise<string> {
-  const html = join(outDir, ipynb.split("/").pop()!.replace(/\.ipynb$/, ".html"));
+  const html = join(outDir, basename(ipynb).replace(/\.ipynb$/, ".html"));
   const r = await new Deno.Command(python(), {
     args: [join(ROOT, "tools", "to_html.py"), ipynb, html],
     stdout: "null",
@@ -123,7 +123,8 @@ async function toHTML(ipynb: string, outDir: string): Promise<string> {
 }
 
 /** Builds the tutorial site and returns the path of its index. */
-export async function buildTutorial(outDir = join(ROOT, "site"), only?: string[]): Promise<string> {
+export async function buildTutorial(out = join(ROOT, "site"), only?: string[]): Promise<string> {
+  const outDir = resolve(out);
   await Deno.mkdir(outDir, { recursive: true });
   const names = [...Deno.readDirSync(join(ROOT, "notebooks"))]
     .map((e) => e.name).filter((n) => n.endsWith(".ipynb")).sort()

@@ -1,0 +1,40 @@
+/**
+ * Small numeric facts shared across modules: halves rounded to even (Python's `round`,
+ * tfjs's `tf.round`) and the bytes each tensor dtype takes.
+ *
+ * @module
+ */
+
+/**
+ * Rounds to the nearest integer, halves to the even neighbour, as Python's `round` and tfjs's
+ * `tf.round` do.
+ *
+ * @example
+ * ```ts
+ * import { roundHalfEven } from "./numeric.ts";
+ * [0.5, 1.5, 2.5, -2.5].map(roundHalfEven); // [0, 2, 2, -2]
+ * ```
+ */
+export function roundHalfEven(x: number): number {
+  const base = Math.floor(x);
+  const frac = x - base;
+  if (frac < 0.5) return base;
+  if (frac > 0.5) return base + 1;
+  return base % 2 === 0 ? base : base + 1;
+}
+
+/**
+ * Bytes per value of each tfjs dtype (Keras's summary sizes, weight-file sizes).
+ *
+ * @example
+ * ```ts
+ * import { DTYPE_BYTES } from "./numeric.ts";
+ * DTYPE_BYTES.float32; // 4
+ * ```
+ */
+export const DTYPE_BYTES: Readonly<Record<string, number>> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  complex64: 8,
+};
