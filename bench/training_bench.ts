@@ -176,8 +176,10 @@ async function peers(run: "article" | "large", reps: number): Promise<BenchRow[]
 }
 
 function rowsFor(r: Run, name: string, seconds: number, target?: string): BenchRow[] {
+  // The large run takes minutes on tfjs: one timed run, no warm-up, there.
+  const note = r === LARGE ? "1 run" : undefined;
   return [
-    { group: r.group, name, value: (seconds / steps(r)) * 1e6, unit: "us/step" },
+    { group: r.group, name, value: (seconds / steps(r)) * 1e6, unit: "us/step", note },
     { group: r.group, name: `${name} total`, value: seconds, unit: "s", target },
   ];
 }
