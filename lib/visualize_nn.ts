@@ -271,7 +271,7 @@ function checkVisualizeOptions(
 }
 
 /** Checks the model can be drawn as a chain and returns its layer records. */
-function chainRecords(fn: string, model: tf.LayersModel, withWeights: boolean): LayerRecord[] {
+function chainRecords(fn: string, model: tf.LayersModel): LayerRecord[] {
   const graph = modelGraph(model, fn);
   if (!graph.isChain) {
     throw ArgumentError.because(
@@ -282,7 +282,23 @@ function chainRecords(fn: string, model: tf.LayersModel, withWeights: boolean): 
       } is not a single chain of layers (it branches, merges or has several inputs or outputs), so it has no neuron columns to draw; draw its layer graph with plotModel(model) instead`,
     );
   }
-  return layerRecords(graph, model, withWeights);
+  return layerRecords(graph, model, false);
+}
+
+/**
+ * A Dense layer's weight from neuron `from` to neuron `to`, read from the kernel's flat data
+ * (the diagram only needs the drawn links; copying a 10,000 x 10,000 kernel took seconds).
+ */
+function kernelReader(
+  model: tf.LayersModel,
+  name: string,
+): ((from: number, to: number) => number) | null {
+  const layer = model.layers.find((l) => l.name === name);
+  const kernel = layer?.getWeights()[0];
+  if (!kernel || kernel.rank !== 2) return null;
+  const flat = kernel.dataSync();
+  const cols = kernel.shape[1]!;
+  return (from, to) => flat[from * cols + to];
 }
 
 /** Which neurons of a layer of `size` are drawn, and the slot of each (a gap for the ellipsis). */
@@ -345,7 +361,7 @@ function drawingSize(records: LayerRecord[], maxNeurons: number): number {
 }
 
 function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): NetworkGeometry {
-  const records = chainRecords(fn, model, o.weights);
+  const records = chainRecords(fn, model);
   const count = records.length;
   const last = count - 1;
   // Collapse further when the drawing would pass the budget, and say so on the figure.
@@ -482,7 +498,9 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
       : i === last
       ? NETWORK_COLORS.inputOutputText
       : NETWORK_COLORS.hidden;
-    const kernel = o.weights ? records[i].weights : null;
+    const weight = o.weights && records[i].neurons > 0
+      ? kernelReader(model, records[i].name)
+      : null;
     const x1 = columns[i - 1].x;
     const addLink = (
       fromNeuron: number,
@@ -512,7 +530,7 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
         continue;
       }
       for (const [fromNeuron, y1] of from) {
-        addLink(fromNeuron, y1, toNeuron, y2, kernel?.[fromNeuron]?.[toNeuron] ?? null);
+        addLink(fromNeuron, y1, toNeuron, y2, weight ? weight(fromNeuron, toNeuron) : null);
       }
     }
   }
