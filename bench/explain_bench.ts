@@ -8,10 +8,10 @@
  * @module
  */
 import { type BenchOptions, type BenchRow, peakRss, resetPeak, timeIt } from "./common.ts";
-import { tf } from "../lib/tf.ts";
-import { deepNN } from "../lib/models.ts";
-import { rng } from "../lib/random.ts";
-import { explain } from "../lib/explain.ts";
+import { tf } from "../lib/core/tf.ts";
+import { deepNN } from "../lib/build/models.ts";
+import { rng } from "../lib/core/random.ts";
+import { explain } from "../lib/explain/explain.ts";
 
 function uniformRows(rows: number, features: number, seed: number): number[][] {
   const r = rng(seed);

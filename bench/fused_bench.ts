@@ -15,13 +15,13 @@
  *
  * @module
  */
-import { backendChoice, type tf, useBackend } from "../lib/tf.ts";
-import { deepNN } from "../lib/models.ts";
-import { f1 } from "../lib/metrics.ts";
-import { randomData } from "../lib/data.ts";
-import { train } from "../lib/train.ts";
-import type { TrainEngine } from "../lib/train_engine.ts";
-import { fusedEngine } from "../lib/engine_fused.ts";
+import { backendChoice, type tf, useBackend } from "../lib/core/tf.ts";
+import { deepNN } from "../lib/build/models.ts";
+import { f1 } from "../lib/train/metrics.ts";
+import { randomData } from "../lib/data/random_data.ts";
+import { train } from "../lib/train/train.ts";
+import type { TrainEngine } from "../lib/train/train_engine.ts";
+import { fusedEngine } from "../lib/train/engine_fused.ts";
 import type { BenchRow } from "./common.ts";
 
 interface Case {

@@ -9,9 +9,9 @@
  */
 import { dirname, fromFileUrl, join } from "./paths.ts";
 import { type BenchOptions, type BenchRow, median, timeIt } from "./common.ts";
-import { tf } from "../lib/tf.ts";
-import { visualizeNN } from "../lib/visualize_nn.ts";
-import { plotModel } from "../lib/plot_model.ts";
+import { tf } from "../lib/core/tf.ts";
+import { visualizeNN } from "../lib/describe/visualize_nn.ts";
+import { plotModel } from "../lib/describe/plot_model.ts";
 
 const ROOT = join(dirname(fromFileUrl(import.meta.url)), "..");
 const COLD_FLAG = "--cold-plot-model";

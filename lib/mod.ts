@@ -12,8 +12,8 @@
  *
  * @module
  */
-export { backendChoice, type BackendName, type TensorFlow, tf, useBackend } from "./tf.ts";
-export { ArgumentError } from "./errors.ts";
+export { backendChoice, type BackendName, type TensorFlow, tf, useBackend } from "./core/tf.ts";
+export { ArgumentError } from "./core/errors.ts";
 export {
   type Displayable,
   Figure,
@@ -23,9 +23,9 @@ export {
   type MimeBundle,
   show,
   TextTable,
-} from "./display.ts";
-export { escapeXml } from "./escape.ts";
-export { type Activation, type ActivationName, ACTIVATIONS, binaryStep } from "./activations.ts";
+} from "./display/display.ts";
+export { escapeXml } from "./core/escape.ts";
+export { type Activation, type ActivationName, ACTIVATIONS, binaryStep } from "./build/activations.ts";
 export {
   deepNN,
   type DeepNNOptions,
@@ -35,17 +35,17 @@ export {
   type PerceptronOptions,
   type Style,
   type Task,
-} from "./models.ts";
-export { formatShape, type LayerNode, type ModelGraph, modelGraph, type Shape } from "./graph.ts";
-export { type LayerRecord, layerTable } from "./layer_table.ts";
+} from "./build/models.ts";
+export { formatShape, type LayerNode, type ModelGraph, modelGraph, type Shape } from "./build/graph.ts";
+export { type LayerRecord, layerTable } from "./build/layer_table.ts";
 export {
   readableSize,
   summary,
   type SummaryData,
   summaryData,
   type SummaryRow,
-} from "./summary.ts";
-export { type Rng, rng } from "./random.ts";
+} from "./describe/summary.ts";
+export { type Rng, rng } from "./core/random.ts";
 export {
   type CollapsedMarker,
   type ColumnRole,
@@ -63,7 +63,7 @@ export {
   type TextLine,
   visualizeNN,
   type VisualizeNNOptions,
-} from "./visualize_nn.ts";
+} from "./describe/visualize_nn.ts";
 export {
   type DiagramEdge,
   type DiagramNode,
@@ -74,8 +74,8 @@ export {
   plotModel,
   type PlotModelOptions,
   type RankDir,
-} from "./plot_model.ts";
-export { loadModel, saveModel } from "./io.ts";
+} from "./describe/plot_model.ts";
+export { loadModel, saveModel } from "./save/model_io.ts";
 export {
   type BackgroundInfo,
   explain,
@@ -88,37 +88,37 @@ export {
   type PredictFn,
   type Row,
   type Summarize,
-} from "./explain.ts";
+} from "./explain/explain.ts";
 export {
   type ContributionRow,
   type ExplanationData,
   SHAP_COLORS,
   topContributions,
-} from "./shap_rows.ts";
+} from "./explain/shap_rows.ts";
 export {
   type WaterfallData,
   type WaterfallOptions,
   waterfallPlot,
   type WaterfallRow,
   waterfallRows,
-} from "./waterfall_plot.ts";
+} from "./plot/waterfall_plot.ts";
 export {
   type DecisionData,
   type DecisionOptions,
   decisionPlot,
   decisionRows,
   type DecisionStep,
-} from "./decision_plot.ts";
-export { type BarOptions, barPlot, barRows } from "./bar_plot.ts";
+} from "./plot/decision_plot.ts";
+export { type BarOptions, barPlot, barRows } from "./plot/bar_plot.ts";
 export {
   explainerShap,
   explainerShapData,
   type ExplainerShapOptions,
   type ExplainerShapResult,
-} from "./explainer_shap.ts";
-export { EPSILON, f1, type MetricFn, precision, r2, recall } from "./metrics.ts";
-export { type RandomData, randomData, type RandomDataOptions } from "./data.ts";
-export { type Matrix, type Targets } from "./inputs.ts";
+} from "./explain/explainer_shap.ts";
+export { EPSILON, f1, type MetricFn, precision, r2, recall } from "./train/metrics.ts";
+export { type RandomData, randomData, type RandomDataOptions } from "./data/random_data.ts";
+export { type Matrix, type Targets } from "./train/inputs.ts";
 export {
   type ClassificationScores,
   classificationScores,
@@ -128,23 +128,23 @@ export {
   type EvaluationScores,
   type RegressionScores,
   regressionScores,
-} from "./evaluate.ts";
+} from "./evaluate/evaluate.ts";
 export {
   type History,
   train,
   TrainingHistory,
   type TrainOptions,
   type TrainParams,
-} from "./train.ts";
+} from "./train/train.ts";
 export {
   type CompiledMetric,
   type EpochCallback,
   type EpochLogs,
   type TrainEngine,
   type TrainJob,
-} from "./train_engine.ts";
-export { type TrainPlan } from "./train_plan.ts";
-export { tfjsEngine } from "./engine_tfjs.ts";
-export { type HistoryLike, plotHistory, type PlotHistoryOptions } from "./plot_history.ts";
-export { VEGALITE_MIME, VegaLiteFigure, type VegaLiteSpec } from "./vega.ts";
-export { fusedEngine } from "./engine_fused.ts";
+} from "./train/train_engine.ts";
+export { type TrainPlan } from "./train/train_plan.ts";
+export { tfjsEngine } from "./train/engine_tfjs.ts";
+export { type HistoryLike, plotHistory, type PlotHistoryOptions } from "./plot/plot_history.ts";
+export { VEGALITE_MIME, VegaLiteFigure, type VegaLiteSpec } from "./display/vega.ts";
+export { fusedEngine } from "./train/engine_fused.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { randomData } from "../lib/data.ts";
-import { ArgumentError } from "../lib/errors.ts";
-import { rng } from "../lib/random.ts";
+import { randomData } from "../lib/data/random_data.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { rng } from "../lib/core/random.ts";
 
 Deno.test("randomData: the article's 1000 x 10 uniform features and 0/1 labels by default", () => {
   const { x, y, featureNames, task } = randomData({ seed: 42 });

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { tf } from "../lib/tf.ts";
-import { deepNN } from "../lib/models.ts";
-import { f1, precision, r2, recall } from "../lib/metrics.ts";
-import { randomData } from "../lib/data.ts";
-import { train } from "../lib/train.ts";
-import { fusedEngine } from "../lib/engine_fused.ts";
-import { tfjsEngine } from "../lib/engine_tfjs.ts";
-import { makePlan } from "../lib/train_plan.ts";
-import { compiledMetrics, type EpochLogs, type TrainJob } from "../lib/train_engine.ts";
-import { rng } from "../lib/random.ts";
+import { tf } from "../lib/core/tf.ts";
+import { deepNN } from "../lib/build/models.ts";
+import { f1, precision, r2, recall } from "../lib/train/metrics.ts";
+import { randomData } from "../lib/data/random_data.ts";
+import { train } from "../lib/train/train.ts";
+import { fusedEngine } from "../lib/train/engine_fused.ts";
+import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
+import { makePlan } from "../lib/train/train_plan.ts";
+import { compiledMetrics, type EpochLogs, type TrainJob } from "../lib/train/train_engine.ts";
+import { rng } from "../lib/core/random.ts";
 
 type Rows = number[][];
 

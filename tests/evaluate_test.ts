@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { DOMParser } from "linkedom";
-import { tf } from "../lib/tf.ts";
+import { tf } from "../lib/core/tf.ts";
 import {
   type ClassificationScores,
   classificationScores,
   evaluate,
   type RegressionScores,
   regressionScores,
-} from "../lib/evaluate.ts";
-import { deepNN, perceptron } from "../lib/models.ts";
-import { ArgumentError } from "../lib/errors.ts";
-import { JUPYTER_DISPLAY } from "../lib/display.ts";
+} from "../lib/evaluate/evaluate.ts";
+import { deepNN, perceptron } from "../lib/build/models.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 
 interface ClassificationCase {
   name: string;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { tf } from "../lib/tf.ts";
-import { ArgumentError } from "../lib/errors.ts";
-import { Figure } from "../lib/display.ts";
-import { deepNN, perceptron } from "../lib/models.ts";
-import { rng } from "../lib/random.ts";
-import { explain, type ExplainOptions, type Explanation, type PredictFn } from "../lib/explain.ts";
-import { explainerShap, explainerShapData } from "../lib/explainer_shap.ts";
+import { tf } from "../lib/core/tf.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { Figure } from "../lib/display/display.ts";
+import { deepNN, perceptron } from "../lib/build/models.ts";
+import { rng } from "../lib/core/random.ts";
+import { explain, type ExplainOptions, type Explanation, type PredictFn } from "../lib/explain/explain.ts";
+import { explainerShap, explainerShapData } from "../lib/explain/explainer_shap.ts";
 
 function uniformRows(rows: number, features: number, seed: number): number[][] {
   const r = rng(seed);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Arena, gemmNT } from "../lib/gemm.ts";
-import { rng } from "../lib/random.ts";
+import { Arena, gemmNT } from "../lib/train/gemm.ts";
+import { rng } from "../lib/core/random.ts";
 
 /** `a · bᵀ` the slow way, in float64. */
 function naive(a: Float32Array, b: Float32Array, m: number, n: number, k: number): number[] {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { tf } from "../lib/tf.ts";
-import { EPSILON, f1, type MetricFn, precision, r2, recall } from "../lib/metrics.ts";
-import { perceptron } from "../lib/models.ts";
+import { tf } from "../lib/core/tf.ts";
+import { EPSILON, f1, type MetricFn, precision, r2, recall } from "../lib/train/metrics.ts";
+import { perceptron } from "../lib/build/models.ts";
 
 function value(metric: MetricFn, yTrue: number[], yPred: number[]): number {
   return tf.tidy(() =>

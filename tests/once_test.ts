@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { once } from "../lib/once.ts";
+import { once } from "../lib/core/once.ts";
 
 Deno.test("once: a load runs once and is shared; a failed load is forgotten and retried", async () => {
   let runs = 0;

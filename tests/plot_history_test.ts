@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { DOMParser } from "linkedom";
-import { defaultMetrics, historyPoints, plotHistory } from "../lib/plot_history.ts";
-import { VEGALITE_MIME, vegaLiteToSVG } from "../lib/vega.ts";
-import { JUPYTER_DISPLAY } from "../lib/display.ts";
-import { ArgumentError } from "../lib/errors.ts";
+import { defaultMetrics, historyPoints, plotHistory } from "../lib/plot/plot_history.ts";
+import { VEGALITE_MIME, vegaLiteToSVG } from "../lib/display/vega.ts";
+import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { parseXml } from "./svg_xml.ts";
 
 const EPOCHS = 12;

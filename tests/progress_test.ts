@@ -11,8 +11,8 @@ import {
   progressBundle,
   progressPlain,
   type ProgressState,
-} from "../lib/progress.ts";
-import type { MimeBundle } from "../lib/display.ts";
+} from "../lib/train/progress.ts";
+import type { MimeBundle } from "../lib/display/display.ts";
 import { parseXml } from "./svg_xml.ts";
 
 const state = (epoch: number, logs: Record<string, number> = {}): ProgressState => ({

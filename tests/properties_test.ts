@@ -33,9 +33,9 @@ import {
   visualizeNN,
   waterfallPlot,
 } from "../lib/mod.ts";
-import { dense } from "../lib/activations.ts";
-import { axisLabel, topContributions } from "../lib/shap_rows.ts";
-import { rng } from "../lib/random.ts";
+import { dense } from "../lib/build/activations.ts";
+import { axisLabel, topContributions } from "../lib/explain/shap_rows.ts";
+import { rng } from "../lib/core/random.ts";
 import { countBy, parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 const SEED = 42;

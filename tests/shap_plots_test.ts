@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { DOMParser } from "linkedom";
-import { tf } from "../lib/tf.ts";
-import { ArgumentError } from "../lib/errors.ts";
-import { type Figure, JUPYTER_DISPLAY } from "../lib/display.ts";
-import { type ExplanationData, SHAP_COLORS, topContributions } from "../lib/shap_rows.ts";
-import { waterfallPlot, waterfallRows } from "../lib/waterfall_plot.ts";
-import { decisionPlot, decisionRows } from "../lib/decision_plot.ts";
-import { barPlot, barRows } from "../lib/bar_plot.ts";
+import { tf } from "../lib/core/tf.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { type Figure, JUPYTER_DISPLAY } from "../lib/display/display.ts";
+import { type ExplanationData, SHAP_COLORS, topContributions } from "../lib/explain/shap_rows.ts";
+import { waterfallPlot, waterfallRows } from "../lib/plot/waterfall_plot.ts";
+import { decisionPlot, decisionRows } from "../lib/plot/decision_plot.ts";
+import { barPlot, barRows } from "../lib/plot/bar_plot.ts";
 import { parseXml } from "./svg_xml.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";

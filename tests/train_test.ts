@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { type BackendName, tf, useBackend } from "../lib/tf.ts";
-import { train, TrainingHistory } from "../lib/train.ts";
-import type { EpochCallback, TrainEngine, TrainJob } from "../lib/train_engine.ts";
-import { deepNN, perceptron } from "../lib/models.ts";
-import { randomData } from "../lib/data.ts";
-import { f1, r2 } from "../lib/metrics.ts";
-import { ArgumentError } from "../lib/errors.ts";
+import { type BackendName, tf, useBackend } from "../lib/core/tf.ts";
+import { train, TrainingHistory } from "../lib/train/train.ts";
+import type { EpochCallback, TrainEngine, TrainJob } from "../lib/train/train_engine.ts";
+import { deepNN, perceptron } from "../lib/build/models.ts";
+import { randomData } from "../lib/data/random_data.ts";
+import { f1, r2 } from "../lib/train/metrics.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 
 function classifier(seed = 42): tf.LayersModel {
   const model = deepNN({ features: 10, seed });

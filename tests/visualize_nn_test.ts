@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { tf } from "../lib/tf.ts";
-import { ArgumentError } from "../lib/errors.ts";
-import { JUPYTER_DISPLAY } from "../lib/display.ts";
-import { deepNN, perceptron } from "../lib/models.ts";
+import { tf } from "../lib/core/tf.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
+import { deepNN, perceptron } from "../lib/build/models.ts";
 import {
   describeNetwork,
   NETWORK_COLORS,
   networkGeometry,
   renderNetworkSVG,
   visualizeNN,
-} from "../lib/visualize_nn.ts";
+} from "../lib/describe/visualize_nn.ts";
 import { countBy, parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";

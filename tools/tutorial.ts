@@ -8,7 +8,7 @@
  * @module
  */
 import { basename, join, resolve } from "node:path";
-import { escapeXml } from "../lib/escape.ts";
+import { escapeXml } from "../lib/core/escape.ts";
 import { executeNotebook, type Notebook, problems, python, ROOT, text } from "./jupyter.ts";
 
 /** The article's table of contents, and which notebooks cover each part. */

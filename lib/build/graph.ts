@@ -1,0 +1,188 @@
+/**
+ * The layer graph of a tfjs model as plain data: one node per layer (with shapes, parameter
+ * counts and activation) and one edge per connection. Summary, layer table and both
+ * diagrams are computed from it.
+ *
+ * @module
+ */
+import { tf } from "../core/tf.ts";
+import { ArgumentError } from "../core/errors.ts";
+
+/** A shape with `null` for the batch dimension, e.g. `[null, 10]`. */
+export type Shape = (number | null)[];
+
+/** One layer of a model. */
+export interface LayerNode {
+  /** Layer name, as the user gave it. */
+  name: string;
+  /** tfjs/Keras class, e.g. `Dense`, `Dropout`, `InputLayer`. */
+  className: string;
+  /** One shape per input tensor (an InputLayer has its own shape here). */
+  inputShapes: Shape[];
+  /** One shape per output tensor. */
+  outputShapes: Shape[];
+  /** Number of parameters (weights and biases). */
+  params: number;
+  /** Parameters updated by training. */
+  trainableParams: number;
+  /** Activation name for layers that have one, else `null`. */
+  activation: string | null;
+  /** Units of a Dense layer, else 0 (the article's "neurons"). */
+  units: number;
+  /** Whether the layer trains. */
+  trainable: boolean;
+  /** Data type of the layer's weights/outputs. */
+  dtype: string;
+  /** Names of the layers feeding this one, in order. */
+  inbound: string[];
+  /** True for the input node the lib adds in front of a Sequential model. */
+  synthetic: boolean;
+}
+
+/** A model's layer graph. */
+export interface ModelGraph {
+  /** Model name. */
+  name: string;
+  /** `Sequential` or `Functional`. */
+  className: "Sequential" | "Functional";
+  /** Layers in topological order; Sequential models get a leading `input` node. */
+  nodes: LayerNode[];
+  /** Connections, `from` and `to` being layer names. */
+  edges: { from: string; to: string }[];
+  /** True when the layers form one chain, each with one input and one output. */
+  isChain: boolean;
+}
+
+/**
+ * Checks `model` is a built tfjs LayersModel with at least one layer.
+ *
+ * @example
+ * ```ts
+ * import { checkModel } from "./graph.ts";
+ * import { perceptron } from "./models.ts";
+ * checkModel("summary", perceptron());
+ * ```
+ */
+export function checkModel(fn: string, model: unknown): tf.LayersModel {
+  if (!(model instanceof tf.LayersModel)) {
+    throw new ArgumentError(fn, "model", model, "a tfjs LayersModel (tf.sequential or tf.model)");
+  }
+  if (model.layers.length === 0) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${
+        JSON.stringify(model.name)
+      } is not built: it has no layers (add layers with an input shape first)`,
+    );
+  }
+  return model;
+}
+
+function asShapeList(s: unknown): Shape[] {
+  if (!Array.isArray(s)) return [];
+  return s.length > 0 && Array.isArray(s[0]) ? (s as Shape[]) : [s as Shape];
+}
+
+function countWeights(weights: tf.LayerVariable[]): number {
+  return weights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 0), 1), 0);
+}
+
+/**
+ * Computes the layer graph of a model.
+ *
+ * @example
+ * ```ts
+ * import { modelGraph } from "./graph.ts";
+ * import { deepNN } from "./models.ts";
+ * const g = modelGraph(deepNN({ features: 10 }));
+ * g.nodes.map((n) => n.name); // ["input", "h1", "drop1", "h2", "drop2", "output"]
+ * ```
+ */
+export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph {
+  checkModel(fn, model);
+  const sequential = model instanceof tf.Sequential;
+  const inModel = new Set(model.layers.map((l) => l.name));
+  const nodes: LayerNode[] = [];
+  if (sequential) {
+    const first = model.layers[0];
+    // The article calls it "input"; a model with its own layer of that name gets "<first>_input".
+    const inputName = inModel.has("input") ? `${first.name}_input` : "input";
+    const shape = asShapeList(first.batchInputShape ?? first.inboundNodes[0]?.inputShapes)[0];
+    nodes.push({
+      name: inputName,
+      className: "InputLayer",
+      inputShapes: [shape],
+      outputShapes: [shape],
+      params: 0,
+      trainableParams: 0,
+      activation: null,
+      units: 0,
+      trainable: false,
+      dtype: first.dtype ?? "float32",
+      inbound: [],
+      synthetic: true,
+    });
+  }
+  for (const [i, layer] of model.layers.entries()) {
+    const node0 = layer.inboundNodes[0];
+    let inbound = node0 ? node0.inboundLayers.map((l) => l.name).filter((n) => inModel.has(n)) : [];
+    if (sequential) inbound = [i === 0 ? nodes[0].name : model.layers[i - 1].name];
+    const config = layer.getConfig() as { activation?: unknown; units?: unknown };
+    const outputShapes = asShapeList(layer.outputShape);
+    const inputShapes = layer.getClassName() === "InputLayer"
+      ? outputShapes
+      : asShapeList(node0?.inputShapes);
+    nodes.push({
+      name: layer.name,
+      className: layer.getClassName(),
+      inputShapes,
+      outputShapes,
+      params: countWeights(layer.weights),
+      trainableParams: layer.trainable ? countWeights(layer.trainableWeights) : 0,
+      activation: typeof config.activation === "string" ? config.activation : null,
+      units: typeof config.units === "number" ? config.units : 0,
+      trainable: layer.trainable,
+      dtype: layer.dtype ?? "float32",
+      inbound,
+      synthetic: false,
+    });
+  }
+  const edges = nodes.flatMap((n) => n.inbound.map((from) => ({ from, to: n.name })));
+  const outDegree = new Map<string, number>();
+  for (const e of edges) outDegree.set(e.from, (outDegree.get(e.from) ?? 0) + 1);
+  const isChain =
+    nodes.every((n, i) =>
+      (i === 0
+        ? n.inbound.length === 0
+        : n.inbound.length === 1 && n.inbound[0] === nodes[i - 1].name) &&
+      (outDegree.get(n.name) ?? 0) <= 1
+    ) && nodes.filter((n) => n.className === "InputLayer").length === 1;
+  return {
+    name: model.name,
+    className: sequential ? "Sequential" : "Functional",
+    nodes,
+    edges,
+    isChain,
+  };
+}
+
+/**
+ * Formats a shape as Keras prints it: `(None, 10)`.
+ *
+ * @example
+ * ```ts
+ * import { formatShape } from "./graph.ts";
+ * formatShape([null, 10]); // "(None, 10)"
+ * ```
+ */
+export function formatShape(shape: Shape | undefined): string {
+  if (!shape) return "?";
+  const parts = shape.map((d) => (d === null ? "None" : String(d)));
+  return `(${parts.join(", ")}${parts.length === 1 ? "," : ""})`;
+}
+
+/** Shapes of several tensors: one shape alone, several as a list. */
+export function formatShapes(list: Shape[]): string {
+  return list.length === 1 ? formatShape(list[0]) : `[${list.map(formatShape).join(", ")}]`;
+}

@@ -1,0 +1,193 @@
+/**
+ * A Keras-3-style model summary: `Layer (type) | Output Shape | Param #` (plus
+ * `Connected to` for graphs that are not a chain) and the parameter totals.
+ *
+ * @module
+ */
+import type { tf } from "../core/tf.ts";
+import { formatShapes, type LayerNode, modelGraph } from "../build/graph.ts";
+import { TextTable } from "../display/display.ts";
+import { escapeXml } from "../core/escape.ts";
+import { DTYPE_BYTES } from "../core/numeric.ts";
+
+/** One row of a summary. */
+export interface SummaryRow {
+  /** `name (Class)`. */
+  layer: string;
+  /** Output shape as Keras prints it, e.g. `(None, 6)`. */
+  outputShape: string;
+  /** Parameter count. */
+  params: number;
+  /** Inbound connections as `name[0][0]`, for non-chain graphs. */
+  connectedTo: string[];
+}
+
+/** The numbers behind a summary. */
+export interface SummaryData {
+  /** Model name. */
+  name: string;
+  /** Rows, one per layer (functional models include their InputLayer, as Keras does). */
+  rows: SummaryRow[];
+  /** Whether the `Connected to` column is shown. */
+  showConnections: boolean;
+  /** All parameters. */
+  totalParams: number;
+  /** Trainable parameters. */
+  trainableParams: number;
+  /** Non-trainable parameters. */
+  nonTrainableParams: number;
+  /** Bytes taken by all parameters (float32: 4 each). */
+  totalBytes: number;
+  /** Bytes taken by trainable parameters. */
+  trainableBytes: number;
+}
+
+/**
+ * Formats a byte count as Keras does (powers of 1024, two decimals).
+ *
+ * @example
+ * ```ts
+ * import { readableSize } from "./summary.ts";
+ * readableSize(364); // "364.00 B"
+ * readableSize(2048); // "2.00 KB"
+ * ```
+ */
+export function readableSize(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
+  let size = bytes;
+  for (const unit of units) {
+    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
+    size /= 1024;
+  }
+  return `${size.toFixed(2)} PB`;
+}
+
+/**
+ * Computes a summary's rows and totals as plain data.
+ *
+ * @example
+ * ```ts
+ * import { summaryData } from "./summary.ts";
+ * import { deepNN } from "../build/models.ts";
+ * summaryData(deepNN({ features: 10 })).totalParams; // 91
+ * ```
+ */
+export function summaryData(model: tf.LayersModel): SummaryData {
+  return computeSummary("summaryData", model);
+}
+
+function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
+  const graph = modelGraph(model, fn);
+  const shown: LayerNode[] = graph.nodes.filter((n) => !n.synthetic);
+  const rows = shown.map((n) => ({
+    layer: `${n.name} (${n.className})`,
+    outputShape: formatShapes(n.outputShapes),
+    params: n.params,
+    connectedTo: n.inbound.map((from) => `${from}[0][0]`),
+  }));
+  const bytesPer = (n: LayerNode) => DTYPE_BYTES[n.dtype] ?? 4;
+  const totalParams = shown.reduce((s, n) => s + n.params, 0);
+  const trainableParams = shown.reduce((s, n) => s + n.trainableParams, 0);
+  const totalBytes = shown.reduce((s, n) => s + n.params * bytesPer(n), 0);
+  const trainableBytes = shown.reduce((s, n) => s + n.trainableParams * bytesPer(n), 0);
+  return {
+    name: graph.name,
+    rows,
+    showConnections: !graph.isChain,
+    totalParams,
+    trainableParams,
+    nonTrainableParams: totalParams - trainableParams,
+    totalBytes,
+    trainableBytes,
+  };
+}
+
+const pad = (s: string, w: number, right = false) => right ? s.padStart(w) : s.padEnd(w);
+
+/** Draws the summary as Keras 3's box table. */
+function drawText(d: SummaryData): string {
+  const headers = [
+    "Layer (type)",
+    "Output Shape",
+    "Param #",
+    ...(d.showConnections ? ["Connected to"] : []),
+  ];
+  const cells = d.rows.map((r) => [
+    [r.layer],
+    [r.outputShape],
+    [r.params.toLocaleString("en-US")],
+    ...(d.showConnections ? [r.connectedTo.length ? r.connectedTo : ["-"]] : []),
+  ]);
+  const minWidths = d.showConnections ? [25, 22, 10, 17] : [31, 22, 13];
+  const widths = headers.map((h, c) =>
+    Math.max(minWidths[c], h.length, ...cells.flatMap((row) => row[c].map((s) => s.length)))
+  );
+  const right = (c: number) => c === 2;
+  const line = (l: string, fill: string, mid: string, r: string) =>
+    l + widths.map((w) => fill.repeat(w + 2)).join(mid) + r;
+  const out = [`Model: "${d.name}"`, line("┏", "━", "┳", "┓")];
+  out.push("┃" + headers.map((h, c) => ` ${pad(h, widths[c], right(c))} `).join("┃") + "┃");
+  out.push(line("┡", "━", "╇", "┩"));
+  cells.forEach((row, i) => {
+    const height = Math.max(...row.map((cell) => cell.length));
+    for (let k = 0; k < height; k++) {
+      out.push(
+        "│" + row.map((cell, c) => ` ${pad(cell[k] ?? "", widths[c], right(c))} `).join("│") + "│",
+      );
+    }
+    out.push(i < cells.length - 1 ? line("├", "─", "┼", "┤") : line("└", "─", "┴", "┘"));
+  });
+  out.push(...totals(d).map((t) => ` ${t}`));
+  return out.join("\n");
+}
+
+function totals(d: SummaryData): string[] {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return [
+    `Total params: ${n(d.totalParams)} (${readableSize(d.totalBytes)})`,
+    `Trainable params: ${n(d.trainableParams)} (${readableSize(d.trainableBytes)})`,
+    `Non-trainable params: ${n(d.nonTrainableParams)} (${
+      readableSize(d.totalBytes - d.trainableBytes)
+    })`,
+  ];
+}
+
+function drawHTML(d: SummaryData): string {
+  const th = (s: string, right = false) =>
+    `<th style="text-align:${right ? "right" : "left"}">${escapeXml(s)}</th>`;
+  const td = (s: string, right = false) =>
+    `<td style="text-align:${right ? "right" : "left"}">${s}</td>`;
+  const head = [
+    th("Layer (type)"),
+    th("Output Shape"),
+    th("Param #", true),
+    ...(d.showConnections ? [th("Connected to")] : []),
+  ];
+  const body = d.rows.map((r) =>
+    "<tr>" + [
+      td(escapeXml(r.layer)),
+      td(escapeXml(r.outputShape)),
+      td(r.params.toLocaleString("en-US"), true),
+      ...(d.showConnections ? [td(r.connectedTo.map(escapeXml).join("<br>") || "-")] : []),
+    ].join("") + "</tr>"
+  );
+  return `<div class="dlnb-summary"><p><b>Model: "${escapeXml(d.name)}"</b></p>` +
+    `<table><thead><tr>${head.join("")}</tr></thead><tbody>${body.join("")}</tbody></table>` +
+    `<p>${totals(d).map(escapeXml).join("<br>")}</p></div>`;
+}
+
+/**
+ * The model's summary in Keras 3's layout, as text and an HTML table. Ending a notebook cell
+ * with it renders the table; `String(summary(model))` gives the text.
+ *
+ * @example
+ * ```ts
+ * import { summary } from "./summary.ts";
+ * import { deepNN } from "../build/models.ts";
+ * console.log(String(summary(deepNN({ features: 10 })))); // ... Total params: 91 (364.00 B)
+ * ```
+ */
+export function summary(model: tf.LayersModel): TextTable {
+  const data = computeSummary("summary", model);
+  return new TextTable(drawText(data), drawHTML(data));
+}

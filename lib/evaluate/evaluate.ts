@@ -1,0 +1,344 @@
+/**
+ * Exact evaluation over a whole data set, with scikit-learn's definitions: for
+ * classification the confusion matrix, accuracy, precision, recall and F1
+ * (`precision_score`, `recall_score`, `f1_score`, 0 when undefined); for regression MAE, MSE,
+ * RMSE and R2 (`mean_absolute_error`, `mean_squared_error`, `r2_score`). Unlike the per-batch
+ * training metrics these are computed once over all rows, in float64.
+ *
+ * @module
+ */
+import { tf } from "../core/tf.ts";
+import { ArgumentError, checkNumber, checkOneOf, checkOptions } from "../core/errors.ts";
+import { TextTable } from "../display/display.ts";
+import { escapeXml } from "../core/escape.ts";
+import { type Task, TASKS } from "../build/models.ts";
+import {
+  checkBinary,
+  checkFit,
+  type Matrix,
+  modelShape,
+  readMatrix,
+  readTargets,
+  type Targets,
+} from "../train/inputs.ts";
+
+/** Options of {@linkcode evaluate}. */
+export interface EvaluateOptions {
+  /** What the model predicts. Default: `"classification"` if its last layer is a sigmoid, else `"regression"`. */
+  task?: Task;
+  /** Classification: a row is predicted positive when its score is > threshold (as Keras's accuracy). Default 0.5. */
+  threshold?: number;
+}
+
+/** Classification scores over all rows. */
+export interface ClassificationScores {
+  /** Always `"classification"`. */
+  task: "classification";
+  /** Rows evaluated. */
+  rows: number;
+  /** Score above which a row is predicted 1. */
+  threshold: number;
+  /** True negatives, false positives, false negatives, true positives. */
+  confusion: { tn: number; fp: number; fn: number; tp: number };
+  /** (tp + tn) / rows. */
+  accuracy: number;
+  /** tp / (tp + fp), 0 when nothing is predicted positive (scikit-learn's zero_division). */
+  precision: number;
+  /** tp / (tp + fn), 0 when there are no positives. */
+  recall: number;
+  /** 2 tp / (2 tp + fp + fn), 0 when undefined. */
+  f1: number;
+}
+
+/** Regression scores over all rows. */
+export interface RegressionScores {
+  /** Always `"regression"`. */
+  task: "regression";
+  /** Rows evaluated. */
+  rows: number;
+  /** Mean absolute error. */
+  mae: number;
+  /** Mean squared error. */
+  mse: number;
+  /** Root of the mean squared error. */
+  rmse: number;
+  /** 1 - SS_res / SS_tot; for a constant target 1 if predictions are exact, else 0 (scikit-learn). */
+  r2: number;
+}
+
+/** Either kind of scores. */
+export type EvaluationScores = ClassificationScores | RegressionScores;
+
+function checkPairs(
+  fn: string,
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  predName: string,
+): void {
+  if (yTrue.length === 0) throw ArgumentError.because(fn, "yTrue", "yTrue is empty");
+  if (yTrue.length !== yPred.length) {
+    throw ArgumentError.because(
+      fn,
+      predName,
+      `yTrue and ${predName} must have the same length, got ${yTrue.length} and ${yPred.length}`,
+    );
+  }
+  for (const [name, values] of [["yTrue", yTrue], [predName, yPred]] as const) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) {
+        throw ArgumentError.because(
+          fn,
+          name,
+          `${name} must hold finite numbers, got ${values[i]} at row ${i}`,
+        );
+      }
+    }
+  }
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/**
+ * Classification scores from 0/1 labels and predicted scores (probabilities).
+ *
+ * @example
+ * ```ts
+ * import { classificationScores } from "./evaluate.ts";
+ * const s = classificationScores([1, 0, 1, 1], [0.9, 0.6, 0.4, 0.8]);
+ * [s.precision, s.recall]; // [0.6666666666666666, 0.6666666666666666]
+ * ```
+ */
+export function classificationScores(
+  yTrue: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  threshold = 0.5,
+): ClassificationScores {
+  const fn = "classificationScores";
+  checkPairs(fn, yTrue, scores, "scores");
+  checkNumber(fn, "threshold", threshold);
+  let tn = 0, fp = 0, fnCount = 0, tp = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i];
+    if (t !== 0 && t !== 1) {
+      throw ArgumentError.because(
+        fn,
+        "yTrue",
+        `yTrue must hold only 0/1 labels, got ${t} at row ${i}`,
+      );
+    }
+    const p = scores[i] > threshold ? 1 : 0;
+    if (t === 1) p === 1 ? tp++ : fnCount++;
+    else p === 1 ? fp++ : tn++;
+  }
+  const rows = yTrue.length;
+  return {
+    task: "classification",
+    rows,
+    threshold,
+    confusion: { tn, fp, fn: fnCount, tp },
+    accuracy: (tp + tn) / rows,
+    precision: ratio(tp, tp + fp),
+    recall: ratio(tp, tp + fnCount),
+    f1: ratio(2 * tp, 2 * tp + fp + fnCount),
+  };
+}
+
+/**
+ * Regression scores from targets and predictions.
+ *
+ * @example
+ * ```ts
+ * import { regressionScores } from "./evaluate.ts";
+ * regressionScores([1, 2, 3, 4], [1.5, 2, 2.5, 4.5]).r2; // 0.85
+ * ```
+ */
+export function regressionScores(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+): RegressionScores {
+  checkPairs("regressionScores", yTrue, yPred, "yPred");
+  const rows = yTrue.length;
+  let mean = 0;
+  for (let i = 0; i < rows; i++) mean += yTrue[i];
+  mean /= rows;
+  let abs = 0, ssRes = 0, ssTot = 0;
+  for (let i = 0; i < rows; i++) {
+    const e = yTrue[i] - yPred[i];
+    abs += Math.abs(e);
+    ssRes += e * e;
+    ssTot += (yTrue[i] - mean) ** 2;
+  }
+  const mse = ssRes / rows;
+  return {
+    task: "regression",
+    rows,
+    mae: abs / rows,
+    mse,
+    rmse: Math.sqrt(mse),
+    r2: ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot,
+  };
+}
+
+/** The rows of the metric table: label and value. */
+function metricRows(s: EvaluationScores): [string, number][] {
+  return s.task === "classification"
+    ? [["accuracy", s.accuracy], ["precision", s.precision], ["recall", s.recall], ["F1", s.f1]]
+    : [["MAE", s.mae], ["MSE", s.mse], ["RMSE", s.rmse], ["R2", s.r2]];
+}
+
+function heading(s: EvaluationScores): string {
+  return s.task === "classification"
+    ? `Evaluation: classification, ${s.rows} rows, predicted 1 when score > ${s.threshold}`
+    : `Evaluation: regression, ${s.rows} rows`;
+}
+
+function drawText(s: EvaluationScores): string {
+  const rows = metricRows(s);
+  const out = [
+    heading(s),
+    "",
+    "metric      value",
+    ...rows.map(([k, v]) => `${k.padEnd(10)}  ${v.toFixed(4)}`),
+  ];
+  if (s.task === "classification") {
+    const { tn, fp, fn, tp } = s.confusion;
+    const w = Math.max(6, String(Math.max(tn, fp, fn, tp)).length);
+    const cell = (v: number | string) => String(v).padStart(w);
+    out.push(
+      "",
+      "Confusion matrix (rows: true label, columns: predicted)",
+      `        ${cell("pred 0")}  ${cell("pred 1")}`,
+      `true 0  ${cell(tn)}  ${cell(fp)}`,
+      `true 1  ${cell(fn)}  ${cell(tp)}`,
+    );
+  }
+  return out.join("\n");
+}
+
+/** The confusion matrix as an HTML table whose cells are shaded by count (a small heatmap). */
+function confusionHTML(c: ClassificationScores["confusion"]): string {
+  const max = Math.max(c.tn, c.fp, c.fn, c.tp, 1);
+  const cell = (v: number, label: string) => {
+    const alpha = v / max;
+    const color = alpha > 0.55 ? "#ffffff" : "#1a1a1a";
+    return `<td title="${label}: ${v}" style="width:64px;height:40px;text-align:center;` +
+      `background:rgba(70,130,180,${alpha.toFixed(3)});color:${color}">${v}</td>`;
+  };
+  return `<table class="dlnb-confusion"><caption>Confusion matrix</caption>` +
+    `<tr><th></th><th>pred 0</th><th>pred 1</th></tr>` +
+    `<tr><th>true 0</th>${cell(c.tn, "true negatives")}${cell(c.fp, "false positives")}</tr>` +
+    `<tr><th>true 1</th>${cell(c.fn, "false negatives")}${
+      cell(c.tp, "true positives")
+    }</tr></table>`;
+}
+
+function drawHTML(s: EvaluationScores): string {
+  const rows = metricRows(s).map(([k, v]) =>
+    `<tr><td style="text-align:left">${escapeXml(k)}</td><td style="text-align:right">${
+      v.toFixed(4)
+    }</td></tr>`
+  ).join("");
+  const metrics = `<table><thead><tr><th style="text-align:left">metric</th>` +
+    `<th style="text-align:right">value</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const body = s.task === "classification"
+    ? `<div style="display:flex;gap:24px;align-items:flex-start">${metrics}${
+      confusionHTML(s.confusion)
+    }</div>`
+    : metrics;
+  return `<div class="dlnb-evaluation"><p><b>${escapeXml(heading(s))}</b></p>${body}</div>`;
+}
+
+/**
+ * The result of {@linkcode evaluate}: the scores, shown as a table (and a confusion heatmap).
+ *
+ * @example
+ * ```ts
+ * import { Evaluation, regressionScores } from "./evaluate.ts";
+ * const e = new Evaluation(regressionScores([1, 2, 3], [1, 2, 4]));
+ * e.scores.task; // "regression"
+ * ```
+ */
+export class Evaluation extends TextTable {
+  /** The numbers. */
+  readonly scores: EvaluationScores;
+  /**
+   * Creates the displayable report of `scores`.
+   * @example
+   * ```ts
+   * import { Evaluation, regressionScores } from "./evaluate.ts";
+   * String(new Evaluation(regressionScores([1, 2], [1, 2]))).split("\n")[0]; // "Evaluation: regression, 2 rows"
+   * ```
+   */
+  constructor(scores: EvaluationScores) {
+    super(drawText(scores), drawHTML(scores));
+    this.scores = scores;
+  }
+}
+
+function inferTask(model: tf.LayersModel): Task {
+  const config = model.layers[model.layers.length - 1].getConfig();
+  return config.activation === "sigmoid" ? "classification" : "regression";
+}
+
+/**
+ * Evaluates a model on every row of `x` and `y` at once (not per batch) with scikit-learn's
+ * definitions, and shows a table; the numbers are in `.scores`.
+ *
+ * @example
+ * ```ts
+ * import { deepNN, evaluate, randomData } from "../mod.ts";
+ * const { x, y } = randomData({ rows: 100, seed: 1 });
+ * const result = evaluate(deepNN({ features: 10, seed: 1 }), x, y);
+ * result.scores.task; // "classification"
+ * ```
+ */
+export function evaluate(
+  model: tf.LayersModel,
+  x: Matrix,
+  y: Targets,
+  options?: EvaluateOptions,
+): Evaluation {
+  const fn = "evaluate";
+  const o = checkOptions(fn, options);
+  const shape = modelShape(fn, model);
+  const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
+  const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5);
+  const xs = readMatrix(fn, "x", x);
+  const ys = readTargets(fn, "y", y);
+  checkFit(fn, shape, xs, ys);
+  if (shape.outputs !== 1) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `evaluate needs a model with one output, this one has ${shape.outputs}`,
+    );
+  }
+  if (task === "classification") checkBinary(fn, "y", ys, "for classification");
+  // predict's default batch of 32 slices and re-joins the input; on wasm that costs time
+  // quadratic in the rows (8 s for 100,000 rows), so predict in large batches.
+  const batchSize = Math.min(xs.rows, 16384);
+  const out = tf.tidy(() =>
+    model.predict(tf.tensor2d(xs.data, [xs.rows, xs.cols]), { batchSize }) as tf.Tensor
+  );
+  let predicted: Float64Array;
+  try {
+    predicted = Float64Array.from(out.dataSync());
+  } finally {
+    out.dispose();
+  }
+  const bad = predicted.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw ArgumentError.because(
+      fn,
+      "x",
+      `the model's output is ${predicted[bad]} for x row ${bad}: x's values are too large ` +
+        `for the model's float32 arithmetic (or its weights are not finite)`,
+    );
+  }
+  const truth = Float64Array.from(ys.data);
+  return new Evaluation(
+    task === "classification"
+      ? classificationScores(truth, predicted, threshold)
+      : regressionScores(truth, predicted),
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The bar plot of one explanation, as `shap.plots.bar` draws a single prediction: one bar
+ * per feature from zero to its contribution, largest |value| at the top, the rest summed
+ * into one "N other features" bar.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import { Figure } from "../display/display.ts";
+import { checkOptions } from "../core/errors.ts";
+import { plotToSvg } from "./plot_dom.ts";
+import { signedValueLabels } from "./shap_marks.ts";
+import {
+  axisLabel,
+  checkExplanation,
+  type ContributionRow,
+  type ExplanationData,
+  formatSigned,
+  SHAP_COLORS,
+  topContributions,
+} from "../explain/shap_rows.ts";
+
+/** Options of {@linkcode barPlot}. */
+export interface BarOptions {
+  /** Features shown by |value|; the rest become one "N other features" bar. Default 10. */
+  top?: number;
+}
+
+/**
+ * The bars, top to bottom: the `top` features by |value|, then "N other features".
+ *
+ * @example
+ * ```ts
+ * import { barRows } from "./bar_plot.ts";
+ * const e = { values: [0.1, -0.5, 0.2], baseValue: 0, output: -0.2, featureNames: ["a", "b", "c"], instance: [1, 2, 3], link: "identity" as const };
+ * barRows(e, { top: 1 }).map((r) => r.value); // [-0.5, 0.30000000000000004]
+ * ```
+ */
+export function barRows(e: ExplanationData, options?: BarOptions): ContributionRow[] {
+  return checkedRows("barRows", e, options);
+}
+
+/** {@linkcode barRows} with errors naming `fn`, the public function called. */
+function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): ContributionRow[] {
+  const o = checkOptions(fn, options);
+  return topContributions(e, checkExplanation(fn, e, o.top ?? 10));
+}
+
+/**
+ * Draws a bar plot of an explanation's contributions, red for positive and blue for
+ * negative, each labelled with its value.
+ *
+ * @example
+ * ```ts
+ * import { barPlot } from "./bar_plot.ts";
+ * const e = { values: [0.1, -0.5, 0.2], baseValue: 0, output: -0.2, featureNames: ["a", "b", "c"], instance: [1, 2, 3], link: "identity" as const };
+ * barPlot(e).save("bars.svg");
+ * ```
+ */
+export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
+  const rows = checkedRows("barPlot", e, options);
+  const labels = new Map(rows.map((r) => [r.key, axisLabel(r)]));
+  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const space = e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value";
+  const extent = Math.max(...rows.map((r) => Math.abs(r.value))) || 1;
+  const lo = Math.min(0, ...rows.map((r) => r.value));
+  const hi = Math.max(0, ...rows.map((r) => r.value));
+  const color = (r: ContributionRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
+  const svg = plotToSvg({
+    width: 720,
+    height: 70 + 30 * rows.length,
+    marginLeft: Math.min(300, 16 + 6.2 * longest),
+    marginRight: 30,
+    marginTop: 16,
+    marginBottom: 44,
+    style: { fontSize: "12px" },
+    x: {
+      domain: [lo - (lo < 0 ? 0.18 * extent : 0), hi + (hi > 0 ? 0.18 * extent : 0)],
+      label: space,
+      labelAnchor: "center",
+      grid: true,
+    },
+    y: {
+      domain: rows.map((r) => r.key),
+      tickFormat: (key: string) => labels.get(key) ?? key,
+      tickSize: 0,
+      label: null,
+    },
+    marks: [
+      Plot.barX(rows, {
+        y: "key",
+        x1: 0,
+        x2: "value",
+        fill: color,
+        insetTop: 3,
+        insetBottom: 3,
+        className: "shap-bar",
+      }),
+      Plot.ruleX([0], { stroke: "#333", className: "shap-zero-rule" }),
+      ...signedValueLabels(rows, { x: "value", y: "key", gap: 4 }),
+    ],
+  });
+  return new Figure(
+    svg,
+    [`Bar plot (${space})`, ...rows.map((r) => `  ${r.label}: ${formatSigned(r.value)}`)].join(
+      "\n",
+    ),
+  );
+}

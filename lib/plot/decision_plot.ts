@@ -1,0 +1,189 @@
+/**
+ * The decision plot of one explanation, as `shap.decision_plot` draws it: a path that starts
+ * at the base value at the bottom and moves by each feature's contribution, least important
+ * first, up to the prediction at the top. With the logit link the axis shows probability.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import { Figure } from "../display/display.ts";
+import { checkOneOf, checkOptions } from "../core/errors.ts";
+import type { Link } from "../explain/explain.ts";
+import { plotToSvg } from "./plot_dom.ts";
+import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
+import {
+  axisLabel,
+  checkExplanation,
+  type ContributionRow,
+  type ExplanationData,
+  formatNumber,
+  formatSigned,
+  SHAP_COLORS,
+  sigmoid,
+  topContributions,
+} from "../explain/shap_rows.ts";
+
+/** Options of {@linkcode decisionPlot}. */
+export interface DecisionOptions {
+  /** Features shown by |value|; the rest become one "N other features" step. Default 10. */
+  top?: number;
+  /**
+   * `"logit"`: the values are log-odds and the axis shows probability; `"identity"`: the
+   * axis shows the values as they are. Default: the explanation's link.
+   */
+  link?: Link;
+}
+
+/** One step of the decision path. */
+export interface DecisionStep extends ContributionRow {
+  /** Height of the step's end point: 1 for the bottom step, up to the number of steps. */
+  level: number;
+  /** Cumulative value before the step, in link space. */
+  before: number;
+  /** Cumulative value after the step, in link space. */
+  after: number;
+  /** `before` on the plot's axis (probability for the logit link). */
+  axisBefore: number;
+  /** `after` on the plot's axis. */
+  axisAfter: number;
+}
+
+/** Everything a decision plot draws, as plain data. */
+export interface DecisionData {
+  /** Steps from the bottom (level 1) to the top (the most important feature). */
+  steps: DecisionStep[];
+  /** The base value, in link space. */
+  baseValue: number;
+  /** The prediction, in link space. */
+  output: number;
+  /** The base value on the axis. */
+  axisBase: number;
+  /** The prediction on the axis. */
+  axisOutput: number;
+  /** What the axis shows. */
+  axis: "probability" | "log-odds" | "raw";
+}
+
+/**
+ * Computes the decision path: from the base value, the "other features" step first, then
+ * the shown features from least to most important.
+ *
+ * @example
+ * ```ts
+ * import { decisionRows } from "./decision_plot.ts";
+ * const e = { values: [1, -0.5], baseValue: 0, output: 0.5, featureNames: ["a", "b"], instance: [1, 2], link: "logit" as const };
+ * decisionRows(e).steps.map((s) => s.feature); // ["b", "a"]
+ * ```
+ */
+export function decisionRows(e: ExplanationData, options?: DecisionOptions): DecisionData {
+  return decisionData("decisionRows", e, options);
+}
+
+function decisionData(fn: string, e: ExplanationData, options?: DecisionOptions): DecisionData {
+  const o = checkOptions(fn, options);
+  const top = checkExplanation(fn, e, o.top ?? 10);
+  const link = checkOneOf(fn, "link", o.link ?? e.link, ["identity", "logit"] as const);
+  const toAxis = link === "logit" ? sigmoid : (v: number) => v;
+  const contributions = topContributions(e, top).reverse();
+  let cumulative = e.baseValue;
+  const steps = contributions.map((c, i): DecisionStep => {
+    const before = cumulative;
+    cumulative += c.value;
+    return {
+      ...c,
+      level: i + 1,
+      before,
+      after: cumulative,
+      axisBefore: toAxis(before),
+      axisAfter: toAxis(cumulative),
+    };
+  });
+  return {
+    steps,
+    baseValue: e.baseValue,
+    output: e.output,
+    axisBase: toAxis(e.baseValue),
+    axisOutput: toAxis(e.output),
+    axis: link === "logit" ? "probability" : e.link === "logit" ? "log-odds" : "raw",
+  };
+}
+
+/**
+ * Draws a decision plot of an explanation: the path from E[f(X)] to f(x), each step red
+ * where the feature raises the output and blue where it lowers it.
+ *
+ * @example
+ * ```ts
+ * import { decisionPlot } from "./decision_plot.ts";
+ * const e = { values: [1, -0.5], baseValue: 0, output: 0.5, featureNames: ["a", "b"], instance: [1, 2], link: "logit" as const };
+ * decisionPlot(e).save("decision.svg");
+ * ```
+ */
+export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Figure {
+  const data = decisionData("decisionPlot", e, options);
+  const levels = data.steps.length;
+  const labels = new Map(data.steps.map((s) => [s.level, axisLabel(s)]));
+  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const color = (s: DecisionStep) => s.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
+  const xs = [data.axisBase, ...data.steps.map((s) => s.axisAfter)];
+  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const pad = (hi - lo || 0.1) * 0.15;
+  const domain = data.axis === "probability"
+    ? [Math.max(0, lo - pad), Math.min(1, hi + pad)]
+    : [lo - pad, hi + pad];
+  const svg = plotToSvg({
+    width: 720,
+    height: 110 + 30 * levels,
+    marginLeft: Math.min(300, 16 + 6.2 * longest),
+    marginRight: 40,
+    marginTop: 50,
+    marginBottom: 50,
+    style: { fontSize: "12px" },
+    x: { domain, label: `model output (${data.axis})`, labelAnchor: "center", grid: true },
+    y: {
+      domain: [0, levels + 0.4],
+      ticks: data.steps.map((s) => s.level),
+      tickFormat: (level: number) => labels.get(level) ?? "",
+      tickSize: 0,
+      label: null,
+    },
+    marks: [
+      Plot.ruleY(data.steps, { y: "level", stroke: "#eee" }),
+      Plot.ruleX([data.axisBase], {
+        stroke: "#999",
+        strokeDasharray: "4,3",
+        className: "shap-base-rule",
+      }),
+      Plot.link(data.steps, {
+        x1: "axisBefore",
+        y1: (s: DecisionStep) => s.level - 1,
+        x2: "axisAfter",
+        y2: "level",
+        stroke: color,
+        strokeWidth: 2.5,
+        className: "shap-step",
+      }),
+      Plot.dot(data.steps, {
+        x: "axisAfter",
+        y: "level",
+        fill: color,
+        r: 3.5,
+        className: "shap-point",
+      }),
+      ...signedValueLabels(data.steps, { x: "axisAfter", y: "level", gap: 7 }),
+      ...outputAndBaseLabels(data.axisOutput, data.axisBase, { dy: -16, boldOutput: true }),
+    ],
+  });
+  const values = data.axis === "probability" ? ", contributions in log-odds" : "";
+  const lines = [...data.steps].reverse().map((s) =>
+    `  ${s.label}: ${formatSigned(s.value)} -> ${formatNumber(s.axisAfter)}`
+  );
+  return new Figure(
+    svg,
+    [
+      `Decision plot (${data.axis} axis${values}): E[f(X)] = ${formatNumber(data.axisBase)} -> ` +
+      `f(x) = ${formatNumber(data.axisOutput)}`,
+      ...lines,
+    ].join("\n"),
+  );
+}

@@ -1,0 +1,252 @@
+/**
+ * The small chart of the live training display: the progress text, a bar, and the loss
+ * (left scale, black) and metrics (right scale, colours) so far, validation dashed, x fixed to
+ * all epochs so the curves grow from left to right. Geometry is computed as plain data first,
+ * then drawn as a standalone SVG of constant size (no jumping while it updates).
+ *
+ * @module
+ */
+import { escapeXml } from "../core/escape.ts";
+
+/** Colours of the metric curves, in order (loss is always black). */
+export const METRIC_COLORS: readonly string[] = [
+  "#4682b4",
+  "#e07b24",
+  "#2e9e5b",
+  "#b5369a",
+  "#8c6d31",
+  "#6b6ecf",
+];
+
+/** One drawn curve. */
+export interface ChartSeries {
+  /** History key, e.g. `val_F1`. */
+  key: string;
+  /** Stroke colour. */
+  color: string;
+  /** Dashed for validation. */
+  dashed: boolean;
+  /** Which scale it uses: loss on the left, metrics on the right. */
+  axis: "left" | "right";
+  /** Polyline points in SVG units. */
+  points: [number, number][];
+}
+
+/** Everything needed to draw the live chart. */
+export interface ProgressChartGeometry {
+  /** Total size of the SVG. */
+  width: number;
+  /** Total size of the SVG. */
+  height: number;
+  /** Plot area. */
+  plot: { x: number; y: number; width: number; height: number };
+  /** First line, left of the bar: `Epoch 37/100`. */
+  title: string;
+  /** First line, right of the bar: `37% - ETA: 5s - 3ms/step`. */
+  status: string;
+  /** Further text lines above the plot (the metrics). */
+  lines: string[];
+  /** The bar: fraction done in [0, 1], and where it is drawn. */
+  bar: { x: number; y: number; width: number; height: number; fraction: number };
+  /** Curves. */
+  series: ChartSeries[];
+  /** Tick labels: `[label, y]` on the left (loss) and right (metrics) scales. */
+  leftTicks: [string, number][];
+  /** Tick labels on the right scale. */
+  rightTicks: [string, number][];
+  /** Labels under the x axis: first and last epoch. */
+  xTicks: [string, number][];
+}
+
+const WIDTH = 640;
+const LINE = 16;
+const TOP = 6;
+const PLOT = { x: 56, width: 528, height: 96 };
+
+function extent(values: number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  let lo = Math.min(...finite), hi = Math.max(...finite);
+  if (lo === hi) {
+    const pad = Math.abs(lo) * 0.05 || 0.5;
+    lo -= pad;
+    hi += pad;
+  }
+  return [lo, hi];
+}
+
+function tick(v: number): string {
+  return Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0)
+    ? v.toExponential(1)
+    : String(Number(v.toPrecision(3)));
+}
+
+/**
+ * Computes the live chart's geometry from the history so far.
+ *
+ * @param history per-epoch values by key (`loss`, `accuracy`, `val_loss`, ...)
+ * @param epochs all epochs of the run (fixes the x scale)
+ * @param text the title left of the bar, the status right of it, and further lines
+ * @param fraction how much of the run is done, in [0, 1]
+ *
+ * @example
+ * ```ts
+ * import { progressChartGeometry } from "./progress_chart.ts";
+ * const text = { title: "Epoch 2/10", status: "20%", lines: ["loss: 0.6000"] };
+ * const g = progressChartGeometry({ loss: [0.7, 0.6] }, 10, text, 0.2);
+ * g.series[0].points.length; // 2
+ * ```
+ */
+export function progressChartGeometry(
+  history: Readonly<Record<string, readonly number[]>>,
+  epochs: number,
+  text: { title: string; status: string; lines: string[] },
+  fraction: number,
+): ProgressChartGeometry {
+  const { title, status, lines } = text;
+  // Room for two text lines always, so the SVG keeps its size from the first update to the last.
+  const plotY = TOP + (1 + Math.max(2, lines.length)) * LINE + 10;
+  const plot = { ...PLOT, y: plotY };
+  const keys = Object.keys(history);
+  const isLoss = (k: string) => k === "loss" || k === "val_loss";
+  const metricNames = [
+    ...new Set(keys.filter((k) => !isLoss(k)).map((k) => k.replace(/^val_/, ""))),
+  ];
+  const left = extent(keys.filter(isLoss).flatMap((k) => [...history[k]]));
+  const right = extent(keys.filter((k) => !isLoss(k)).flatMap((k) => [...history[k]]));
+  const xOf = (i: number) =>
+    plot.x + (epochs > 1 ? (i / (epochs - 1)) * plot.width : plot.width / 2);
+  const yOf = ([lo, hi]: [number, number], v: number) =>
+    plot.y + plot.height - ((v - lo) / (hi - lo)) * plot.height;
+  const series: ChartSeries[] = keys.map((key) => {
+    const loss = isLoss(key);
+    const scale = loss ? left : right;
+    const color = loss
+      ? "#000000"
+      : METRIC_COLORS[metricNames.indexOf(key.replace(/^val_/, "")) % METRIC_COLORS.length];
+    const points = history[key].flatMap((v, i): [number, number][] =>
+      Number.isFinite(v) ? [[xOf(i), yOf(scale, v)]] : []
+    );
+    return { key, color, dashed: key.startsWith("val_"), axis: loss ? "left" : "right", points };
+  });
+  const ticks = (scale: [number, number]): [string, number][] =>
+    [scale[1], scale[0]].map((v) => [tick(v), yOf(scale, v)]);
+  const hasMetrics = metricNames.length > 0;
+  return {
+    width: WIDTH,
+    height: plot.y + plot.height + 38,
+    plot,
+    title,
+    status,
+    lines,
+    bar: {
+      x: 120,
+      y: TOP + 3,
+      width: 180,
+      height: 10,
+      fraction: Math.min(1, Math.max(0, fraction)),
+    },
+    series,
+    leftTicks: ticks(left),
+    rightTicks: hasMetrics ? ticks(right) : [],
+    xTicks: [["1", xOf(0)], [String(epochs), xOf(epochs - 1)]],
+  };
+}
+
+const f = (v: number) => String(Math.round(v * 10) / 10);
+
+/** A rotated axis title centred on (x, y). */
+function axisTitle(x: number, y: number, angle: number, color: string, label: string): string {
+  return `<text x="${x}" y="${f(y)}" text-anchor="middle" fill="${color}" ` +
+    `transform="rotate(${angle} ${x} ${f(y)})">${escapeXml(label)}</text>`;
+}
+
+/**
+ * Draws the live chart as a standalone SVG (xmlns, viewBox, fonts named, user text escaped).
+ *
+ * @example
+ * ```ts
+ * import { progressChartGeometry, progressChartSVG } from "./progress_chart.ts";
+ * const text = { title: "Epoch 1/5", status: "20%", lines: [] };
+ * const svg = progressChartSVG(progressChartGeometry({ loss: [0.7] }, 5, text, 0.2));
+ * svg.startsWith("<svg"); // true
+ * ```
+ */
+export function progressChartSVG(g: ProgressChartGeometry): string {
+  const { plot, bar } = g;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" ` +
+    `viewBox="0 0 ${g.width} ${g.height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="12">`,
+    `<rect width="${g.width}" height="${g.height}" fill="#ffffff"/>`,
+  ];
+  const text = (x: number, row: number, content: string) =>
+    `<text x="${x}" y="${TOP + 11 + row * LINE}" fill="#222222" xml:space="preserve">${
+      escapeXml(content)
+    }</text>`;
+  out.push(
+    text(8, 0, g.title),
+    `<rect x="${bar.x}" y="${bar.y}" width="${bar.width}" height="${bar.height}" fill="#e6e6e6"/>`,
+    `<rect x="${bar.x}" y="${bar.y}" width="${
+      f(bar.width * bar.fraction)
+    }" height="${bar.height}" fill="#4682b4"/>`,
+    text(bar.x + bar.width + 8, 0, g.status),
+    ...g.lines.map((line, i) => text(8, i + 1, line)),
+  );
+  out.push(
+    `<g font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="10" fill="#555555">`,
+    `<rect x="${plot.x}" y="${plot.y}" width="${plot.width}" height="${plot.height}" fill="none" stroke="#cccccc"/>`,
+  );
+  for (const [label, y] of g.leftTicks) {
+    out.push(
+      `<text x="${plot.x - 4}" y="${f(y + 3)}" text-anchor="end" fill="#000000">${
+        escapeXml(label)
+      }</text>`,
+    );
+  }
+  for (const [label, y] of g.rightTicks) {
+    out.push(
+      `<text x="${plot.x + plot.width + 4}" y="${f(y + 3)}" fill="#4682b4">${
+        escapeXml(label)
+      }</text>`,
+    );
+  }
+  for (const [label, x] of g.xTicks) {
+    out.push(
+      `<text x="${f(x)}" y="${plot.y + plot.height + 12}" text-anchor="middle">${
+        escapeXml(label)
+      }</text>`,
+    );
+  }
+  out.push(
+    `<text x="${plot.x + plot.width / 2}" y="${
+      plot.y + plot.height + 12
+    }" text-anchor="middle">epoch</text>`,
+    axisTitle(12, plot.y + plot.height / 2, -90, "#000000", "loss"),
+    axisTitle(g.width - 6, plot.y + plot.height / 2, 90, "#4682b4", "score"),
+  );
+  for (const s of g.series) {
+    if (s.points.length === 0) continue;
+    const d = s.points.map(([x, y]) => `${f(x)},${f(y)}`).join(" ");
+    const dash = s.dashed ? ` stroke-dasharray="4 3"` : "";
+    out.push(
+      s.points.length === 1
+        ? `<circle cx="${f(s.points[0][0])}" cy="${f(s.points[0][1])}" r="1.5" fill="${s.color}"/>`
+        : `<polyline points="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"${dash}/>`,
+    );
+  }
+  // Legend: one entry per series, in history order.
+  let x = plot.x;
+  const y = plot.y + plot.height + 28;
+  for (const s of g.series) {
+    const dash = s.dashed ? ` stroke-dasharray="4 3"` : "";
+    out.push(
+      `<line x1="${x}" y1="${y - 3}" x2="${x + 16}" y2="${
+        y - 3
+      }" stroke="${s.color}" stroke-width="1.5"${dash}/>`,
+      `<text x="${x + 20}" y="${y}">${escapeXml(s.key)}</text>`,
+    );
+    x += 28 + s.key.length * 6;
+  }
+  out.push("</g></svg>");
+  return out.join("");
+}

@@ -1,0 +1,150 @@
+/**
+ * The waterfall plot of one explanation: from the base value E[f(X)] at the bottom, each
+ * feature's contribution is a bar that starts where the previous one ended, up to the
+ * prediction f(x) at the top, as `shap.plots.waterfall` draws it.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import { Figure } from "../display/display.ts";
+import { checkOptions } from "../core/errors.ts";
+import { plotToSvg } from "./plot_dom.ts";
+import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
+import {
+  axisLabel,
+  checkExplanation,
+  type ContributionRow,
+  type ExplanationData,
+  formatNumber,
+  formatSigned,
+  SHAP_COLORS,
+  topContributions,
+} from "../explain/shap_rows.ts";
+
+/** Options of {@linkcode waterfallPlot}. */
+export interface WaterfallOptions {
+  /** Features shown by |value|; the rest become one "N other features" bar. Default 10. */
+  top?: number;
+}
+
+/** One bar of a waterfall: a contribution and where it starts and ends on the output axis. */
+export interface WaterfallRow extends ContributionRow {
+  /** Cumulative output before this contribution. */
+  start: number;
+  /** Cumulative output after it (`start + value`). */
+  end: number;
+}
+
+/** Everything a waterfall plot draws, as plain data. */
+export interface WaterfallData {
+  /** Bars from top (largest |value|) to bottom ("N other features" when there is one). */
+  rows: WaterfallRow[];
+  /** Where the bottom bar starts. */
+  baseValue: number;
+  /** Where the top bar ends. */
+  output: number;
+  /** The axis space: raw output or log-odds. */
+  link: ExplanationData["link"];
+}
+
+/**
+ * Computes the waterfall's bars: the bottom bar starts at the base value and each bar above
+ * starts where the one below ended, so the top bar ends at the prediction.
+ *
+ * @example
+ * ```ts
+ * import { waterfallRows } from "./waterfall_plot.ts";
+ * const e = { values: [0.3, -0.1], baseValue: 0.5, output: 0.7, featureNames: ["a", "b"], instance: [1, 2], link: "identity" as const };
+ * waterfallRows(e).rows.map((r) => [r.start, r.end]); // [[0.4, 0.7], [0.5, 0.4]]
+ * ```
+ */
+export function waterfallRows(e: ExplanationData, options?: WaterfallOptions): WaterfallData {
+  return checkedRows("waterfallRows", e, options);
+}
+
+/** {@linkcode waterfallRows} with errors naming `fn`, the public function called. */
+function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions): WaterfallData {
+  const o = checkOptions(fn, options);
+  const top = checkExplanation(fn, e, o.top ?? 10);
+  const contributions = topContributions(e, top);
+  const rows: WaterfallRow[] = new Array(contributions.length);
+  let cumulative = e.baseValue;
+  for (let i = contributions.length - 1; i >= 0; i--) {
+    const c = contributions[i];
+    rows[i] = { ...c, start: cumulative, end: cumulative + c.value };
+    cumulative += c.value;
+  }
+  return { rows, baseValue: e.baseValue, output: e.output, link: e.link };
+}
+
+/**
+ * Draws a waterfall plot of an explanation: bars from E[f(X)] to f(x), red where a feature
+ * raises the output and blue where it lowers it.
+ *
+ * @example
+ * ```ts
+ * import { waterfallPlot } from "./waterfall_plot.ts";
+ * const e = { values: [0.3, -0.1], baseValue: 0.5, output: 0.7, featureNames: ["a", "b"], instance: [1, 2], link: "identity" as const };
+ * waterfallPlot(e).save("waterfall.svg");
+ * ```
+ */
+export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): Figure {
+  const data = checkedRows("waterfallPlot", e, options);
+  const labels = new Map(data.rows.map((r) => [r.key, axisLabel(r)]));
+  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const space = data.link === "logit" ? "log-odds" : "model output";
+  const ends = data.rows.flatMap((r) => [r.start, r.end]);
+  const [lo, hi] = [Math.min(...ends), Math.max(...ends)];
+  const pad = (hi - lo || 1) * 0.12;
+  const color = (r: WaterfallRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
+  const svg = plotToSvg({
+    width: 720,
+    height: 90 + 30 * data.rows.length,
+    marginLeft: Math.min(300, 16 + 6.2 * longest),
+    marginRight: 30,
+    marginTop: 40,
+    marginBottom: 44,
+    style: { fontSize: "12px" },
+    x: { domain: [lo - pad, hi + pad], label: space, labelAnchor: "center", grid: true },
+    y: {
+      domain: data.rows.map((r) => r.key),
+      tickFormat: (key: string) => labels.get(key) ?? key,
+      label: null,
+      tickSize: 0,
+    },
+    marks: [
+      Plot.ruleX([data.baseValue], {
+        stroke: "#999",
+        strokeDasharray: "4,3",
+        className: "shap-base-rule",
+      }),
+      Plot.ruleX([data.output], {
+        stroke: "#333",
+        strokeDasharray: "4,3",
+        className: "shap-output-rule",
+      }),
+      Plot.barX(data.rows, {
+        y: "key",
+        x1: "start",
+        x2: "end",
+        fill: color,
+        insetTop: 3,
+        insetBottom: 3,
+        className: "shap-bar",
+      }),
+      // Value labels just past each bar's end: right of rising bars, left of falling ones.
+      ...signedValueLabels(data.rows, { x: "end", y: "key", gap: 4 }),
+      ...outputAndBaseLabels(data.output, data.baseValue, { dy: -14 }),
+    ],
+  });
+  const lines = data.rows.map((r) => `  ${r.label}: ${formatSigned(r.value)}`);
+  return new Figure(
+    svg,
+    [
+      `Waterfall plot (${space}): E[f(X)] = ${formatNumber(data.baseValue)} -> f(x) = ${
+        formatNumber(data.output)
+      }`,
+      ...lines,
+    ].join("\n"),
+  );
+}

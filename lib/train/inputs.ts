@@ -1,0 +1,295 @@
+/**
+ * Reads and checks the `x` and `y` a user passes to `train` and `evaluate` (tfjs tensors or
+ * plain arrays) into row-major Float32Arrays, before any work starts: shapes, row counts,
+ * the model's feature count, finite values and 0/1 labels. Reading a tensor's values
+ * creates no tensor, so a rejected call leaves nothing behind.
+ *
+ * @module
+ */
+import { tf } from "../core/tf.ts";
+import { ArgumentError, describe } from "../core/errors.ts";
+import { checkModel } from "../build/graph.ts";
+
+/** Features: a 2-D tensor `[rows, features]` or an array of rows of numbers. */
+export type Matrix = tf.Tensor | readonly ArrayLike<number>[];
+/** Targets: a tensor `[rows]` or `[rows, outputs]`, an array of numbers, or an array of rows. */
+export type Targets = tf.Tensor | ArrayLike<number> | readonly ArrayLike<number>[];
+
+/** A checked table of numbers, row-major. */
+export interface Table {
+  /** `rows * cols` values, row by row. */
+  data: Float32Array;
+  /** Number of rows. */
+  rows: number;
+  /** Number of columns. */
+  cols: number;
+}
+
+function fromTensor(fn: string, argument: string, t: tf.Tensor, targets: boolean): Table {
+  if (t.isDisposed) throw ArgumentError.because(fn, argument, `${argument} is a disposed tensor`);
+  if (t.dtype === "string" || t.dtype === "complex64") {
+    throw ArgumentError.because(
+      fn,
+      argument,
+      `${argument} must be a tensor of numbers, got a ${t.dtype} tensor`,
+    );
+  }
+  const ok = t.rank === 2 || (targets && t.rank === 1);
+  if (!ok) {
+    const expected = targets
+      ? "a tensor of shape [rows] or [rows, outputs]"
+      : "a 2-D tensor [rows, features]";
+    throw ArgumentError.because(
+      fn,
+      argument,
+      `${argument} must be ${expected}, got a tensor of shape [${t.shape.join(", ")}]`,
+    );
+  }
+  const rows = t.shape[0];
+  const cols = t.rank === 2 ? t.shape[1] as number : 1;
+  return { data: Float32Array.from(t.dataSync() as ArrayLike<number>), rows, cols };
+}
+
+function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+function fromRows(fn: string, argument: string, rowsIn: readonly unknown[]): Table {
+  const rows = rowsIn.length;
+  const first = rowsIn[0] as ArrayLike<unknown>;
+  const cols = first.length;
+  if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
+  const data = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = rowsIn[r];
+    if (!isArrayLike(row) || typeof row === "string") {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `${argument}[${r}] must be an array of numbers like ${argument}[0], got ${describe(row)}`,
+      );
+    }
+    if (row.length !== cols) {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `${argument} rows must all have ${cols} values, as ${argument}[0]; ${argument}[${r}] has ${row.length}`,
+      );
+    }
+    for (let c = 0; c < cols; c++) {
+      const v = row[c];
+      if (typeof v !== "number") {
+        throw ArgumentError.because(
+          fn,
+          argument,
+          `${argument}[${r}][${c}] must be a number, got ${describe(v)}`,
+        );
+      }
+      data[r * cols + c] = v;
+      checkValue(fn, argument, v, data[r * cols + c], r, c, cols);
+    }
+  }
+  return { data, rows, cols };
+}
+
+function fromValues(fn: string, argument: string, values: ArrayLike<unknown>): Table {
+  const data = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "number") {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `${argument}[${i}] must be a number, got ${describe(v)}`,
+      );
+    }
+    data[i] = v;
+    checkValue(fn, argument, v, data[i], i, 0, 1);
+  }
+  return { data, rows: values.length, cols: 1 };
+}
+
+/** Throws for NaN, ±Infinity or a number float32 cannot hold, naming its place. */
+function checkValue(
+  fn: string,
+  argument: string,
+  given: number,
+  stored: number,
+  r: number,
+  c: number,
+  cols: number,
+): void {
+  if (Number.isFinite(stored)) return;
+  const where = cols === 1 ? `row ${r}` : `row ${r}, column ${c}`;
+  throw ArgumentError.because(
+    fn,
+    argument,
+    `${argument} must contain only finite numbers, got ${given} at ${where}` +
+      (Number.isFinite(given) ? " (too large for float32)" : ""),
+  );
+}
+
+function checkFinite(fn: string, argument: string, table: Table): void {
+  for (let i = 0; i < table.data.length; i++) {
+    const v = table.data[i];
+    if (!Number.isFinite(v)) {
+      checkValue(fn, argument, v, v, Math.floor(i / table.cols), i % table.cols, table.cols);
+    }
+  }
+}
+
+/**
+ * Reads features: a 2-D tensor or an array of equally long rows of finite numbers.
+ *
+ * @example
+ * ```ts
+ * import { readMatrix } from "./inputs.ts";
+ * readMatrix("train", "x", [[1, 2], [3, 4], [5, 6]]); // { data: Float32Array [1..6], rows: 3, cols: 2 }
+ * ```
+ */
+export function readMatrix(fn: string, argument: string, value: unknown): Table {
+  let table: Table;
+  if (value instanceof tf.Tensor) {
+    table = fromTensor(fn, argument, value, false);
+  } else if (Array.isArray(value) && value.length > 0 && isArrayLike(value[0])) {
+    table = fromRows(fn, argument, value);
+  } else {
+    throw new ArgumentError(
+      fn,
+      argument,
+      value,
+      "a 2-D tensor [rows, features] or a non-empty array of rows of numbers",
+    );
+  }
+  if (table.rows === 0) throw ArgumentError.because(fn, argument, `${argument} has no rows`);
+  if (value instanceof tf.Tensor) checkFinite(fn, argument, table);
+  return table;
+}
+
+/**
+ * Reads targets: a tensor `[rows]` or `[rows, outputs]`, an array of finite numbers, or an
+ * array of rows.
+ *
+ * @example
+ * ```ts
+ * import { readTargets } from "./inputs.ts";
+ * readTargets("train", "y", [0, 1, 1]); // { data: Float32Array [0, 1, 1], rows: 3, cols: 1 }
+ * ```
+ */
+export function readTargets(fn: string, argument: string, value: unknown): Table {
+  let table: Table;
+  if (value instanceof tf.Tensor) {
+    table = fromTensor(fn, argument, value, true);
+  } else if (Array.isArray(value) && value.length > 0 && isArrayLike(value[0])) {
+    table = fromRows(fn, argument, value);
+  } else if (isArrayLike(value) && typeof value !== "string" && value.length > 0) {
+    table = fromValues(fn, argument, value);
+  } else {
+    throw new ArgumentError(
+      fn,
+      argument,
+      value,
+      "a tensor [rows] or [rows, outputs], or a non-empty array of numbers",
+    );
+  }
+  if (table.rows === 0) throw ArgumentError.because(fn, argument, `${argument} has no rows`);
+  if (value instanceof tf.Tensor) checkFinite(fn, argument, table);
+  return table;
+}
+
+/** The features a model takes and the outputs it gives, for single-input, single-output models. */
+export interface ModelShape {
+  /** Input features (last dimension of the input shape `[null, features]`). */
+  features: number;
+  /** Output units (last dimension of the output shape `[null, outputs]`). */
+  outputs: number;
+}
+
+/**
+ * Checks `model` takes rows of features and gives rows of outputs (one input `[null, n]`,
+ * one output `[null, k]`), and returns n and k.
+ *
+ * @example
+ * ```ts
+ * import { modelShape } from "./inputs.ts";
+ * import { deepNN } from "../build/models.ts";
+ * modelShape("train", deepNN({ features: 10 })); // { features: 10, outputs: 1 }
+ * ```
+ */
+export function modelShape(fn: string, model: unknown): ModelShape {
+  const m = checkModel(fn, model);
+  const input = m.inputs.length === 1 ? m.inputs[0].shape : null;
+  const output = m.outputs.length === 1 ? m.outputs[0].shape : null;
+  if (!input || input.length !== 2 || !output || output.length !== 2) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(m.name)} must have one input of shape [null, features] and one ` +
+        `output of shape [null, outputs]; it has inputs ${
+          JSON.stringify(m.inputs.map((t) => t.shape))
+        } and outputs ${JSON.stringify(m.outputs.map((t) => t.shape))}`,
+    );
+  }
+  return { features: input[1] as number, outputs: output[1] as number };
+}
+
+/**
+ * Checks that `x` and `y` fit `model`: x's columns are the model's features, y's columns its
+ * outputs, and both have the same number of rows.
+ *
+ * @example
+ * ```ts
+ * import { checkFit, readMatrix, readTargets } from "./inputs.ts";
+ * import { deepNN } from "../build/models.ts";
+ * const x = readMatrix("train", "x", [[1, 2]]), y = readTargets("train", "y", [1]);
+ * checkFit("train", { features: 2, outputs: 1 }, x, y);
+ * ```
+ */
+export function checkFit(fn: string, shape: ModelShape, x: Table, y: Table): void {
+  if (x.cols !== shape.features) {
+    throw ArgumentError.because(
+      fn,
+      "x",
+      `x has ${x.cols} features per row but the model takes ${shape.features}`,
+    );
+  }
+  if (y.cols !== shape.outputs) {
+    throw ArgumentError.because(
+      fn,
+      "y",
+      `y has ${y.cols} values per row but the model gives ${shape.outputs} output${
+        shape.outputs === 1 ? "" : "s"
+      }`,
+    );
+  }
+  if (x.rows !== y.rows) {
+    throw ArgumentError.because(
+      fn,
+      "y",
+      `x and y must have the same number of rows, got ${x.rows} rows in x and ${y.rows} in y`,
+    );
+  }
+}
+
+/**
+ * Checks every target is 0 or 1 (what binary cross-entropy and the classification metrics
+ * expect), naming the first one that is not.
+ *
+ * @example
+ * ```ts
+ * import { checkBinary, readTargets } from "./inputs.ts";
+ * checkBinary("train", "y", readTargets("train", "y", [0, 1, 1]), "with a binaryCrossentropy loss");
+ * ```
+ */
+export function checkBinary(fn: string, argument: string, y: Table, why: string): void {
+  const i = y.data.findIndex((v) => v !== 0 && v !== 1);
+  if (i >= 0) {
+    throw ArgumentError.because(
+      fn,
+      argument,
+      `${argument} must hold only 0/1 labels ${why}, got ${y.data[i]} at row ${
+        Math.floor(i / y.cols)
+      }`,
+    );
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The contract between `train()` and a training engine. `train()` checks the inputs and makes
+ * the {@linkcode TrainPlan}; an engine runs the epochs of that plan on a compiled model and
+ * reports each epoch's logs (Keras's names: `loss`, `accuracy`, `F1`, `val_loss`, ...);
+ * `train()` records the history and shows progress. Engines: `fused` (engine_fused.ts, the
+ * default for the models it supports) and `tfjs` (model.fit, in engine_tfjs.ts).
+ *
+ * @module
+ */
+import type { tf } from "../core/tf.ts";
+import type { MetricFn } from "./metrics.ts";
+import type { TrainPlan } from "./train_plan.ts";
+
+/** One epoch's values, by Keras's history key. */
+export type EpochLogs = Readonly<Record<string, number>>;
+
+/**
+ * Called by an engine after each epoch with its 0-based index and logs; the engine awaits it
+ * before starting the next epoch (progress display happens there).
+ */
+export type EpochCallback = (epoch: number, logs: EpochLogs) => void | Promise<void>;
+
+/** One compiled metric of the model. */
+export interface CompiledMetric {
+  /** The history key Keras uses: the string given to compile (`"accuracy"`), or the function's name (`"F1"`). */
+  key: string;
+  /** The name tfjs's `fit` logs it under (`"acc"` for `"accuracy"`). */
+  tfjsName: string;
+  /** What was given to `compile`: a metric name or a metric function. */
+  source: string | MetricFn;
+}
+
+/** Everything an engine needs for one run; every engine gets the same job. */
+export interface TrainJob {
+  /** The compiled model; the engine updates its weights (and optimizer state) in place. */
+  readonly model: tf.LayersModel;
+  /** All rows' features, row-major: `rows * features` values (training rows first, then validation rows). */
+  readonly x: Float32Array;
+  /** All rows' targets, row-major: `rows * outputs` values. */
+  readonly y: Float32Array;
+  /** Number of rows (`plan.trainRows + plan.valRows`). */
+  readonly rows: number;
+  /** Features per row (the model's input width). */
+  readonly features: number;
+  /** Targets per row (the model's output width). */
+  readonly outputs: number;
+  /** Split, per-epoch row order, batches and dropout seed. */
+  readonly plan: TrainPlan;
+  /** The model's compiled metrics, in compile order. */
+  readonly metrics: readonly CompiledMetric[];
+}
+
+/** A way of running the epochs of a {@linkcode TrainJob}. */
+export interface TrainEngine {
+  /** Name recorded in the history, e.g. `"tfjs"`. */
+  readonly name: string;
+  /** Why this engine cannot run `job` (e.g. a layer it does not implement), or `null` if it can. */
+  unsupported(job: TrainJob): string | null;
+  /**
+   * Runs `job.plan.epochs` epochs, visiting training rows in `job.plan.epochOrder(e)` order in
+   * `job.plan.batches`, then validating on the last `job.plan.valRows` rows. After each epoch
+   * calls `onEpochEnd` with every key of {@linkcode historyKeys}. Deterministic for a seeded
+   * plan (dropout drawn from `job.plan.dropoutSeed`); leaves no tensor behind but the model's.
+   */
+  run(job: TrainJob, onEpochEnd: EpochCallback): Promise<void>;
+}
+
+/**
+ * The model's compiled metrics with Keras's history keys. tfjs logs `"accuracy"` as `acc`;
+ * Keras uses the string given to compile, so `"accuracy"` stays `accuracy`.
+ *
+ * @example
+ * ```ts
+ * import { compiledMetrics } from "./train_engine.ts";
+ * import { deepNN } from "../build/models.ts";
+ * import { f1 } from "./metrics.ts";
+ * const model = deepNN({ features: 10 });
+ * model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
+ * compiledMetrics(model).map((m) => m.key); // ["accuracy", "F1"]
+ * ```
+ */
+export function compiledMetrics(model: tf.LayersModel): CompiledMetric[] {
+  const given = model.metrics as unknown;
+  const list: unknown[] = given == null ? [] : Array.isArray(given) ? given : [given];
+  // metricsNames is ["loss", ...one name per metric, in compile order] for one output.
+  const names = model.metricsNames.slice(1);
+  return names.map((tfjsName, i) => {
+    const source = list[i] as string | MetricFn;
+    return { key: typeof source === "string" ? source : tfjsName, tfjsName, source };
+  });
+}
+
+/**
+ * The keys an engine reports each epoch, in Keras's order: `loss`, the metrics, then their
+ * `val_` twins when the plan validates.
+ *
+ * @example
+ * ```ts
+ * import { historyKeys } from "./train_engine.ts";
+ * historyKeys([{ key: "accuracy", tfjsName: "acc", source: "accuracy" }], true);
+ * // ["loss", "accuracy", "val_loss", "val_accuracy"]
+ * ```
+ */
+export function historyKeys(metrics: readonly CompiledMetric[], validation: boolean): string[] {
+  const train = ["loss", ...metrics.map((m) => m.key)];
+  return validation ? [...train, ...train.map((k) => `val_${k}`)] : train;
+}
+
+/**
+ * The error both engines and `train` throw when a run blows up: the value, the epoch, and
+ * what to try.
+ *
+ * @example
+ * ```ts
+ * import { lossError } from "./train_engine.ts";
+ * lossError(NaN, 11, 100).message;
+ * // "train: the loss became NaN in epoch 12/100; try a lower learning rate, or check the data for extreme values"
+ * ```
+ */
+export function lossError(value: number, epoch: number, epochs: number, what = "the loss"): Error {
+  return new Error(
+    `train: ${what} became ${value} in epoch ${epoch + 1}/${epochs}; ` +
+      `try a lower learning rate, or check the data for extreme values`,
+  );
+}
