@@ -25,7 +25,12 @@ export {
   TextTable,
 } from "./display/display.ts";
 export { escapeXml } from "./core/escape.ts";
-export { type Activation, type ActivationName, ACTIVATIONS, binaryStep } from "./build/activations.ts";
+export {
+  type Activation,
+  type ActivationName,
+  ACTIVATIONS,
+  binaryStep,
+} from "./build/activations.ts";
 export {
   deepNN,
   type DeepNNOptions,
@@ -36,7 +41,13 @@ export {
   type Style,
   type Task,
 } from "./build/models.ts";
-export { formatShape, type LayerNode, type ModelGraph, modelGraph, type Shape } from "./build/graph.ts";
+export {
+  formatShape,
+  type LayerNode,
+  type ModelGraph,
+  modelGraph,
+  type Shape,
+} from "./build/graph.ts";
 export { type LayerRecord, layerTable } from "./build/layer_table.ts";
 export {
   readableSize,

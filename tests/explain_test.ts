@@ -4,7 +4,12 @@ import { ArgumentError } from "../lib/core/errors.ts";
 import { Figure } from "../lib/display/display.ts";
 import { deepNN, perceptron } from "../lib/build/models.ts";
 import { rng } from "../lib/core/random.ts";
-import { explain, type ExplainOptions, type Explanation, type PredictFn } from "../lib/explain/explain.ts";
+import {
+  explain,
+  type ExplainOptions,
+  type Explanation,
+  type PredictFn,
+} from "../lib/explain/explain.ts";
 import { explainerShap, explainerShapData } from "../lib/explain/explainer_shap.ts";
 
 function uniformRows(rows: number, features: number, seed: number): number[][] {

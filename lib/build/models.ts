@@ -7,7 +7,14 @@
 import { tf } from "../core/tf.ts";
 import { roundHalfEven } from "../core/numeric.ts";
 import { type Activation, activationName, dense } from "./activations.ts";
-import { checkInt, checkName, checkNumber, checkOneOf, checkOptions, checkSeed } from "../core/errors.ts";
+import {
+  checkInt,
+  checkName,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkSeed,
+} from "../core/errors.ts";
 
 /** How a model is built: `tf.sequential` or the functional `tf.input` + `tf.model`. */
 export type Style = "sequential" | "functional";

@@ -7,7 +7,13 @@
  * @module
  */
 import type { tf } from "../core/tf.ts";
-import { ArgumentError, checkBoolean, checkInt, checkNumber, checkOptions } from "../core/errors.ts";
+import {
+  ArgumentError,
+  checkBoolean,
+  checkInt,
+  checkNumber,
+  checkOptions,
+} from "../core/errors.ts";
 import { Figure } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
 import { modelGraph } from "../build/graph.ts";

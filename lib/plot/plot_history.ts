@@ -7,7 +7,12 @@
  */
 import { xmlChars } from "../core/escape.ts";
 import { ArgumentError, checkInt, checkOptions, describe } from "../core/errors.ts";
-import { CHART_FONT, type VegaLiteFigure, vegaLiteFigure, type VegaLiteSpec } from "../display/vega.ts";
+import {
+  CHART_FONT,
+  type VegaLiteFigure,
+  vegaLiteFigure,
+  type VegaLiteSpec,
+} from "../display/vega.ts";
 import { METRIC_COLORS } from "./progress_chart.ts";
 
 /** Options of {@linkcode plotHistory}. */
