@@ -60,7 +60,8 @@ export class ArgumentError extends Error {
   }
 }
 
-const LIB_DIR = new URL(".", import.meta.url).href;
+// lib/core/errors.ts: the lib is the folder above this one.
+const LIB_DIR = new URL("..", import.meta.url).href;
 
 /**
  * Drops the lib's own frames from a stack: the error is about the caller's input, so the
