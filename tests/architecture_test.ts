@@ -439,9 +439,10 @@ Deno.test("architecture: lib/mod.ts re-exports each door whole, and the README's
   assert.ok(start >= 0, "README has no 'The API at a glance' section");
   const end = readme.indexOf("\n## ", start + 1);
   const section = readme.slice(start, end < 0 ? undefined : end);
-  // The table lists the API: `name` in its rows; prose below it is free.
-  const table = section.split("\n").filter((l) => l.startsWith("|")).join("\n");
-  const listed = [...new Set([...table.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]))].sort();
+  // The list items (and their wrapped lines) name the API; the prose around them is free.
+  const items = section.split("\n").filter((l) => l.startsWith("- ") || l.startsWith("  "))
+    .join("\n");
+  const listed = [...new Set([...items.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]))].sort();
   assert.deepEqual(
     {
       missing: surface.filter((n) => !listed.includes(n)),
