@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  ArgumentError,
-  Figure,
-  inKernel,
-  LiveOutput,
-  show,
-  TextTable,
-} from "../lib/mod.ts";
+import { ArgumentError, Figure, inKernel, LiveOutput, show, TextTable } from "../lib/mod.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 
 Deno.test("display: outside the kernel, Deno.jupyter is guarded and values print as text", async () => {

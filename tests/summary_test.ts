@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  deepNN,
-  perceptron,
-  summary,
-  summaryData,
-  tf,
-} from "../lib/mod.ts";
+import { deepNN, perceptron, summary, summaryData, tf } from "../lib/mod.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { readableSize } from "../lib/describe/summary.ts";
 
