@@ -332,7 +332,7 @@ Deno.test("architecture: the import reader sees static, dynamic, type-only and n
     imports.find((i) => i.file === file && i.specifier === specifier);
   assert.equal(find("lib/core/tf.ts", "./wasm.ts")?.dynamic, true);
   assert.equal(find("lib/core/tf.ts", "@tensorflow/tfjs")?.pkg, "@tensorflow/tfjs");
-  assert.equal(find("lib/train/train.ts", "../core/tf.ts")?.typeOnly, true);
+  assert.equal(find("lib/build/layer_table.ts", "../core/tf.ts")?.typeOnly, true);
   assert.equal(find("lib/mod.ts", "./core/mod.ts")?.path, "lib/core/mod.ts");
   const nb = imports.filter((i) => i.file.startsWith("notebooks/"));
   assert.ok(nb.length >= 6, `${nb.length} notebook imports`);

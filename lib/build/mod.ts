@@ -8,7 +8,7 @@
  * import { deepNN, layerTable, modelGraph, perceptron } from "./mod.ts";
  * const model = deepNN({ features: 10, seed: 42 }); // h1 (6 relu), drop1, h2 (3 relu), drop2, output
  * modelGraph(model).nodes.map((n) => n.name); // ["input", "h1", "drop1", "h2", "drop2", "output"]
- * layerTable(perceptron({ features: 3 }))[0].name; // "input"
+ * layerTable(perceptron({ initializer: "ones" }))[1].weights; // [[1], [1], [1]]
  * ```
  *
  * @module
