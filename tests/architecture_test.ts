@@ -298,7 +298,9 @@ function ruleBroken(i: Import): string | null {
   if (to === from) return null;
   const allowed = LAYERS[from] ?? [];
   if (allowed.includes(to)) return null;
-  if (to === "plot" && COMPOSITES[i.file]) return null;
+  // The types of the data a renderer draws live with the renderer; importing them carries
+  // no drawing code.
+  if (to === "plot" && (i.typeOnly || COMPOSITES[i.file])) return null;
   if (to === "plot") {
     return "computing modules import no renderer (lib/plot); only the composite helpers do";
   }
@@ -352,6 +354,12 @@ Deno.test("architecture: the rules catch what they are for", () => {
   assert.match(broken("lib/display/a.ts", "../build/x.ts", "lib/build/x.ts", null)!, /no model/);
   assert.match(broken("lib/evaluate/a.ts", "../plot/x.ts", "lib/plot/x.ts", null)!, /renderer/);
   assert.equal(broken("lib/train/progress.ts", "../plot/x.ts", "lib/plot/x.ts", null), null);
+  const typeImport = { ...base, file: "lib/describe/a.ts", specifier: "../plot/x.ts" };
+  assert.equal(ruleBroken({ ...typeImport, path: "lib/plot/x.ts", typeOnly: true }), null);
+  assert.match(
+    ruleBroken({ ...typeImport, path: "lib/plot/x.ts", typeOnly: false })!,
+    /renderer/,
+  );
   assert.match(broken("lib/core/a.ts", "../build/x.ts", "lib/build/x.ts", null)!, /core imports/);
   assert.match(broken("lib/build/a.ts", "../train/x.ts", "lib/train/x.ts", null)!, /pipeline/);
   assert.match(broken("lib/build/a.ts", "../core/mod.ts", "lib/core/mod.ts", null)!, /not doors/);
