@@ -3,6 +3,10 @@
  * Python" rebuilt on TensorFlow.js. Build a model, describe it, train it, evaluate it and
  * explain it; every result renders in Deno's Jupyter kernel and prints as text elsewhere.
  *
+ * This is the public surface: what a notebook or script calls and the plain-data types it
+ * receives, re-exported by name from each step's door (`core/mod.ts`, `build/mod.ts`, ...).
+ * Everything else in `lib/` is internal.
+ *
  * @example
  * ```ts
  * import { deepNN, summary } from "./mod.ts";
@@ -12,124 +16,108 @@
  *
  * @module
  */
-export { backendChoice, type BackendName, type TensorFlow, tf, useBackend } from "./core/tf.ts";
-export { ArgumentError } from "./core/errors.ts";
+
+// core: tfjs and its backend, errors, seeded random numbers
+export {
+  ArgumentError,
+  backendChoice,
+  type BackendName,
+  type Rng,
+  rng,
+  type TensorFlow,
+  tf,
+  useBackend,
+} from "./core/mod.ts";
+
+// display: values that render in the kernel and print as text elsewhere
 export {
   type Displayable,
   Figure,
   inKernel,
-  JUPYTER_DISPLAY,
   LiveOutput,
   type MimeBundle,
   show,
   TextTable,
-} from "./display/display.ts";
-export { escapeXml } from "./core/escape.ts";
+  VegaLiteFigure,
+  type VegaLiteSpec,
+} from "./display/mod.ts";
+
+// build: the article's models, and a model read back as plain data
 export {
   type Activation,
   type ActivationName,
   ACTIVATIONS,
   binaryStep,
-} from "./build/activations.ts";
-export {
   deepNN,
   type DeepNNOptions,
   hiddenUnits,
   type Initializer,
-  perceptron,
-  type PerceptronOptions,
-  type Style,
-  type Task,
-} from "./build/models.ts";
-export {
-  formatShape,
   type LayerNode,
+  type LayerRecord,
+  layerTable,
   type ModelGraph,
   modelGraph,
+  perceptron,
+  type PerceptronOptions,
   type Shape,
-} from "./build/graph.ts";
-export { type LayerRecord, layerTable } from "./build/layer_table.ts";
-export {
-  readableSize,
-  summary,
-  type SummaryData,
-  summaryData,
-  type SummaryRow,
-} from "./describe/summary.ts";
-export { type Rng, rng } from "./core/random.ts";
+  type Style,
+  type Task,
+} from "./build/mod.ts";
+
+// data: the article's random data set
+export { type RandomData, randomData, type RandomDataOptions } from "./data/mod.ts";
+
+// describe: summary, neuron diagram, layer graph (each with its plain data)
 export {
   type CollapsedMarker,
   type ColumnRole,
   type Connection,
-  describeNetwork,
+  type DiagramEdge,
+  type DiagramNode,
   type LegendItem,
-  NETWORK_COLORS,
+  type ModelDiagram,
+  modelDiagram,
   type NetworkColumn,
   type NetworkGeometry,
   networkGeometry,
   type NetworkLegend,
   type NetworkLink,
   type NeuronCircle,
-  renderNetworkSVG,
-  type TextLine,
-  visualizeNN,
-  type VisualizeNNOptions,
-} from "./describe/visualize_nn.ts";
-export {
-  type DiagramEdge,
-  type DiagramNode,
-  layoutDot,
-  type ModelDiagram,
-  modelDiagram,
-  modelDot,
   plotModel,
   type PlotModelOptions,
   type RankDir,
-} from "./describe/plot_model.ts";
-export { loadModel, saveModel } from "./save/model_io.ts";
+  summary,
+  type SummaryData,
+  summaryData,
+  type SummaryRow,
+  type TextLine,
+  visualizeNN,
+  type VisualizeNNOptions,
+} from "./describe/mod.ts";
+
+// train: fit, the article's metrics, the engine interface
 export {
-  type BackgroundInfo,
-  explain,
-  type ExplainMethod,
-  type ExplainOptions,
-  type Explanation,
-  type Link,
-  MAX_BACKGROUND,
-  MAX_EXACT_FEATURES,
-  type PredictFn,
-  type Row,
-  type Summarize,
-} from "./explain/explain.ts";
-export {
-  type ContributionRow,
-  type ExplanationData,
-  SHAP_COLORS,
-  topContributions,
-} from "./explain/shap_rows.ts";
-export {
-  type WaterfallData,
-  type WaterfallOptions,
-  waterfallPlot,
-  type WaterfallRow,
-  waterfallRows,
-} from "./plot/waterfall_plot.ts";
-export {
-  type DecisionData,
-  type DecisionOptions,
-  decisionPlot,
-  decisionRows,
-  type DecisionStep,
-} from "./plot/decision_plot.ts";
-export { type BarOptions, barPlot, barRows } from "./plot/bar_plot.ts";
-export {
-  explainerShap,
-  explainerShapData,
-  type ExplainerShapOptions,
-  type ExplainerShapResult,
-} from "./explain/explainer_shap.ts";
-export { EPSILON, f1, type MetricFn, precision, r2, recall } from "./train/metrics.ts";
-export { type RandomData, randomData, type RandomDataOptions } from "./data/random_data.ts";
-export { type Matrix, type Targets } from "./train/inputs.ts";
+  type CompiledMetric,
+  type EpochCallback,
+  type EpochLogs,
+  f1,
+  type History,
+  type Matrix,
+  type MetricFn,
+  precision,
+  r2,
+  recall,
+  type Targets,
+  train,
+  type TrainEngine,
+  TrainingHistory,
+  type TrainJob,
+  type TrainOptions,
+  type TrainParams,
+  type TrainPlan,
+} from "./train/mod.ts";
+
+// evaluate: scikit-learn's scores over all rows
 export {
   type ClassificationScores,
   classificationScores,
@@ -139,23 +127,46 @@ export {
   type EvaluationScores,
   type RegressionScores,
   regressionScores,
-} from "./evaluate/evaluate.ts";
+} from "./evaluate/mod.ts";
+
+// explain: Shapley values, and the article's explainer helper
 export {
-  type History,
-  train,
-  TrainingHistory,
-  type TrainOptions,
-  type TrainParams,
-} from "./train/train.ts";
+  type BackgroundInfo,
+  explain,
+  explainerShap,
+  explainerShapData,
+  type ExplainerShapOptions,
+  type ExplainerShapResult,
+  type ExplainMethod,
+  type ExplainOptions,
+  type Explanation,
+  type Link,
+  type PredictFn,
+  type Row,
+  type Summarize,
+} from "./explain/mod.ts";
+
+// plot: SHAP plots and training curves, drawn from plain data
 export {
-  type CompiledMetric,
-  type EpochCallback,
-  type EpochLogs,
-  type TrainEngine,
-  type TrainJob,
-} from "./train/train_engine.ts";
-export { type TrainPlan } from "./train/train_plan.ts";
-export { tfjsEngine } from "./train/engine_tfjs.ts";
-export { type HistoryLike, plotHistory, type PlotHistoryOptions } from "./plot/plot_history.ts";
-export { VEGALITE_MIME, VegaLiteFigure, type VegaLiteSpec } from "./display/vega.ts";
-export { fusedEngine } from "./train/engine_fused.ts";
+  type BarOptions,
+  barPlot,
+  barRows,
+  type ContributionRow,
+  type DecisionData,
+  type DecisionOptions,
+  decisionPlot,
+  decisionRows,
+  type DecisionStep,
+  type ExplanationData,
+  type HistoryLike,
+  plotHistory,
+  type PlotHistoryOptions,
+  type WaterfallData,
+  type WaterfallOptions,
+  waterfallPlot,
+  type WaterfallRow,
+  waterfallRows,
+} from "./plot/mod.ts";
+
+// save: models on disk, in tfjs's Layers format
+export { loadModel, saveModel } from "./save/mod.ts";

@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  ArgumentError,
-  Figure,
-  inKernel,
-  JUPYTER_DISPLAY,
-  LiveOutput,
-  show,
-  TextTable,
-} from "../lib/mod.ts";
+import { ArgumentError, Figure, inKernel, LiveOutput, show, TextTable } from "../lib/mod.ts";
+import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 
 Deno.test("display: outside the kernel, Deno.jupyter is guarded and values print as text", async () => {
   assert.equal(inKernel(), false);

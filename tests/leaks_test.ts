@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { join } from "node:path";
-import * as mod from "../lib/mod.ts";
 import {
   binaryStep,
   deepNN,
@@ -33,6 +32,8 @@ import {
   type TrainEngine,
   visualizeNN,
 } from "../lib/mod.ts";
+import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
+import { fusedEngine } from "../lib/train/engine_fused.ts";
 
 // A full collection before each heap reading, so the numbers are live objects only.
 v8.setFlagsFromString("--expose-gc");
@@ -208,11 +209,8 @@ Deno.test("no leak: evaluate", async () => {
   tf.dispose([x, y]);
 });
 
-/** The engines train() can run on: tfjs, and the fused engine where the lib exports it. */
-const engines: TrainEngine[] = [
-  mod.tfjsEngine,
-  ...("fusedEngine" in mod ? [(mod as Record<string, unknown>).fusedEngine as TrainEngine] : []),
-];
+/** The engines train() can run on: tfjs and the fused engine. */
+const engines: TrainEngine[] = [tfjsEngine, fusedEngine];
 
 for (const engine of engines) {
   Deno.test(`no leak: train (${engine.name} engine)`, async () => {

@@ -19,7 +19,6 @@ import {
   explainerShapData,
   type ExplanationData,
   f1,
-  JUPYTER_DISPLAY,
   layerTable,
   perceptron,
   plotHistory,
@@ -33,8 +32,9 @@ import {
   visualizeNN,
   waterfallPlot,
 } from "../lib/mod.ts";
+import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { dense } from "../lib/build/activations.ts";
-import { axisLabel, topContributions } from "../lib/explain/shap_rows.ts";
+import { axisLabel, topContributions } from "../lib/plot/shap_rows.ts";
 import { rng } from "../lib/core/random.ts";
 import { countBy, parseXml, select, type XmlElement } from "./svg_xml.ts";
 

@@ -3,7 +3,7 @@ import { DOMParser } from "linkedom";
 import { tf } from "../lib/core/tf.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { type Figure, JUPYTER_DISPLAY } from "../lib/display/display.ts";
-import { type ExplanationData, SHAP_COLORS, topContributions } from "../lib/explain/shap_rows.ts";
+import { type ExplanationData, SHAP_COLORS, topContributions } from "../lib/plot/shap_rows.ts";
 import { waterfallPlot, waterfallRows } from "../lib/plot/waterfall_plot.ts";
 import { decisionPlot, decisionRows } from "../lib/plot/decision_plot.ts";
 import { barPlot, barRows } from "../lib/plot/bar_plot.ts";

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  deepNN,
-  JUPYTER_DISPLAY,
-  perceptron,
-  readableSize,
-  summary,
-  summaryData,
-  tf,
-} from "../lib/mod.ts";
+import { deepNN, perceptron, summary, summaryData, tf } from "../lib/mod.ts";
+import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
+import { readableSize } from "../lib/describe/summary.ts";
 
 Deno.test("summary: DeepNN-10 has Keras's counts, 66 + 21 + 4 = 91", () => {
   const d = summaryData(deepNN({ features: 10 }));

@@ -22,9 +22,18 @@ export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
  */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
 
-/** Anything that renders in the kernel and prints as text elsewhere. */
+/**
+ * Anything that renders in the kernel and prints as text elsewhere: every value the lib
+ * returns for looking at. Deno's kernel calls its `Symbol.for("Jupyter.display")` method for
+ * the {@linkcode MimeBundle} to render.
+ */
 export interface Displayable {
-  /** The MIME bundle the kernel renders. */
+  /**
+   * The MIME bundle the kernel renders. Hidden from the public docs: the key is Deno's
+   * protocol, not part of the lib's API.
+   *
+   * @ignore
+   */
   [JUPYTER_DISPLAY](): MimeBundle;
   /** Readable text, used outside the kernel. */
   toString(): string;

@@ -8,7 +8,6 @@
 import * as Plot from "@observablehq/plot";
 import { Figure } from "../display/display.ts";
 import { checkOneOf, checkOptions } from "../core/errors.ts";
-import type { Link } from "../explain/explain.ts";
 import { plotToSvg } from "./plot_dom.ts";
 import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
@@ -21,7 +20,7 @@ import {
   SHAP_COLORS,
   sigmoid,
   topContributions,
-} from "../explain/shap_rows.ts";
+} from "./shap_rows.ts";
 
 /** Options of {@linkcode decisionPlot}. */
 export interface DecisionOptions {
@@ -31,7 +30,7 @@ export interface DecisionOptions {
    * `"logit"`: the values are log-odds and the axis shows probability; `"identity"`: the
    * axis shows the values as they are. Default: the explanation's link.
    */
-  link?: Link;
+  link?: ExplanationData["link"];
 }
 
 /** One step of the decision path. */

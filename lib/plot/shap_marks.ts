@@ -5,7 +5,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { formatNumber, formatSigned, SHAP_COLORS } from "../explain/shap_rows.ts";
+import { formatNumber, formatSigned, SHAP_COLORS } from "./shap_rows.ts";
 
 /**
  * Value labels past each row's end point: right of rising rows in red, left of falling rows

@@ -19,7 +19,7 @@ import {
   formatSigned,
   SHAP_COLORS,
   topContributions,
-} from "../explain/shap_rows.ts";
+} from "./shap_rows.ts";
 
 /** Options of {@linkcode waterfallPlot}. */
 export interface WaterfallOptions {

@@ -7,13 +7,25 @@
  */
 import { ArgumentError, checkInt } from "../core/errors.ts";
 import { truncate } from "../core/escape.ts";
-import type { Explanation } from "./explain.ts";
 
-/** The fields of an {@linkcode Explanation} the plots read. */
-export type ExplanationData = Pick<
-  Explanation,
-  "values" | "baseValue" | "output" | "featureNames" | "instance" | "link"
->;
+/**
+ * An explanation as the plots read it, as plain data. `explain()` returns these fields (and
+ * more), so its result is passed as is; the plots know nothing of models or tensors.
+ */
+export interface ExplanationData {
+  /** One contribution per feature, in link space; they add up to `output - baseValue`. */
+  values: number[];
+  /** The expected output, in link space (`E[f(X)]`). */
+  baseValue: number;
+  /** The explained output, in link space (`f(x)`). */
+  output: number;
+  /** Feature names, in input order. */
+  featureNames: string[];
+  /** The instance's feature values. */
+  instance: number[];
+  /** The space of `values`, `baseValue` and `output`: raw output, or log-odds. */
+  link: "identity" | "logit";
+}
 
 /**
  * Colours of contributions that raise (red) and lower (blue) the output, as in `shap`.

@@ -1,0 +1,14 @@
+/**
+ * Data: the article's random data set (`np.random.rand(1000, 10)` features with random 0/1
+ * labels, or random targets for regression), the same for the same seed.
+ *
+ * @example
+ * ```ts
+ * import { randomData } from "./mod.ts";
+ * const { x, y } = randomData({ rows: 1000, features: 10, task: "classification", seed: 42 });
+ * [x.length, x[0].length, y.length]; // [1000, 10, 1000]
+ * ```
+ *
+ * @module
+ */
+export { type RandomData, randomData, type RandomDataOptions } from "./random_data.ts";

@@ -1,0 +1,17 @@
+/**
+ * Save: a model written to a folder in tfjs's Layers format (`model.json` + `weights.bin`)
+ * and read back, with the article's binary step activation restored. Keras reads the folder
+ * after `tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras`.
+ *
+ * @example
+ * ```ts
+ * import { deepNN } from "../build/mod.ts";
+ * import { loadModel, saveModel } from "./mod.ts";
+ * await saveModel(deepNN({ features: 10, seed: 42 }), "model");
+ * const model = await loadModel("model");
+ * model.countParams(); // 91
+ * ```
+ *
+ * @module
+ */
+export { loadModel, saveModel } from "./model_io.ts";
