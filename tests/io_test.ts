@@ -79,6 +79,11 @@ Deno.test("loadModel: a missing folder, a corrupt model.json or wrong-size weigh
     loadModel(dir),
     /weights\.[0-9a-f]{16}\.bin holds 12 bytes, but .*model\.json describes 16 bytes/,
   );
+  Deno.removeSync(join(dir, weightsOf(dir)));
+  await assert.rejects(
+    loadModel(dir),
+    /^Error: loadModel: weights file .*m\/weights\.[0-9a-f]{16}\.bin named in .*m\/model\.json is missing$/,
+  );
   Deno.writeTextFileSync(join(dir, "model.json"), json.slice(0, 40));
   await assert.rejects(loadModel(dir), /loadModel: .*m\/model\.json is not valid JSON/);
   Deno.writeTextFileSync(join(dir, "model.json"), "{}");
@@ -163,6 +168,30 @@ Deno.test("saveModel: a model.json saveModel did not write is refused, and kept"
     /model\.json was not written by saveModel \(it is not valid JSON\)/,
   );
   assert.deepEqual(names(dir), ["group1-shard1of1.bin", "model.json"]);
+});
+
+Deno.test("saveModel: a model saved by version 0.1 (model.json + weights.bin) is replaced", async () => {
+  const dir = join(await Deno.makeTempDir(), "m");
+  await saveModel(perceptron({ inputs: 2, seed: 1 }), dir);
+  const json = JSON.parse(Deno.readTextFileSync(join(dir, "model.json")));
+  Deno.renameSync(join(dir, weightsOf(dir)), join(dir, "weights.bin"));
+  // Exactly what 0.1 wrote: these keys in this order, weights in weights.bin.
+  const old = {
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: null,
+    modelTopology: json.modelTopology,
+    trainingConfig: json.trainingConfig,
+    weightsManifest: [{ paths: ["weights.bin"], weights: json.weightsManifest[0].weights }],
+  };
+  Deno.writeTextFileSync(join(dir, "model.json"), JSON.stringify(old));
+  Deno.writeTextFileSync(join(dir, "README.md"), "mine");
+  (await loadModel(dir)).dispose();
+  await saveModel(perceptron({ inputs: 3, seed: 2 }), dir);
+  assert.deepEqual(names(dir), ["README.md", "model.json", weightsOf(dir)]);
+  const loaded = await loadModel(dir);
+  assert.equal(loaded.countParams(), 4);
+  loaded.dispose();
 });
 
 Deno.test("saveModel: a README beside a saved model survives the next saves", async () => {

@@ -33,6 +33,8 @@ export const SAVED_BY = "saveModel (deep-learning-notebooks)";
 
 const WEIGHTS_NAME = /^weights\.[0-9a-f]{16}\.bin$/;
 const TEMP_NAME = /^\.saveModel-[0-9a-f]{16}\.tmp$/;
+/** Where saveModel 0.1 kept the weights; removed when a new save replaces such a model. */
+const LEGACY_WEIGHTS = "weights.bin";
 /** Used for the lock only where a folder itself cannot be locked (Windows). */
 const LOCK_FILE = ".saveModel.lock";
 
@@ -131,12 +133,31 @@ function ownWeights(fn: string, dir: string): string[] {
     throw fileError(fn, "read", path, error);
   }
   const manifest = json as { savedBy?: unknown; weightsManifest?: { paths?: unknown }[] };
+  if (isLegacy(json)) return [LEGACY_WEIGHTS];
   if (manifest === null || typeof manifest !== "object" || manifest.savedBy !== SAVED_BY) {
     throw refuse(`it has no "savedBy": "${SAVED_BY}"`);
   }
   const groups = Array.isArray(manifest.weightsManifest) ? manifest.weightsManifest : [];
   return groups.flatMap((g) => (Array.isArray(g?.paths) ? g.paths : []))
     .filter((p): p is string => typeof p === "string" && WEIGHTS_NAME.test(p));
+}
+
+/**
+ * Whether `json` is a model.json written by saveModel before it marked its files (version
+ * 0.1): exactly its keys in its order, and weights in `weights.bin`.
+ */
+function isLegacy(json: unknown): boolean {
+  if (json === null || typeof json !== "object") return false;
+  const j = json as Record<string, unknown>;
+  const keys = ["format", "generatedBy", "convertedBy", "modelTopology", "trainingConfig"];
+  const groups = j.weightsManifest as { paths?: unknown }[];
+  // JSON.stringify drops a trainingConfig that was undefined (an uncompiled model).
+  const own = keys.filter((k) => k !== "trainingConfig" || "trainingConfig" in j);
+  return Object.keys(j).join() === [...own, "weightsManifest"].join() &&
+    j.format === "layers-model" && typeof j.generatedBy === "string" &&
+    j.generatedBy.startsWith("TensorFlow.js tfjs-layers v") && j.convertedBy === null &&
+    Array.isArray(groups) && groups.length === 1 &&
+    JSON.stringify(groups[0]?.paths) === JSON.stringify([LEGACY_WEIGHTS]);
 }
 
 function listNames(names: string[]): string {
@@ -211,10 +232,19 @@ export async function writeAtomically(
   }
 }
 
-/** Removes files saveModel wrote in `dir`; one already gone is fine. */
-export async function removeOwn(fn: string, dir: string, names: string[]): Promise<void> {
+/**
+ * Removes files saveModel wrote in `dir` (with `legacy`, also the `weights.bin` of a model
+ * saveModel 0.1 wrote); one already gone is fine.
+ */
+export async function removeOwn(
+  fn: string,
+  dir: string,
+  names: string[],
+  legacy = false,
+): Promise<void> {
   for (const name of names) {
-    if (!isOwnName(name)) continue; // never anything else, whatever the caller passes
+    // Never anything else, whatever the caller passes; weights.bin only as a model's weights.
+    if (!isOwnName(name) && !(name === LEGACY_WEIGHTS && legacy)) continue;
     try {
       await Deno.remove(join(dir, name));
     } catch (error) {

@@ -71,7 +71,7 @@ async function writeModel(fn: string, model: tf.LayersModel, dir: string): Promi
     await removeOwn(fn, dir, leftovers);
     await writeAtomically(fn, dir, name, weights);
     await writeAtomically(fn, dir, MODEL_FILE, text); // the one step that switches models
-    await removeOwn(fn, dir, current.filter((c) => c !== name));
+    await removeOwn(fn, dir, current.filter((c) => c !== name), true);
   } finally {
     await unlockFolder(lock);
   }
@@ -143,21 +143,29 @@ export function loadModel(dir: string): Promise<tf.LayersModel> {
 
 /** How many times a load re-reads `model.json` when saves keep replacing the model. */
 const MAX_REREADS = 100;
+/** How many times it retries when `model.json` looks unchanged but its weights are gone. */
+const MAX_UNCHANGED = 8;
 
 async function readModel(dir: string): Promise<tf.LayersModel> {
   const jsonPath = join(dir, MODEL_FILE);
+  let unchanged = 0;
   for (let attempt = 0;; attempt++) {
     const raw = await readModelJSON(dir, jsonPath);
     const json = parseModelJSON(raw, jsonPath);
     const weights = await readWeights(dir, jsonPath, json.weightsManifest);
-    if (typeof weights === "string") {
-      // A save replaced the model (and removed its weights) between the two reads: the new
-      // model.json names weights that exist, so read it again.
-      const now = await Deno.readTextFile(jsonPath).catch(() => raw);
-      if (now !== raw && attempt < MAX_REREADS) continue;
+    if (typeof weights !== "string") return await buildModel(json, weights, jsonPath);
+    // A save replaced the model (and removed its weights) between the two reads: the new
+    // model.json names weights that exist, so read it again. Saves that alternate two models
+    // can bring back the same model.json, so an unchanged one is retried too, a few times
+    // after a short wait, before the weights are called missing.
+    const now = await Deno.readTextFile(jsonPath).catch(() => raw);
+    if (now === raw) {
+      if (++unchanged > MAX_UNCHANGED) attempt = MAX_REREADS;
+      else await new Promise((r) => setTimeout(r, unchanged * 2));
+    }
+    if (attempt >= MAX_REREADS) {
       throw new Error(`loadModel: weights file ${weights} named in ${jsonPath} is missing`);
     }
-    return await buildModel(json, weights, jsonPath);
   }
 }
 
