@@ -65,7 +65,14 @@ function kernelInitializer(
  */
 export function perceptron(options?: PerceptronOptions): tf.LayersModel {
   const fn = "perceptron";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    inputs: true,
+    activation: true,
+    name: true,
+    style: true,
+    initializer: true,
+    seed: true,
+  });
   const inputs = checkInt(fn, "inputs", o.inputs ?? 3);
   const activation = activationName(fn, "activation", o.activation ?? "linear");
   const name = checkName(fn, "name", o.name ?? "Perceptron");
@@ -134,7 +141,14 @@ export function hiddenUnits(features: number): [number, number] {
  */
 export function deepNN(options: DeepNNOptions): tf.LayersModel {
   const fn = "deepNN";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    features: true,
+    task: true,
+    dropout: true,
+    style: true,
+    name: true,
+    seed: true,
+  });
   const features = checkInt(fn, "features", o.features);
   const task = checkOneOf(fn, "task", o.task ?? "classification", TASKS);
   const rate = checkNumber(fn, "dropout", o.dropout ?? 0.2, 0, 1, true);

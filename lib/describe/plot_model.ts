@@ -94,7 +94,15 @@ interface CheckedOptions {
 }
 
 function checkPlotOptions(fn: string, options: PlotModelOptions | undefined): CheckedOptions {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    showShapes: true,
+    showLayerNames: true,
+    showDtype: true,
+    showLayerActivations: true,
+    showTrainable: true,
+    rankdir: true,
+    title: true,
+  });
   if (o.title !== undefined && typeof o.title !== "string") {
     throw new ArgumentError(fn, "title", o.title, "a string");
   }
@@ -316,11 +324,12 @@ function describeDiagram(d: ModelDiagram): string {
  * fig.save("model.svg");
  * ```
  */
-export async function plotModel(
+export function plotModel(
   model: tf.LayersModel,
   options?: PlotModelOptions,
 ): Promise<Figure> {
+  // Not async: a bad argument throws at the call, even when the caller forgets `await`.
   const diagram = buildDiagram(FN, model, checkPlotOptions(FN, options));
-  const svg = await layoutDot(modelDot(diagram));
-  return new Figure(finishSvg(svg, diagram), describeDiagram(diagram));
+  return layoutDot(modelDot(diagram))
+    .then((svg) => new Figure(finishSvg(svg, diagram), describeDiagram(diagram)));
 }

@@ -260,7 +260,14 @@ function checkVisualizeOptions(
   fn: string,
   options: VisualizeNNOptions | undefined,
 ): CheckedOptions {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    description: true,
+    weights: true,
+    maxNeurons: true,
+    width: true,
+    height: true,
+    title: true,
+  });
   const size = (argument: "width" | "height") =>
     o[argument] === undefined ? undefined : checkNumber(fn, argument, o[argument], 100, 20000);
   if (o.title !== undefined && typeof o.title !== "string") {

@@ -299,7 +299,7 @@ export function evaluate(
   options?: EvaluateOptions,
 ): Evaluation {
   const fn = "evaluate";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { task: true, threshold: true });
   const shape = modelShape(fn, model);
   const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
   const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5);

@@ -239,7 +239,16 @@ function checkProblem(
   options: ExplainOptions,
   backgroundName: string,
 ): Problem {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    instance: true,
+    background: true,
+    featureNames: true,
+    link: true,
+    method: true,
+    nsamples: true,
+    seed: true,
+    summarize: true,
+  });
   let predict: PredictFn;
   let features: number | undefined;
   let width = 64;
