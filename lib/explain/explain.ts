@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkExplainSize } from "../core/budget.ts";
 import { tf } from "../core/tf.ts";
 import {
   ArgumentError,
@@ -316,6 +317,13 @@ function checkProblem(
     );
   }
   const method = requested === "auto" ? (M <= MAX_EXACT_FEATURES ? "exact" : "kernel") : requested;
+  checkExplainSize(fn, {
+    features: M,
+    backgroundRows: Math.min(backgroundRows, MAX_BACKGROUND),
+    method,
+    nsamples: Math.min(nsamples ?? 2 * M + 2048, M <= 30 ? 2 ** M - 2 : 2 ** 30), // as kernelShap
+    params: typeof model === "function" ? undefined : model.countParams(),
+  });
   return {
     fn,
     predict,
