@@ -33,6 +33,7 @@ import {
   waterfallRows,
 } from "../lib/mod.ts";
 import { checkInt, checkOptions, closestName } from "../lib/core/errors.ts";
+import { rng } from "../lib/core/random.ts";
 
 const model = deepNN({ features: 3, seed: 1 });
 model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
@@ -235,5 +236,70 @@ Deno.test("checkInt: integers past 2^53 - 1 are refused, with why", () => {
   assert.throws(
     () => checkInt("f", "n", 2 ** 60, 0, 10),
     /^ArgumentError: f: n must be an integer from 0 to 10, got 1152921504606847000$/,
+  );
+});
+
+Deno.test("rng: NaN, {}, strings, fractions and negatives are refused (they used to share one stream)", () => {
+  for (const seed of [NaN, {}, "x", 1.5, -1, 2 ** 32, Infinity]) {
+    assert.throws(
+      () => rng(seed as never),
+      (e: Error) =>
+        e instanceof ArgumentError &&
+        /^rng: seed must be an integer from 0 to 4294967295, got /.test(e.message),
+      String(seed),
+    );
+  }
+  assert.equal(rng(0).next(), rng(0).next());
+  assert.equal(rng(2 ** 32 - 1).next(), rng(2 ** 32 - 1).next());
+  assert.notEqual(rng(1).next(), rng(2).next());
+});
+
+Deno.test("a disposed model is refused by name, not with tfjs's 'already disposed'", async () => {
+  const gone = deepNN({ features: 3, seed: 1 });
+  gone.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  gone.dispose();
+  const message = (fn: string) =>
+    `${fn}: model "DeepNN" is disposed (its layer "h1" was freed by dispose() or ` +
+    "tf.disposeVariables()); build or load the model again";
+  const dir = join(await Deno.makeTempDir(), "m");
+  const calls: [string, () => unknown][] = [
+    ["saveModel", () => saveModel(gone, dir)],
+    ["evaluate", () => evaluate(gone, x, y)],
+    ["explain", () => explain(gone, { instance: x[0], background: x })],
+    ["visualizeNN", () => visualizeNN(gone, { weights: true })],
+    ["plotModel", () => plotModel(gone)],
+    ["train", () => train(gone, x, y, { epochs: 1, live: false })],
+  ];
+  for (const [fn, call] of calls) {
+    assert.throws(call, (e: Error) => e instanceof ArgumentError && e.message === message(fn), fn);
+  }
+  // One weight freed on its own (tf.dispose of model.weights[0].read() does this).
+  const half = deepNN({ features: 3, seed: 2 });
+  half.weights[0].dispose();
+  assert.throws(
+    () => evaluate(half, x, y),
+    /^ArgumentError: evaluate: model "DeepNN" is disposed \(its weight "h1\/kernel(_\d+)?" was freed/,
+  );
+  for (const w of half.weights.slice(1)) w.dispose();
+});
+
+Deno.test("file system errors name the function and the path (no raw 'os error')", async () => {
+  const file = join(await Deno.makeTempDir(), "file.txt");
+  Deno.writeTextFileSync(file, "x");
+  const figure = await plotModel(model);
+  assert.throws(
+    () => figure.save(join(file, "fig.svg")),
+    (e: Error) =>
+      e.message.startsWith(`Figure.save: cannot write ${file}/fig.svg: Not a directory`),
+  );
+  const chart = await plotHistory(history);
+  assert.throws(
+    () => chart.save(join(file, "fig.json")),
+    (e: Error) =>
+      e.message.startsWith(`VegaLiteFigure.save: cannot write ${file}/fig.json: Not a directory`),
+  );
+  assert.throws(
+    () => saveModel(model, join(file, "m")),
+    (e: Error) => e.message.startsWith(`saveModel: cannot read ${file}/m: Not a directory`),
   );
 });

@@ -92,6 +92,23 @@ export function describe(value: unknown): string {
   return name && name !== "Object" ? `a ${name}` : "an object";
 }
 
+/**
+ * An error from the file system, rephrased to name the function, the action and the path
+ * (the OS's reason kept, and the original as `cause`), e.g. `saveModel: cannot write
+ * /x/model.json: Read-only file system (os error 30)`.
+ *
+ * @example
+ * ```ts
+ * import { fileError } from "./errors.ts";
+ * fileError("Figure.save", "write", "/fig.svg", new Error("Permission denied")).message;
+ * // "Figure.save: cannot write /fig.svg: Permission denied"
+ * ```
+ */
+export function fileError(fn: string, action: string, path: string, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(`${fn}: cannot ${action} ${path}: ${reason}`, { cause: error });
+}
+
 /** Checks `value` is an integer >= `min` (default 1). */
 export function checkInt(
   fn: string,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ArgumentError } from "../core/errors.ts";
+import { ArgumentError, fileError } from "../core/errors.ts";
 
 /** A Jupyter MIME bundle: MIME type -> content. */
 export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
@@ -103,7 +103,11 @@ export class Figure implements Displayable {
     if (typeof path !== "string" || path === "") {
       throw new ArgumentError("Figure.save", "path", path, "a non-empty file path");
     }
-    Deno.writeTextFileSync(path, this.#svg);
+    try {
+      Deno.writeTextFileSync(path, this.#svg);
+    } catch (error) {
+      throw fileError("Figure.save", "write", path, error);
+    }
     return path;
   }
   /** The text description. */

@@ -14,7 +14,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ArgumentError } from "../core/errors.ts";
+import { ArgumentError, fileError } from "../core/errors.ts";
 
 /** The model file, as tfjs names it. */
 export const MODEL_FILE = "model.json";
@@ -62,12 +62,6 @@ export interface FolderState {
   current: string[];
   /** Leftovers of saves that were killed: removed by the next save. */
   leftovers: string[];
-}
-
-/** An error from the file system, rephrased to name the function, the action and the path. */
-export function fileError(fn: string, action: string, path: string, error: unknown): Error {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new Error(`${fn}: cannot ${action} ${path}: ${reason}`, { cause: error });
 }
 
 /**

@@ -9,12 +9,11 @@
  */
 import { isAbsolute, join, relative } from "node:path";
 import { tf } from "../core/tf.ts";
-import { ArgumentError } from "../core/errors.ts";
+import { ArgumentError, fileError } from "../core/errors.ts";
 import { checkModel } from "../build/graph.ts";
 import { DTYPE_BYTES } from "../core/numeric.ts";
 import {
   contentHash,
-  fileError,
   inspectFolder,
   lockFolder,
   MODEL_FILE,
