@@ -4,6 +4,7 @@
  * error is thrown at the call, never inside a promise, even by the async functions.
  */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { join } from "node:path";
 import {
   ArgumentError,
@@ -301,5 +302,81 @@ Deno.test("file system errors name the function and the path (no raw 'os error')
   assert.throws(
     () => saveModel(model, join(file, "m")),
     (e: Error) => e.message.startsWith(`saveModel: cannot read ${file}/m: Not a directory`),
+  );
+});
+
+// ---------------------------------------------------------------- properties (fast-check)
+
+/** Each public function with options, called with `options` and otherwise good arguments. */
+const WITH_OPTIONS: [string, (o: object) => unknown][] = [
+  ["perceptron", (o) => perceptron(o)],
+  ["deepNN", (o) => deepNN({ features: 3, ...o })],
+  ["randomData", (o) => randomData(o)],
+  ["visualizeNN", (o) => visualizeNN(model, o)],
+  ["plotModel", (o) => plotModel(model, o)],
+  ["plotHistory", (o) => plotHistory(history, o)],
+  ["explain", (o) => explain(model, { instance: x[0], background: x, ...o })],
+  ["explainerShap", (o) => explainerShap(model, { instance: x[0], train: x, ...o })],
+  ["evaluate", (o) => evaluate(model, x, y, o)],
+  ["waterfallPlot", (o) => waterfallPlot(e, o)],
+  ["decisionPlot", (o) => decisionPlot(e, o)],
+  ["barPlot", (o) => barPlot(e, o)],
+  ["train", (o) => train(model, x, y, o)],
+];
+const KNOWN = new Set([
+  ...["inputs", "activation", "name", "style", "initializer", "seed", "features", "task"],
+  ...["dropout", "rows", "description", "weights", "maxNeurons", "width", "height", "title"],
+  ...["showShapes", "showLayerNames", "showDtype", "showLayerActivations", "showTrainable"],
+  ...["rankdir", "metrics", "instance", "background", "featureNames", "link", "method"],
+  ...["nsamples", "summarize", "train", "top", "threshold", "batchSize", "epochs", "shuffle"],
+  ...["validationSplit", "live", "verbose", "engine"],
+]);
+
+Deno.test("property: any unknown option name is refused at the call by every function", () => {
+  const tensors = tf.memory().numTensors;
+  fc.assert(
+    fc.property(
+      fc.string({ minLength: 1, maxLength: 30 }).filter((k) => !KNOWN.has(k)),
+      fc.constantFrom(...WITH_OPTIONS),
+      (key, [fn, call]) => {
+        const options = Object.defineProperty({}, key, { value: 1, enumerable: true });
+        assert.throws(
+          () => call(options),
+          (error: Error) =>
+            error instanceof ArgumentError &&
+            error.message.startsWith(`${fn}: unknown option ${JSON.stringify(key).slice(0, 40)}`),
+        );
+      },
+    ),
+    { seed: 12, numRuns: 300 },
+  );
+  assert.equal(tf.memory().numTensors, tensors);
+});
+
+Deno.test("property: rng takes exactly the integers 0 to 2^32 - 1", () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.double().filter((d) => !(Number.isInteger(d) && d >= 0 && d < 2 ** 32)),
+        fc.string(),
+        fc.object(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.bigInt(),
+      ),
+      (seed) => {
+        assert.throws(
+          () => rng(seed as never),
+          /rng: seed must be an integer from 0 to 4294967295/,
+        );
+      },
+    ),
+    { seed: 13, numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
+      assert.equal(rng(seed).next(), rng(seed).next());
+    }),
+    { seed: 14, numRuns: 100 },
   );
 });
