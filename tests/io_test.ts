@@ -281,6 +281,16 @@ Deno.test("loadModel: weights paths outside the folder (../, absolute, a link ou
     loadModel(dir),
     /^Error: loadModel: .*model\.json names weights file .*link\.bin, a link to .*secret\.bin outside .*; loadModel reads only inside the model's folder$/,
   );
+  // model.json itself may not lead out either.
+  const outer = join(root, "outer.json");
+  Deno.writeTextFileSync(outer, JSON.stringify(json));
+  Deno.removeSync(join(dir, "model.json"));
+  Deno.symlinkSync(outer, join(dir, "model.json"));
+  await assert.rejects(
+    loadModel(dir),
+    /^Error: loadModel: .*m\/model\.json is a link to .*outer\.json outside .*; loadModel reads only inside the model's folder$/,
+  );
+  Deno.removeSync(join(dir, "model.json"));
   // A link that stays inside the folder is fine.
   Deno.symlinkSync(own, join(dir, "inside.bin"));
   pointTo("inside.bin");

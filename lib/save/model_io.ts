@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join, relative, sep as SEPARATOR } from "node:path";
 import { tf } from "../core/tf.ts";
 import { ArgumentError, fileError } from "../core/errors.ts";
 import { checkModel } from "../build/graph.ts";
@@ -169,8 +169,9 @@ async function readModel(dir: string): Promise<tf.LayersModel> {
 }
 
 async function readModelJSON(dir: string, jsonPath: string): Promise<string> {
+  let root: string, real: string;
   try {
-    return await Deno.readTextFile(jsonPath);
+    [root, real] = await Promise.all([Deno.realPath(dir), Deno.realPath(jsonPath)]);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new Error(
@@ -179,6 +180,23 @@ async function readModelJSON(dir: string, jsonPath: string): Promise<string> {
     }
     throw fileError("loadModel", "read", jsonPath, e);
   }
+  if (outside(root, real)) {
+    throw new Error(
+      `loadModel: ${jsonPath} is a link to ${real} outside ${dir}; ` +
+        "loadModel reads only inside the model's folder",
+    );
+  }
+  try {
+    return await Deno.readTextFile(real);
+  } catch (e) {
+    throw fileError("loadModel", "read", jsonPath, e);
+  }
+}
+
+/** Whether resolved path `real` lies outside resolved folder `root`. */
+function outside(root: string, real: string): boolean {
+  const rel = relative(root, real);
+  return rel === ".." || rel.startsWith(`..${SEPARATOR}`) || isAbsolute(rel);
 }
 
 /** Bytes per stored value: the quantized dtype's when weights are quantized. */
@@ -255,8 +273,7 @@ async function readWeights(
         if (e instanceof Deno.errors.NotFound) return path;
         throw fileError("loadModel", "read", path, e);
       }
-      const rel = relative(root, real);
-      if (rel.startsWith("..") || isAbsolute(rel)) {
+      if (outside(root, real)) {
         throw new Error(
           `loadModel: ${jsonPath} names weights file ${path}, a link to ${real} outside ${dir}; ` +
             "loadModel reads only inside the model's folder",
@@ -282,7 +299,7 @@ async function readWeights(
           `but ${jsonPath} describes ${expected} bytes of weights`,
       );
     }
-    specs.push(...group.weights);
+    for (const w of group.weights) specs.push(w); // no spread: a manifest may list any number
     files.push(found);
   }
   const total = files.flat().reduce((n, f) => n + f.size, 0);
