@@ -56,8 +56,6 @@ function isOwnName(name: string): boolean {
 
 /** What a folder holds, as far as saving is concerned. */
 export interface FolderState {
-  /** Whether the folder exists yet. */
-  exists: boolean;
   /** The weight files the current `model.json` names (removed once a new one replaces it). */
   current: string[];
   /** Leftovers of saves that were killed: removed by the next save. */
@@ -74,7 +72,7 @@ export function inspectFolder(fn: string, dir: string): FolderState {
   try {
     info = Deno.statSync(dir);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { exists: false, current: [], leftovers: [] };
+    if (error instanceof Deno.errors.NotFound) return { current: [], leftovers: [] };
     throw fileError(fn, "read", dir, error);
   }
   if (!info.isDirectory) {
@@ -103,10 +101,10 @@ export function inspectFolder(fn: string, dir: string): FolderState {
           "saveModel never overwrites or deletes what it did not write: choose a new or empty folder",
       );
     }
-    return { exists: true, current: [], leftovers: ownLeftovers([]) };
+    return { current: [], leftovers: ownLeftovers([]) };
   }
   const current = ownWeights(fn, dir);
-  return { exists: true, current, leftovers: ownLeftovers(current) };
+  return { current, leftovers: ownLeftovers(current) };
 }
 
 /** The weight files named by `dir/model.json`, which must carry saveModel's mark. */

@@ -69,7 +69,13 @@ async function writeModel(fn: string, model: tf.LayersModel, dir: string): Promi
     const { current, leftovers } = inspectFolder(fn, dir);
     await removeOwn(fn, dir, leftovers);
     await writeAtomically(fn, dir, name, weights);
-    await writeAtomically(fn, dir, MODEL_FILE, text); // the one step that switches models
+    try {
+      await writeAtomically(fn, dir, MODEL_FILE, text); // the one step that switches models
+    } catch (error) {
+      // The old model stays current; its weights are kept, the new ones are not needed.
+      if (!current.includes(name)) await removeOwn(fn, dir, [name]).catch(() => {});
+      throw error;
+    }
     await removeOwn(fn, dir, current.filter((c) => c !== name), true);
   } finally {
     await unlockFolder(lock);
