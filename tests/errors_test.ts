@@ -10,23 +10,32 @@ import {
   ArgumentError,
   barPlot,
   barRows,
+  classificationScores,
   decisionPlot,
   decisionRows,
   deepNN,
+  describeNetwork,
   evaluate,
   explain,
   explainerShap,
   explainerShapData,
   type ExplanationData,
+  formatShape,
+  layoutDot,
   loadModel,
   modelDiagram,
+  modelDot,
   networkGeometry,
   perceptron,
   plotHistory,
   plotModel,
   randomData,
+  regressionScores,
+  renderNetworkSVG,
   saveModel,
+  show,
   tf,
+  topContributions,
   train,
   useBackend,
   visualizeNN,
@@ -379,4 +388,30 @@ Deno.test("property: rng takes exactly the integers 0 to 2^32 - 1", () => {
     }),
     { seed: 14, numRuns: 100 },
   );
+});
+
+Deno.test("exported helpers refuse garbage by name (no 'x.map is not a function')", () => {
+  const cases: [string, () => unknown, string][] = [
+    ["classificationScores", () => classificationScores(undefined as never, [0.1]), "yTrue"],
+    ["regressionScores", () => regressionScores([1, 2], null as never), "yPred"],
+    ["topContributions", () => topContributions({ values: 5 } as never, 3), "explanation.values"],
+    ["formatShape", () => formatShape("x" as never), "shape"],
+    ["layoutDot", () => layoutDot(42 as never), "dot"],
+    ["modelDot", () => modelDot({} as never), "diagram"],
+    ["renderNetworkSVG", () => renderNetworkSVG(null as never), "geometry"],
+    ["describeNetwork", () => describeNetwork({ columns: [] } as never), "geometry"],
+    ["show", () => show(undefined as never), "value"],
+    ["show", () => show("text" as never), "value"],
+  ];
+  for (const [fn, call, argument] of cases) {
+    assert.throws(
+      call,
+      (e: Error) =>
+        e instanceof ArgumentError && e.fn === fn && e.argument === argument &&
+        e.message.startsWith(`${fn}: ${argument} must be `),
+      fn,
+    );
+  }
+  assert.equal(formatShape(undefined), "?");
+  assert.equal(formatShape([null, 3]), "(None, 3)");
 });

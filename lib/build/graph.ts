@@ -194,6 +194,14 @@ export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph
  */
 export function formatShape(shape: Shape | undefined): string {
   if (!shape) return "?";
+  if (!Array.isArray(shape)) {
+    throw new ArgumentError(
+      "formatShape",
+      "shape",
+      shape,
+      "an array of dimensions (numbers or null)",
+    );
+  }
   const parts = shape.map((d) => (d === null ? "None" : String(d)));
   return `(${parts.join(", ")}${parts.length === 1 ? "," : ""})`;
 }

@@ -199,6 +199,9 @@ function dotValue(text: string): string {
  * ```
  */
 export function modelDot(diagram: ModelDiagram): string {
+  if (!Array.isArray(diagram?.nodes) || !Array.isArray(diagram?.edges)) {
+    throw new ArgumentError("modelDot", "diagram", diagram, "what modelDiagram() returns");
+  }
   const lines = [
     "digraph model {",
     `  graph [rankdir=${
@@ -248,7 +251,13 @@ const graphviz: () => Promise<Viz> = once(() => import("@viz-js/viz").then((m) =
  * svg.includes("<svg"); // true
  * ```
  */
-export async function layoutDot(dot: string): Promise<string> {
+export function layoutDot(dot: string): Promise<string> {
+  // Not async: a bad argument throws at the call.
+  if (typeof dot !== "string") throw new ArgumentError("layoutDot", "dot", dot, "a DOT string");
+  return renderDot(dot);
+}
+
+async function renderDot(dot: string): Promise<string> {
   const viz = await graphviz();
   const result = viz.render(dot, { format: "svg" });
   if (result.status !== "success") {

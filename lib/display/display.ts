@@ -210,7 +210,15 @@ export class LiveOutput {
  * await show(new Figure('<svg xmlns="http://www.w3.org/2000/svg"/>', "empty"));
  * ```
  */
-export async function show(value: Displayable): Promise<void> {
+export function show(value: Displayable): Promise<void> {
+  // Not async: a bad argument throws at the call.
+  if (typeof (value as Partial<Displayable> | null)?.[JUPYTER_DISPLAY] !== "function") {
+    throw new ArgumentError("show", "value", value, "a figure, table or other Displayable");
+  }
+  return display(value);
+}
+
+async function display(value: Displayable): Promise<void> {
   const api = jupyter();
   if (api) await api.display(value[JUPYTER_DISPLAY](), { raw: true });
   else console.log(value.toString());
