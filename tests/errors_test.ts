@@ -20,6 +20,7 @@ import {
   explainerShap,
   explainerShapData,
   type ExplanationData,
+  f1,
   formatShape,
   layoutDot,
   loadModel,
@@ -29,7 +30,10 @@ import {
   perceptron,
   plotHistory,
   plotModel,
+  precision,
+  r2,
   randomData,
+  recall,
   regressionScores,
   renderNetworkSVG,
   saveModel,
@@ -402,6 +406,10 @@ Deno.test("exported helpers refuse garbage by name (no 'x.map is not a function'
     ["describeNetwork", () => describeNetwork({ columns: [] } as never), "geometry"],
     ["show", () => show(undefined as never), "value"],
     ["show", () => show("text" as never), "value"],
+    ["f1", () => f1(null as never, null as never), "yTrue"],
+    ["r2", () => r2(tf.tensor1d([1]), undefined as never), "yPred"],
+    ["precision", () => precision("x" as never, tf.tensor1d([1])), "yTrue"],
+    ["recall", () => recall([1, 0] as never, [1, 0] as never), "yTrue"],
   ];
   for (const [fn, call, argument] of cases) {
     assert.throws(
