@@ -28,7 +28,9 @@ import {
   plotHistory,
   plotModel,
   randomData,
+  readableSize,
   regressionScores,
+  rng,
   saveModel,
   summary,
   summaryData,
@@ -88,6 +90,13 @@ const broken = (change: Partial<Record<keyof ExplanationData, unknown>>) =>
 
 const history = { loss: [0.7, 0.6], accuracy: [0.5, 0.6] };
 const missingDir = join(Deno.makeTempDirSync(), "no-such-model");
+/** A user's file and a user's folder, which saveModel must refuse and leave as they are. */
+const userFile = join(Deno.makeTempDirSync(), "notes.txt");
+Deno.writeTextFileSync(userFile, "mine");
+const userFolder = Deno.makeTempDirSync();
+Deno.writeTextFileSync(join(userFolder, "README.md"), "mine");
+const disposedModel = deepNN({ features: 3, seed: 5 });
+disposedModel.dispose();
 
 /** Every weight of the models, to check a rejected call changed nothing. */
 function weightsOf(...models: tf.LayersModel[]): number[][] {
@@ -1091,6 +1100,57 @@ const TABLE: Row[] = [
     error: "Error",
   },
   {
+    fn: "saveModel",
+    bad: "dir a file",
+    call: () => saveModel(classifier, userFile),
+    message:
+      /^saveModel: \/.*\/notes\.txt is a file, not a folder; saveModel writes a folder \(model\.json and its weights\) and never overwrites a file$/,
+  },
+  {
+    fn: "saveModel",
+    bad: "dir a folder of the user's files",
+    call: () => saveModel(classifier, userFolder),
+    message:
+      /^saveModel: \/.* holds files that are not a model saved by saveModel \("README\.md"\); saveModel never overwrites or deletes what it did not write: choose a new or empty folder$/,
+  },
+  {
+    fn: "saveModel",
+    bad: "a disposed model",
+    call: () => saveModel(disposedModel, missingDir),
+    message:
+      /^saveModel: model "DeepNN" is disposed \(its layer "h1" was freed by dispose\(\) or tf\.disposeVariables\(\)\); build or load the model again$/,
+  },
+  {
+    fn: "summary",
+    bad: "a disposed model",
+    call: () => summary(disposedModel),
+    message: /^summary: model "DeepNN" is disposed \(its layer "h1" was freed/,
+  },
+  {
+    fn: "rng",
+    bad: "seed NaN",
+    call: () => rng(NaN),
+    message: /^rng: seed must be an integer from 0 to 4294967295, got NaN$/,
+  },
+  {
+    fn: "rng",
+    bad: "seed an object",
+    call: () => rng({} as never),
+    message: /^rng: seed must be an integer from 0 to 4294967295, got an object$/,
+  },
+  {
+    fn: "rng",
+    bad: "seed a string",
+    call: () => rng("x" as never),
+    message: /^rng: seed must be an integer from 0 to 4294967295, got "x"$/,
+  },
+  {
+    fn: "readableSize",
+    bad: "NaN",
+    call: () => readableSize(NaN),
+    message: /^readableSize: bytes must be a finite number >= 0, got NaN$/,
+  },
+  {
     fn: "useBackend",
     bad: "unknown backend",
     call: () => useBackend("webgl" as never),
@@ -1155,8 +1215,16 @@ Deno.test("bad input: the table covers every public function with argument check
       "plotHistory",
       "saveModel",
       "loadModel",
+      "rng",
+      "readableSize",
     ]
   ) {
     assert.ok(covered.has(fn), `${fn} has no row`);
   }
+});
+
+Deno.test("bad input: the refused saves left the user's file and folder as they were", () => {
+  assert.equal(Deno.readTextFileSync(userFile), "mine");
+  assert.deepEqual([...Deno.readDirSync(userFolder)].map((e) => e.name), ["README.md"]);
+  assert.equal(Deno.readTextFileSync(join(userFolder, "README.md")), "mine");
 });

@@ -76,6 +76,22 @@ export function checkModel(fn: string, model: unknown): tf.LayersModel {
       } is not built: it has no layers (add layers with an input shape first)`,
     );
   }
+  // tfjs would fail later with "Layer 'h1' is already disposed", naming neither us nor the model.
+  const layer = model.layers.find((l) =>
+    (l as unknown as { _refCount: number | null })._refCount === 0
+  );
+  const weight = model.weights.find((w) => (w as unknown as { val?: tf.Tensor }).val?.isDisposed);
+  if (layer || weight) {
+    const what = layer
+      ? `layer ${JSON.stringify(layer.name)}`
+      : `weight ${JSON.stringify(weight!.name)}`;
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(model.name)} is disposed (its ${what} was freed by dispose() ` +
+        "or tf.disposeVariables()); build or load the model again",
+    );
+  }
   return model;
 }
 
@@ -178,6 +194,14 @@ export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph
  */
 export function formatShape(shape: Shape | undefined): string {
   if (!shape) return "?";
+  if (!Array.isArray(shape)) {
+    throw new ArgumentError(
+      "formatShape",
+      "shape",
+      shape,
+      "an array of dimensions (numbers or null)",
+    );
+  }
   const parts = shape.map((d) => (d === null ? "None" : String(d)));
   return `(${parts.join(", ")}${parts.length === 1 ? "," : ""})`;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkModelSize } from "../core/budget.ts";
 import { tf } from "../core/tf.ts";
 import { roundHalfEven } from "../core/numeric.ts";
 import { type Activation, activationName, dense } from "./activations.ts";
@@ -65,8 +66,16 @@ function kernelInitializer(
  */
 export function perceptron(options?: PerceptronOptions): tf.LayersModel {
   const fn = "perceptron";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    inputs: true,
+    activation: true,
+    name: true,
+    style: true,
+    initializer: true,
+    seed: true,
+  });
   const inputs = checkInt(fn, "inputs", o.inputs ?? 3);
+  checkModelSize(fn, "inputs", `inputs ${inputs}`, inputs + 1);
   const activation = activationName(fn, "activation", o.activation ?? "linear");
   const name = checkName(fn, "name", o.name ?? "Perceptron");
   const style = checkOneOf(fn, "style", o.style ?? "sequential", STYLES);
@@ -134,7 +143,14 @@ export function hiddenUnits(features: number): [number, number] {
  */
 export function deepNN(options: DeepNNOptions): tf.LayersModel {
   const fn = "deepNN";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    features: true,
+    task: true,
+    dropout: true,
+    style: true,
+    name: true,
+    seed: true,
+  });
   const features = checkInt(fn, "features", o.features);
   const task = checkOneOf(fn, "task", o.task ?? "classification", TASKS);
   const rate = checkNumber(fn, "dropout", o.dropout ?? 0.2, 0, 1, true);
@@ -142,6 +158,12 @@ export function deepNN(options: DeepNNOptions): tf.LayersModel {
   const name = checkName(fn, "name", o.name ?? "DeepNN");
   const seed = checkSeed(fn, o.seed);
   const [u1, u2] = hiddenUnits(features);
+  checkModelSize(
+    fn,
+    "features",
+    `features ${features}`,
+    (features + 1) * u1 + (u1 + 1) * u2 + u2 + 1,
+  );
   const init = (i: number) =>
     tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + i });
   const layers = (inputShape?: number[]) => [

@@ -93,6 +93,23 @@ export function describe(value: unknown): string {
   return name && name !== "Object" ? `a ${name}` : "an object";
 }
 
+/**
+ * An error from the file system, rephrased to name the function, the action and the path
+ * (the OS's reason kept, and the original as `cause`), e.g. `saveModel: cannot write
+ * /x/model.json: Read-only file system (os error 30)`.
+ *
+ * @example
+ * ```ts
+ * import { fileError } from "./errors.ts";
+ * fileError("Figure.save", "write", "/fig.svg", new Error("Permission denied")).message;
+ * // "Figure.save: cannot write /fig.svg: Permission denied"
+ * ```
+ */
+export function fileError(fn: string, action: string, path: string, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(`${fn}: cannot ${action} ${path}: ${reason}`, { cause: error });
+}
+
 /** Checks `value` is an integer >= `min` (default 1). */
 export function checkInt(
   fn: string,
@@ -101,11 +118,18 @@ export function checkInt(
   min = 1,
   max = Infinity,
 ): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Infinity
       ? (min === 1 ? "a positive integer" : `an integer >= ${min}`)
       : `an integer from ${min} to ${max}`;
-    throw new ArgumentError(fn, argument, value, range);
+    // 1e308 is an integer to JavaScript, but counting to it never ends and loses precision.
+    const tooLarge = Number.isInteger(value) && Math.abs(value as number) > Number.MAX_SAFE_INTEGER;
+    throw new ArgumentError(
+      fn,
+      argument,
+      value,
+      tooLarge && max === Infinity ? `${range} up to 2^53 - 1 (Number.MAX_SAFE_INTEGER)` : range,
+    );
   }
   return value;
 }
@@ -181,11 +205,84 @@ export function checkName(fn: string, argument: string, value: unknown): string 
   return value;
 }
 
-/** Checks an options argument is an object (or undefined, which becomes `{}`). */
-export function checkOptions<T extends object>(fn: string, options: T | undefined): T {
+/**
+ * Checks an options argument is an object (or undefined, which becomes `{}`) and, given the
+ * option names the function knows, that it has no other: a misspelt option is an error with
+ * a "did you mean" hint, never silently ignored. `known` lists every name, as an array or as
+ * `{ name: true, ... }` (which TypeScript checks against the options type, so none is missed).
+ *
+ * @example
+ * ```ts
+ * import { checkOptions } from "./errors.ts";
+ * checkOptions("evaluate", { threshold: 0.9 }, { task: true, threshold: true }); // { threshold: 0.9 }
+ * try {
+ *   checkOptions("evaluate", { treshold: 0.9 } as never, { task: true, threshold: true });
+ * } catch (e) {
+ *   (e as Error).message;
+ *   // 'evaluate: unknown option "treshold" (did you mean "threshold"?); options are task, threshold'
+ * }
+ * ```
+ */
+export function checkOptions<T extends object>(
+  fn: string,
+  options: T | undefined,
+  known?: readonly string[] | Readonly<Record<keyof T, true>>,
+): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ArgumentError(fn, "options", options, "an object");
   }
+  if (known !== undefined) {
+    const names: readonly string[] = Array.isArray(known) ? known : Object.keys(known);
+    for (const key of Object.keys(options)) {
+      if (names.includes(key)) continue;
+      const guess = closestName(key, names);
+      throw ArgumentError.because(
+        fn,
+        "options",
+        `unknown option ${describe(key)}${guess ? ` (did you mean "${guess}"?)` : ""}; ` +
+          (names.length > 0 ? `options are ${names.join(", ")}` : "it takes no options"),
+      );
+    }
+  }
   return options;
+}
+
+/**
+ * The known name closest to `given`, if close enough to be a slip: the same letters once
+ * case, `_` and `-` are ignored (`batch_size`), or a few edits away (`treshold`, `epoch`).
+ */
+export function closestName(given: string, names: readonly string[]): string | undefined {
+  const squash = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, "");
+  const g = squash(given);
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const n = squash(name);
+    const d = n === g ? 0 : editDistance(g, n);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  const allowed = Math.max(1, Math.floor(Math.min(g.length, 40) / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, swaps. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3 || a.length > 60 || b.length > 60) return Infinity;
+  const d = Array.from({ length: a.length + 1 }, (_, i) => {
+    const row = new Array<number>(b.length + 1).fill(0);
+    row[0] = i;
+    return row;
+  });
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
 }

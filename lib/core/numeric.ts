@@ -1,9 +1,11 @@
 /**
  * Small numeric facts shared across modules: halves rounded to even (Python's `round`,
- * tfjs's `tf.round`) and the bytes each tensor dtype takes.
+ * tfjs's `tf.round`), the bytes each tensor dtype takes, and sizes written for people.
  *
  * @module
  */
+
+import { ArgumentError } from "./errors.ts";
 
 /**
  * Rounds to the nearest integer, halves to the even neighbour, as Python's `round` and tfjs's
@@ -38,3 +40,26 @@ export const DTYPE_BYTES: Readonly<Record<string, number>> = {
   bool: 1,
   complex64: 8,
 };
+
+/**
+ * A byte count for people, in powers of 1024 as Keras's `model.summary()` writes it.
+ *
+ * @example
+ * ```ts
+ * import { readableSize } from "./numeric.ts";
+ * readableSize(364); // "364.00 B"
+ * readableSize(2048); // "2.00 KB"
+ * ```
+ */
+export function readableSize(bytes: number): string {
+  if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes < 0) {
+    throw new ArgumentError("readableSize", "bytes", bytes, "a finite number >= 0");
+  }
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let size = bytes;
+  for (const unit of units) {
+    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
+    size /= 1024;
+  }
+  return `${size.toFixed(2)} PB`;
+}

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkSeed } from "./errors.ts";
 
 /** A seeded source of random numbers. */
 export interface Rng {
@@ -18,8 +19,9 @@ export interface Rng {
 }
 
 /**
- * Creates a generator (mulberry32) from a 32-bit seed; without a seed, one is drawn from
- * `crypto.getRandomValues`.
+ * Creates a generator (mulberry32) from a 32-bit seed, an integer from 0 to 2^32 - 1 (anything
+ * else is an {@linkcode ArgumentError}: `NaN`, `"x"` or `{}` would all give one same stream);
+ * without a seed, one is drawn from `crypto.getRandomValues`.
  *
  * @example
  * ```ts
@@ -29,7 +31,7 @@ export interface Rng {
  * ```
  */
 export function rng(seed?: number): Rng {
-  let state = (seed ?? crypto.getRandomValues(new Uint32Array(1))[0]) >>> 0;
+  let state = checkSeed("rng", seed) ?? crypto.getRandomValues(new Uint32Array(1))[0];
   let spare: number | undefined;
   const next = () => {
     state = (state + 0x6D2B79F5) >>> 0;

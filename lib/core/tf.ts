@@ -63,10 +63,14 @@ async function chooseBackend(): Promise<void> {
  * await useBackend("cpu");
  * ```
  */
-export async function useBackend(name: BackendName): Promise<void> {
+export function useBackend(name: BackendName): Promise<void> {
   if (name !== "cpu" && name !== "wasm") {
     throw new ArgumentError("useBackend", "name", name, '"cpu" or "wasm"');
   }
+  return switchBackend(name); // not async above: a bad name throws at the call
+}
+
+async function switchBackend(name: BackendName): Promise<void> {
   if (name === "wasm") {
     const { registerWasm } = await import("./wasm.ts");
     await registerWasm();

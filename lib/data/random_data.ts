@@ -50,7 +50,7 @@ export interface RandomData {
  */
 export function randomData(options?: RandomDataOptions): RandomData {
   const fn = "randomData";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { rows: true, features: true, task: true, seed: true });
   const rows = checkInt(fn, "rows", o.rows ?? 1000);
   const features = checkInt(fn, "features", o.features ?? 10);
   const task = checkOneOf(fn, "task", o.task ?? "classification", TASKS);

@@ -94,7 +94,15 @@ interface CheckedOptions {
 }
 
 function checkPlotOptions(fn: string, options: PlotModelOptions | undefined): CheckedOptions {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    showShapes: true,
+    showLayerNames: true,
+    showDtype: true,
+    showLayerActivations: true,
+    showTrainable: true,
+    rankdir: true,
+    title: true,
+  });
   if (o.title !== undefined && typeof o.title !== "string") {
     throw new ArgumentError(fn, "title", o.title, "a string");
   }
@@ -191,6 +199,9 @@ function dotValue(text: string): string {
  * ```
  */
 export function modelDot(diagram: ModelDiagram): string {
+  if (!Array.isArray(diagram?.nodes) || !Array.isArray(diagram?.edges)) {
+    throw new ArgumentError("modelDot", "diagram", diagram, "what modelDiagram() returns");
+  }
   const lines = [
     "digraph model {",
     `  graph [rankdir=${
@@ -240,7 +251,13 @@ const graphviz: () => Promise<Viz> = once(() => import("@viz-js/viz").then((m) =
  * svg.includes("<svg"); // true
  * ```
  */
-export async function layoutDot(dot: string): Promise<string> {
+export function layoutDot(dot: string): Promise<string> {
+  // Not async: a bad argument throws at the call.
+  if (typeof dot !== "string") throw new ArgumentError("layoutDot", "dot", dot, "a DOT string");
+  return renderDot(dot);
+}
+
+async function renderDot(dot: string): Promise<string> {
   const viz = await graphviz();
   const result = viz.render(dot, { format: "svg" });
   if (result.status !== "success") {
@@ -316,11 +333,12 @@ function describeDiagram(d: ModelDiagram): string {
  * fig.save("model.svg");
  * ```
  */
-export async function plotModel(
+export function plotModel(
   model: tf.LayersModel,
   options?: PlotModelOptions,
 ): Promise<Figure> {
+  // Not async: a bad argument throws at the call, even when the caller forgets `await`.
   const diagram = buildDiagram(FN, model, checkPlotOptions(FN, options));
-  const svg = await layoutDot(modelDot(diagram));
-  return new Figure(finishSvg(svg, diagram), describeDiagram(diagram));
+  return layoutDot(modelDot(diagram))
+    .then((svg) => new Figure(finishSvg(svg, diagram), describeDiagram(diagram)));
 }

@@ -8,7 +8,7 @@ import type { tf } from "../core/tf.ts";
 import { formatShapes, type LayerNode, modelGraph } from "../build/graph.ts";
 import { TextTable } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
-import { DTYPE_BYTES } from "../core/numeric.ts";
+import { DTYPE_BYTES, readableSize } from "../core/numeric.ts";
 
 /** One row of a summary. */
 export interface SummaryRow {
@@ -42,25 +42,8 @@ export interface SummaryData {
   trainableBytes: number;
 }
 
-/**
- * Formats a byte count as Keras does (powers of 1024, two decimals).
- *
- * @example
- * ```ts
- * import { readableSize } from "./summary.ts";
- * readableSize(364); // "364.00 B"
- * readableSize(2048); // "2.00 KB"
- * ```
- */
-export function readableSize(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
-  let size = bytes;
-  for (const unit of units) {
-    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
-    size /= 1024;
-  }
-  return `${size.toFixed(2)} PB`;
-}
+// One implementation, in core, where size checks use it too.
+export { readableSize } from "../core/numeric.ts";
 
 /**
  * Computes a summary's rows and totals as plain data.

@@ -260,7 +260,14 @@ function checkVisualizeOptions(
   fn: string,
   options: VisualizeNNOptions | undefined,
 ): CheckedOptions {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    description: true,
+    weights: true,
+    maxNeurons: true,
+    width: true,
+    height: true,
+    title: true,
+  });
   const size = (argument: "width" | "height") =>
     o[argument] === undefined ? undefined : checkNumber(fn, argument, o[argument], 100, 20000);
   if (o.title !== undefined && typeof o.title !== "string") {
@@ -666,6 +673,7 @@ function neuronLabel(label: string, size: number): string {
  * ```
  */
 export function renderNetworkSVG(geometry: NetworkGeometry): string {
+  checkGeometry("renderNetworkSVG", geometry);
   const g = geometry;
   const layer = (column: number) => escapeXml(g.columns[column]?.name ?? "");
   const out: string[] = [];
@@ -764,6 +772,7 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
  * ```
  */
 export function describeNetwork(geometry: NetworkGeometry): string {
+  checkGeometry("describeNetwork", geometry);
   const g = geometry;
   const lines = [
     `Neural network diagram of ${
@@ -817,4 +826,13 @@ export function describeNetwork(geometry: NetworkGeometry): string {
 export function visualizeNN(model: tf.LayersModel, options?: VisualizeNNOptions): Figure {
   const geometry = layoutNetwork(FN, model, checkVisualizeOptions(FN, options));
   return new Figure(renderNetworkSVG(geometry), describeNetwork(geometry));
+}
+
+/** Refuses anything but what {@linkcode networkGeometry} returns. */
+function checkGeometry(fn: string, g: unknown): void {
+  const ok = g !== null && typeof g === "object" &&
+    ["columns", "circles", "links", "descriptions", "collapsed"].every((k) =>
+      Array.isArray((g as Record<string, unknown>)[k])
+    );
+  if (!ok) throw new ArgumentError(fn, "geometry", g, "what networkGeometry() returns");
 }

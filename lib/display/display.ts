@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ArgumentError } from "../core/errors.ts";
+import { ArgumentError, fileError } from "../core/errors.ts";
 
 /** A Jupyter MIME bundle: MIME type -> content. */
 export type MimeBundle = { "text/plain": string } & Record<string, unknown>;
@@ -112,7 +112,11 @@ export class Figure implements Displayable {
     if (typeof path !== "string" || path === "") {
       throw new ArgumentError("Figure.save", "path", path, "a non-empty file path");
     }
-    Deno.writeTextFileSync(path, this.#svg);
+    try {
+      Deno.writeTextFileSync(path, this.#svg);
+    } catch (error) {
+      throw fileError("Figure.save", "write", path, error);
+    }
     return path;
   }
   /** The text description. */
@@ -215,7 +219,15 @@ export class LiveOutput {
  * await show(new Figure('<svg xmlns="http://www.w3.org/2000/svg"/>', "empty"));
  * ```
  */
-export async function show(value: Displayable): Promise<void> {
+export function show(value: Displayable): Promise<void> {
+  // Not async: a bad argument throws at the call.
+  if (typeof (value as Partial<Displayable> | null)?.[JUPYTER_DISPLAY] !== "function") {
+    throw new ArgumentError("show", "value", value, "a figure, table or other Displayable");
+  }
+  return display(value);
+}
+
+async function display(value: Displayable): Promise<void> {
   const api = jupyter();
   if (api) await api.display(value[JUPYTER_DISPLAY](), { raw: true });
   else console.log(value.toString());

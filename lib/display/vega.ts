@@ -8,7 +8,7 @@
 import process from "node:process";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
-import { ArgumentError } from "../core/errors.ts";
+import { ArgumentError, fileError } from "../core/errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
 import { once } from "../core/once.ts";
 
@@ -112,10 +112,17 @@ export class VegaLiteFigure implements Displayable {
   }
   /** Writes the SVG (`.svg`) or the vega-lite spec (`.json`, `.vl.json`) and returns the path. */
   save(path: string): string {
+    const write = (text: string) => {
+      try {
+        Deno.writeTextFileSync(path, text);
+      } catch (error) {
+        throw fileError("VegaLiteFigure.save", "write", path, error);
+      }
+    };
     if (typeof path === "string" && /\.svg$/i.test(path)) {
-      Deno.writeTextFileSync(path, this.#svg);
+      write(this.#svg);
     } else if (typeof path === "string" && /\.json$/i.test(path)) {
-      Deno.writeTextFileSync(path, JSON.stringify(this.#spec, null, 2) + "\n");
+      write(JSON.stringify(this.#spec, null, 2) + "\n");
     } else {
       throw new ArgumentError(
         "VegaLiteFigure.save",

@@ -75,6 +75,14 @@ function checkPairs(
   yPred: ArrayLike<number>,
   predName: string,
 ): void {
+  for (const [name, values] of [["yTrue", yTrue], [predName, yPred]] as const) {
+    const v = values as unknown;
+    if (
+      typeof v !== "object" || v === null || typeof (v as ArrayLike<number>).length !== "number"
+    ) {
+      throw new ArgumentError(fn, name, v, "an array of numbers");
+    }
+  }
   if (yTrue.length === 0) throw ArgumentError.because(fn, "yTrue", "yTrue is empty");
   if (yTrue.length !== yPred.length) {
     throw ArgumentError.because(
@@ -299,7 +307,7 @@ export function evaluate(
   options?: EvaluateOptions,
 ): Evaluation {
   const fn = "evaluate";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { task: true, threshold: true });
   const shape = modelShape(fn, model);
   const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
   const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5);

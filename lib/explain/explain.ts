@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { checkExplainSize } from "../core/budget.ts";
 import { tf } from "../core/tf.ts";
 import {
   ArgumentError,
@@ -239,7 +240,16 @@ function checkProblem(
   options: ExplainOptions,
   backgroundName: string,
 ): Problem {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    instance: true,
+    background: true,
+    featureNames: true,
+    link: true,
+    method: true,
+    nsamples: true,
+    seed: true,
+    summarize: true,
+  });
   let predict: PredictFn;
   let features: number | undefined;
   let width = 64;
@@ -307,6 +317,13 @@ function checkProblem(
     );
   }
   const method = requested === "auto" ? (M <= MAX_EXACT_FEATURES ? "exact" : "kernel") : requested;
+  checkExplainSize(fn, {
+    features: M,
+    backgroundRows: Math.min(backgroundRows, MAX_BACKGROUND),
+    method,
+    nsamples: Math.min(nsamples ?? 2 * M + 2048, M <= 30 ? 2 ** M - 2 : 2 ** 30), // as kernelShap
+    params: typeof model === "function" ? undefined : model.countParams(),
+  });
   return {
     fn,
     predict,

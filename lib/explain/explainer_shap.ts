@@ -77,7 +77,13 @@ function run(
   model: tf.LayersModel,
   options: ExplainerShapOptions,
 ): ExplainerShapResult {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    featureNames: true,
+    instance: true,
+    train: true,
+    task: true,
+    top: true,
+  });
   const task = checkOneOf(fn, "task", o.task ?? "classification", TASKS);
   const top = checkInt(fn, "top", o.top ?? 10);
   const background = firstRows(fn, o.train, MAX_BACKGROUND);

@@ -42,7 +42,7 @@ export function barRows(e: ExplanationData, options?: BarOptions): ContributionR
 
 /** {@linkcode barRows} with errors naming `fn`, the public function called. */
 function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): ContributionRow[] {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { top: true });
   return topContributions(e, checkExplanation(fn, e, o.top ?? 10));
 }
 

@@ -79,7 +79,7 @@ export function decisionRows(e: ExplanationData, options?: DecisionOptions): Dec
 }
 
 function decisionData(fn: string, e: ExplanationData, options?: DecisionOptions): DecisionData {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { top: true, link: true });
   const top = checkExplanation(fn, e, o.top ?? 10);
   const link = checkOneOf(fn, "link", o.link ?? e.link, ["identity", "logit"] as const);
   const toAxis = link === "logit" ? sigmoid : (v: number) => v;

@@ -286,12 +286,12 @@ function describeHistory(
  * fig.save("/tmp/history.svg");
  * ```
  */
-export async function plotHistory(
+export function plotHistory(
   history: HistoryLike,
   options?: PlotHistoryOptions,
 ): Promise<VegaLiteFigure> {
   const fn = "plotHistory";
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { metrics: true, width: true, height: true });
   const h = historyOf(fn, history);
   const available = defaultMetrics(h);
   // vega writes names into the SVG as given; it escapes markup, but not characters XML cannot
@@ -326,7 +326,7 @@ export async function plotHistory(
   const drawn = shown(metrics);
   // The SVG is drawn from the same spec without its hover layer: that layer only draws
   // invisible rules (and vega's voronoi cells), two thirds of the SVG's bytes for nothing.
-  return await vegaLiteFigure(
+  return vegaLiteFigure( // not awaited: plotHistory is not async, so bad input throws at the call
     historySpec(points, drawn, size),
     describeHistory(h, metrics),
     historySpec(points, drawn, size, false),

@@ -108,6 +108,7 @@ export function checkExplanation(fn: string, e: ExplanationData, top: unknown): 
  * ```
  */
 export function topContributions(e: ExplanationData, top: number): ContributionRow[] {
+  checkExplanation("topContributions", e, top);
   const order = e.values.map((_, i) => i)
     .sort((a, b) => Math.abs(e.values[b]) - Math.abs(e.values[a]) || a - b);
   const rows: ContributionRow[] = order.slice(0, top).map((i) => ({

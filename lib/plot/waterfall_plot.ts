@@ -64,7 +64,7 @@ export function waterfallRows(e: ExplanationData, options?: WaterfallOptions): W
 
 /** {@linkcode waterfallRows} with errors naming `fn`, the public function called. */
 function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions): WaterfallData {
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { top: true });
   const top = checkExplanation(fn, e, o.top ?? 10);
   const contributions = topContributions(e, top);
   const rows: WaterfallRow[] = new Array(contributions.length);

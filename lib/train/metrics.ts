@@ -7,6 +7,7 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
+import { ArgumentError } from "../core/errors.ts";
 
 /** A tfjs metric: per batch, `(yTrue, yPred)` to a scalar tensor. */
 export type MetricFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
@@ -24,8 +25,24 @@ export const EPSILON = 1e-7;
 
 /** tfjs names a metric's history key after the function's `name`, so set it to Keras's. */
 function named(name: string, fn: MetricFn): MetricFn {
-  Object.defineProperty(fn, "name", { value: name });
-  return fn;
+  // Checked here so a bad call names the metric, not tfjs's `mul`.
+  const checked: MetricFn = (yTrue, yPred) => {
+    for (const [argument, t] of [["yTrue", yTrue], ["yPred", yPred]] as const) {
+      if (
+        !(t instanceof tf.Tensor) || t.isDisposed || (t.dtype !== "float32" && t.dtype !== "int32")
+      ) {
+        throw new ArgumentError(
+          name.toLowerCase(),
+          argument,
+          t,
+          "a float32 or int32 tensor (not disposed)",
+        );
+      }
+    }
+    return fn(yTrue, yPred);
+  };
+  Object.defineProperty(checked, "name", { value: name });
+  return checked;
 }
 
 /** `K.sum(K.round(K.clip(t, 0, 1)))`; tf.round rounds halves to even, as K.round. */

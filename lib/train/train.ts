@@ -17,7 +17,6 @@ import {
   checkNumber,
   checkOptions,
   checkSeed,
-  describe,
 } from "../core/errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
 import {
@@ -248,26 +247,25 @@ function usesBinaryCrossentropy(model: tf.LayersModel): boolean {
  * training.history.val_F1.length; // 5
  * ```
  */
-export async function train(
+export function train(
   model: tf.LayersModel,
   x: Matrix,
   y: Targets,
   options?: TrainOptions,
 ): Promise<TrainingHistory> {
+  // Not async: a bad argument throws at the call, even when the caller forgets `await`.
+  return runTraining(checkTraining(model, x, y, options));
+}
+
+/** Every check of {@linkcode train}'s arguments, done before any work and any promise. */
+function checkTraining(
+  model: tf.LayersModel,
+  x: Matrix,
+  y: Targets,
+  options?: TrainOptions,
+) {
   const fn = "train";
-  const o = checkOptions(fn, options);
-  const unknown = Object.keys(o).filter((k) => !(OPTION_KEYS as readonly string[]).includes(k));
-  if (unknown.length > 0) {
-    const snake = unknown[0].replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const hint = (OPTION_KEYS as readonly string[]).includes(snake)
-      ? ` (did you mean "${snake}"?)`
-      : "";
-    throw ArgumentError.because(
-      fn,
-      "options",
-      `unknown option ${describe(unknown[0])}${hint}; options are ${OPTION_KEYS.join(", ")}`,
-    );
-  }
+  const o = checkOptions(fn, options, OPTION_KEYS);
   const batchSize = checkInt(fn, "batchSize", o.batchSize ?? 30);
   const epochs = checkInt(fn, "epochs", o.epochs ?? 100);
   const shuffle = checkBoolean(fn, "shuffle", o.shuffle, true);
@@ -317,7 +315,24 @@ export async function train(
       `engine "${engine.name}" cannot train this model: ${why}`,
     );
   }
+  return {
+    job,
+    plan,
+    engine,
+    fallback,
+    epochs,
+    batchSize,
+    validationSplit,
+    shuffle,
+    live,
+    verbose,
+  };
+}
 
+async function runTraining(
+  { job, plan, engine, fallback, epochs, batchSize, validationSplit, shuffle, live, verbose }:
+    ReturnType<typeof checkTraining>,
+): Promise<TrainingHistory> {
   const keys = historyKeys(job.metrics, plan.valRows > 0);
   const history: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
   const epochIndices: number[] = [];
