@@ -28,7 +28,6 @@ import {
   plotHistory,
   plotModel,
   randomData,
-  readableSize,
   regressionScores,
   rng,
   saveModel,
@@ -42,6 +41,7 @@ import {
   waterfallPlot,
   waterfallRows,
 } from "../lib/mod.ts";
+import { readableSize } from "../lib/core/numeric.ts";
 
 // ---------------------------------------------------------------- fixtures (made once)
 

@@ -10,10 +10,10 @@ import {
   explainerShap,
   perceptron,
   randomData,
-  readableSize,
   tf,
   train,
 } from "../lib/mod.ts";
+import { readableSize } from "../lib/core/numeric.ts";
 import {
   checkExplainSize,
   checkModelSize,

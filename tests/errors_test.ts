@@ -14,18 +14,14 @@ import {
   decisionPlot,
   decisionRows,
   deepNN,
-  describeNetwork,
   evaluate,
   explain,
   explainerShap,
   explainerShapData,
   type ExplanationData,
   f1,
-  formatShape,
-  layoutDot,
   loadModel,
   modelDiagram,
-  modelDot,
   networkGeometry,
   perceptron,
   plotHistory,
@@ -35,17 +31,19 @@ import {
   randomData,
   recall,
   regressionScores,
-  renderNetworkSVG,
   saveModel,
   show,
   tf,
-  topContributions,
   train,
   useBackend,
   visualizeNN,
   waterfallPlot,
   waterfallRows,
 } from "../lib/mod.ts";
+import { describeNetwork, renderNetworkSVG } from "../lib/describe/visualize_nn.ts";
+import { formatShape } from "../lib/build/graph.ts";
+import { layoutDot, modelDot } from "../lib/describe/plot_model.ts";
+import { topContributions } from "../lib/plot/shap_rows.ts";
 import { checkInt, checkOptions, closestName } from "../lib/core/errors.ts";
 import { rng } from "../lib/core/random.ts";
 
