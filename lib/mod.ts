@@ -129,6 +129,28 @@ export {
 } from "./explain/explainer_shap.ts";
 export { EPSILON, f1, type MetricFn, precision, r2, recall } from "./train/metrics.ts";
 export { type RandomData, randomData, type RandomDataOptions } from "./data/random_data.ts";
+export {
+  type DataRecord,
+  readCSV,
+  type ReadCSVOptions,
+  readJSON,
+  type Value,
+} from "./data/read.ts";
+export {
+  fromRecords,
+  type FromRecordsOptions,
+  type MissingPolicy,
+  type TableData,
+} from "./data/records.ts";
+export {
+  type Rows,
+  type Split,
+  type SplitInput,
+  type SplitOptions,
+  type SplitPart,
+  trainTestSplit,
+} from "./data/split.ts";
+export { type Scaler, standardize } from "./data/scale.ts";
 export { type Matrix, type Targets } from "./train/inputs.ts";
 export {
   type ClassificationScores,
