@@ -163,6 +163,11 @@ export {
   regressionScores,
 } from "./evaluate/evaluate.ts";
 export {
+  type ClassScores,
+  type MulticlassScores,
+  multiclassScores,
+} from "./evaluate/multiclass.ts";
+export {
   type History,
   train,
   TrainingHistory,

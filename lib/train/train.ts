@@ -26,7 +26,7 @@ import {
   type Matrix,
   modelShape,
   readMatrix,
-  readTargets,
+  readTargetsFor,
   type Targets,
 } from "./inputs.ts";
 import { makePlan } from "./train_plan.ts";
@@ -291,7 +291,7 @@ export async function train(
     );
   }
   const xs = readMatrix(fn, "x", x);
-  const ys = readTargets(fn, "y", y);
+  const ys = readTargetsFor(fn, "y", y, model);
   checkFit(fn, shape, xs, ys);
   if (usesBinaryCrossentropy(model)) checkBinary(fn, "y", ys, "with a binaryCrossentropy loss");
   const plan = makePlan(fn, { rows: xs.rows, batchSize, epochs, validationSplit, shuffle, seed });
