@@ -90,6 +90,7 @@ export { loadModel, saveModel } from "./save/model_io.ts";
 export {
   type BackgroundInfo,
   explain,
+  type ExplainedOutput,
   type ExplainMethod,
   type ExplainOptions,
   type Explanation,

@@ -9,7 +9,12 @@
 import type { tf } from "../core/tf.ts";
 import { rng } from "../core/random.ts";
 import { summarizeRows } from "./background.ts";
-import { checkProblem, MAX_BACKGROUND, type PredictFn } from "./explain_input.ts";
+import {
+  checkProblem,
+  type ExplainedOutput,
+  MAX_BACKGROUND,
+  type PredictFn,
+} from "./explain_input.ts";
 import type { ExplainOptions, Link } from "./explain_input.ts";
 import type { Summarize } from "./background.ts";
 import { CoalitionEvaluator } from "./coalitions.ts";
@@ -18,6 +23,7 @@ import { kernelShap } from "./kernel_shap.ts";
 
 export type { Summarize } from "./background.ts";
 export {
+  type ExplainedOutput,
   type ExplainMethod,
   type ExplainOptions,
   type Link,
@@ -67,6 +73,8 @@ export interface Explanation {
   background: BackgroundInfo;
   /** The seed used. */
   seed: number;
+  /** For a model with several outputs: the one explained (by default the predicted class). */
+  explained?: ExplainedOutput | null;
 }
 
 /**
@@ -157,5 +165,6 @@ export function explainAs(
       weights: Array.from(bg.weights),
     },
     seed: p.seed,
+    explained: p.explained,
   };
 }

@@ -44,6 +44,24 @@ export interface ExplainOptions {
   seed?: number;
   /** How a background of more than 100 rows is reduced. Default `"sample"`. */
   summarize?: Summarize;
+  /**
+   * For a model with several outputs (a softmax classifier): which output to explain, as an
+   * index or a name from `classNames`. Default: the instance's predicted class (its largest
+   * output).
+   */
+  output?: number | string;
+  /** Names of a model's outputs (`fromRecords`'s `classNames`), for `output` and the plots. */
+  classNames?: readonly string[];
+}
+
+/** Which of a model's several outputs an explanation is about. */
+export interface ExplainedOutput {
+  /** The output's index. */
+  index: number;
+  /** Its name: from `classNames`, or the index as text. */
+  name: string;
+  /** How many outputs the model has. */
+  of: number;
 }
 
 /**
@@ -89,6 +107,7 @@ export interface Problem {
   nsamples: number | undefined;
   seed: number;
   summarize: Summarize;
+  explained: ExplainedOutput | null;
 }
 
 /**
@@ -112,6 +131,7 @@ export function checkProblem(
   let predict: PredictFn;
   let features: number | undefined;
   let width = 64;
+  let units = 1;
   if (typeof model === "function") {
     predict = model;
   } else {
@@ -126,16 +146,16 @@ export function checkProblem(
       );
     }
     const outShape = m.outputs[0].shape;
-    const outUnits = outShape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);
-    if (m.outputs.length !== 1 || outUnits !== 1) {
+    if (m.outputs.length !== 1 || outShape.length !== 2) {
       throw ArgumentError.because(
         fn,
         "model",
-        `model must have one output with one unit, got ${
+        `model must have one output of shape [rows, units], got ${
           m.outputs.map((t) => JSON.stringify(t.shape)).join(", ")
         }`,
       );
     }
+    units = outShape[1] ?? 1;
     features = m.inputs[0].shape[1] ?? undefined;
     width = Math.max(
       1,
@@ -176,6 +196,20 @@ export function checkProblem(
     );
   }
   const method = requested === "auto" ? (M <= MAX_EXACT_FEATURES ? "exact" : "kernel") : requested;
+  const explained = readOutput(fn, o, units, typeof model === "function", () => {
+    // The predicted class: the instance's largest output.
+    const y = tf.tidy(() => predict(tf.tensor2d(Float32Array.from(instance), [1, M])));
+    try {
+      return Array.from(y.dataSync());
+    } finally {
+      y.dispose();
+    }
+  });
+  if (explained) {
+    const full = predict;
+    const column = explained.index;
+    predict = (x) => tf.tidy(() => full(x).slice([0, column], [-1, 1]));
+  }
   return {
     fn,
     predict,
@@ -190,7 +224,73 @@ export function checkProblem(
     nsamples,
     seed,
     summarize,
+    explained,
   };
+}
+
+/**
+ * The output to explain for a model with `units` outputs, or `null` for one output. Checks
+ * `output` and `classNames` first; `outputsOf()` (the instance's outputs) runs only when the
+ * default, the predicted class, is needed.
+ */
+function readOutput(
+  fn: string,
+  o: ExplainOptions,
+  units: number,
+  isFunction: boolean,
+  outputsOf: () => number[],
+): ExplainedOutput | null {
+  if (units === 1) {
+    if (o.output !== undefined && !isFunction) {
+      throw ArgumentError.because(
+        fn,
+        "output",
+        `output is for a model with several outputs; this model has one, explained as it is`,
+      );
+    }
+    if (o.output !== undefined && isFunction) {
+      throw ArgumentError.because(
+        fn,
+        "output",
+        `output needs a tf.LayersModel with several outputs; a function model must return ` +
+          `one value per row`,
+      );
+    }
+    return null;
+  }
+  let names: string[];
+  if (o.classNames === undefined) names = Array.from({ length: units }, (_, k) => String(k));
+  else if (
+    !Array.isArray(o.classNames) || o.classNames.length !== units ||
+    o.classNames.some((n) => typeof n !== "string")
+  ) {
+    throw new ArgumentError(
+      fn,
+      "classNames",
+      o.classNames,
+      `an array of ${units} names (one per model output)`,
+    );
+  } else names = [...o.classNames];
+  let index: number;
+  if (o.output === undefined) {
+    const outputs = outputsOf();
+    index = outputs.indexOf(Math.max(...outputs));
+  } else if (typeof o.output === "string") {
+    index = names.indexOf(o.output);
+    if (index < 0) {
+      throw new ArgumentError(
+        fn,
+        "output",
+        o.output,
+        `an output index 0 to ${units - 1} or one of the classNames ${
+          names.map((n) => describe(n)).join(", ")
+        }`,
+      );
+    }
+  } else {
+    index = checkInt(fn, "output", o.output, 0, units - 1);
+  }
+  return { index, name: names[index], of: units };
 }
 
 function isNumberRow(value: unknown): value is Row {

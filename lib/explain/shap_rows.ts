@@ -12,8 +12,25 @@ import type { Explanation } from "./explain.ts";
 /** The fields of an {@linkcode Explanation} the plots read. */
 export type ExplanationData = Pick<
   Explanation,
-  "values" | "baseValue" | "output" | "featureNames" | "instance" | "link"
+  "values" | "baseValue" | "output" | "featureNames" | "instance" | "link" | "explained"
 >;
+
+/**
+ * What a plot of `e` says about the output it explains: `", explaining P(Gentoo)"` for one
+ * class of a model with several outputs, nothing otherwise.
+ *
+ * @example
+ * ```ts
+ * import { explainedNote } from "./shap_rows.ts";
+ * const e = { values: [1], baseValue: 0, output: 1, featureNames: ["a"], instance: [2], link: "identity" as const };
+ * explainedNote({ ...e, explained: { index: 2, name: "Gentoo", of: 3 } }); // ", explaining P(Gentoo)"
+ * explainedNote(e); // ""
+ * ```
+ */
+export function explainedNote(e: ExplanationData): string {
+  const x = e.explained;
+  return x ? `, explaining P(${truncate(String(x.name), 40)})` : "";
+}
 
 /**
  * Colours of contributions that raise (red) and lower (blue) the output, as in `shap`.
