@@ -495,3 +495,31 @@ Deno.test("several outputs: explain one class's probability, the predicted one b
   );
   model.dispose();
 });
+
+Deno.test("several outputs: a function returning [rows, k] explains one column by output", () => {
+  const model = deepNN({ features: 2, classes: 3, seed: 4, dropout: 0 });
+  const background = uniformRows(10, 2, 2).map((r) => [r[0] * 10, r[1] * 10]);
+  // A model trained on standardized rows, explained in the raw units: scale inside the function.
+  const scaled: PredictFn = (x) => model.predict(x.sub(5).div(2)) as tf.Tensor;
+  noLeak(() => {
+    const e = explain(scaled, {
+      instance: [8, 1],
+      background,
+      output: "b",
+      classNames: ["a", "b", "c"],
+    });
+    assert.deepEqual(e.explained, { index: 1, name: "b", of: 3 });
+    const direct = explain(model, {
+      instance: [1.5, -2],
+      background: background.map((r) => [(r[0] - 5) / 2, (r[1] - 5) / 2]),
+      output: 1,
+    });
+    e.values.forEach((v, k) => assert.ok(Math.abs(v - direct.values[k]) < 1e-6));
+    assert.deepEqual(e.instance, [8, 1]);
+  });
+  assert.throws(
+    () => explain((x) => x.sum(1), { instance: [1, 1], background: [[0, 0]], output: 0 }),
+    /explain: output is for a model with several outputs/,
+  );
+  model.dispose();
+});

@@ -45,9 +45,9 @@ export interface ExplainOptions {
   /** How a background of more than 100 rows is reduced. Default `"sample"`. */
   summarize?: Summarize;
   /**
-   * For a model with several outputs (a softmax classifier): which output to explain, as an
-   * index or a name from `classNames`. Default: the instance's predicted class (its largest
-   * output).
+   * For a model with several outputs (a softmax classifier, or a function returning
+   * `[rows, k]`): which output to explain, as an index or a name from `classNames`. Default:
+   * the instance's predicted class (its largest output).
    */
   output?: number | string;
   /** Names of a model's outputs (`fromRecords`'s `classNames`), for `output` and the plots. */
@@ -236,24 +236,21 @@ export function checkProblem(
 function readOutput(
   fn: string,
   o: ExplainOptions,
-  units: number,
+  modelUnits: number,
   isFunction: boolean,
   outputsOf: () => number[],
 ): ExplainedOutput | null {
+  // A function's outputs per row are known only by calling it: once, on the instance, when
+  // `output` or `classNames` asks for one of several.
+  let outputs: number[] | undefined;
+  if (isFunction && (o.output !== undefined || o.classNames !== undefined)) outputs = outputsOf();
+  const units = outputs?.length ?? modelUnits;
   if (units === 1) {
-    if (o.output !== undefined && !isFunction) {
+    if (o.output !== undefined) {
       throw ArgumentError.because(
         fn,
         "output",
         `output is for a model with several outputs; this model has one, explained as it is`,
-      );
-    }
-    if (o.output !== undefined && isFunction) {
-      throw ArgumentError.because(
-        fn,
-        "output",
-        `output needs a tf.LayersModel with several outputs; a function model must return ` +
-          `one value per row`,
       );
     }
     return null;
@@ -273,7 +270,7 @@ function readOutput(
   } else names = [...o.classNames];
   let index: number;
   if (o.output === undefined) {
-    const outputs = outputsOf();
+    outputs ??= outputsOf();
     index = outputs.indexOf(Math.max(...outputs));
   } else if (typeof o.output === "string") {
     index = names.indexOf(o.output);
