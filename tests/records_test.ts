@@ -45,6 +45,7 @@ Deno.test("fromRecords: one-hot names and values, class indices in sorted order,
   assert.equal(t.task, "classification");
   assert.equal(t.target, "species");
   assert.deepEqual(t.dropped, [3, 4]);
+  assert.deepEqual(t.rows, [0, 1, 2]);
 });
 
 Deno.test("fromRecords: features, drop, a numeric target is regression", () => {
@@ -55,6 +56,7 @@ Deno.test("fromRecords: features, drop, a numeric target is regression", () => {
     featureNames: ["bill"],
     target: "flipper",
     task: "regression",
+    rows: [0, 1, 2],
     dropped: [],
   });
   const d = fromRecords(penguins.slice(0, 3), {

@@ -49,6 +49,8 @@ export interface TableData {
   task: Task;
   /** Classification: the class of each index (sorted), so `classNames[y[i]]` is row i's class. */
   classNames?: string[];
+  /** For each row of `x`, its index in the records given. */
+  rows: number[];
   /** Indices (into the records given) of the rows dropped for missing values. */
   dropped: number[];
 }
@@ -151,7 +153,7 @@ function categories(values: Value[]): string[] {
  * const t = fromRecords(records, { target: "species", categorical: ["island"], missing: "drop" });
  * t.featureNames; // ["island=Biscoe", "island=Dream", "bill"]
  * t.x; // [[0, 1, 39.1], [1, 0, 47.5]]
- * [t.y, t.classNames, t.dropped]; // [[0, 1], ["Adelie", "Gentoo"], [2]]
+ * [t.y, t.classNames, t.rows, t.dropped]; // [[0, 1], ["Adelie", "Gentoo"], [0, 1], [2]]
  * ```
  */
 export function fromRecords(
@@ -210,11 +212,14 @@ export function fromRecords(
   // Rows to keep: every used value present.
   const used = [...features, target];
   const kept: DataRecord[] = [];
+  const rows: number[] = [];
   const dropped: number[] = [];
   records.forEach((r, i) => {
     const absent = used.find((c) => isMissing(r[c]));
-    if (absent === undefined) kept.push(r);
-    else if (missing === "drop") dropped.push(i);
+    if (absent === undefined) {
+      kept.push(r);
+      rows.push(i);
+    } else if (missing === "drop") dropped.push(i);
     else {
       throw ArgumentError.because(
         fn,
@@ -237,10 +242,10 @@ export function fromRecords(
         encode: (v) => cats.map((cat) => (cat === String(v) ? 1 : 0)),
       };
     }
-    kept.forEach((r) => {
+    kept.forEach((r, j) => {
       const v = r[c];
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        const row = records.indexOf(r);
+        const row = rows[j];
         const hint = typeof v === "string" || typeof v === "boolean"
           ? `; declare it categorical: { categorical: [${describe(c)}] }`
           : "";
@@ -272,13 +277,13 @@ export function fromRecords(
         "task",
         `a regression target must be numbers, got ${describe(targets[bad])} in ${
           describe(target)
-        } at records[${records.indexOf(kept[bad])}]; use task: "classification" for classes`,
+        } at records[${rows[bad]}]; use task: "classification" for classes`,
       );
     }
-    return { x, y: targets as number[], featureNames, target, task, dropped };
+    return { x, y: targets as number[], featureNames, target, task, rows, dropped };
   }
   const classNames = categories(targets);
   const index = new Map(classNames.map((name, i) => [name, i]));
   const y = targets.map((v) => index.get(String(v)) as number);
-  return { x, y, featureNames, target, task, classNames, dropped };
+  return { x, y, featureNames, target, task, classNames, rows, dropped };
 }
