@@ -132,6 +132,7 @@ export { EPSILON, f1, type MetricFn, precision, r2, recall } from "./train/metri
 export { type RandomData, randomData, type RandomDataOptions } from "./data/random_data.ts";
 export {
   type DataRecord,
+  packageFile,
   readCSV,
   type ReadCSVOptions,
   readJSON,

@@ -43,6 +43,60 @@ export function cellValue(text: string, na: readonly string[]): Value {
   return NUMBER.test(t) ? Number(t) : text;
 }
 
+/**
+ * The `file:` URL of a file shipped inside an npm package that this project's `deno.json`
+ * imports (pinned, installed, no network): the package is found as Deno resolves it, then
+ * `path` is taken from the package's root folder. Notebooks use it for data packages such as
+ * `vega-datasets`, since a notebook cell has no `import.meta` of its own.
+ *
+ * @example
+ * ```ts
+ * import { packageFile, readJSON } from "./read.ts";
+ * const penguins = await readJSON(packageFile("vega-datasets", "data/penguins.json"));
+ * penguins.length; // 344
+ * ```
+ */
+export function packageFile(name: string, path: string): URL {
+  const fn = "packageFile";
+  if (typeof name !== "string" || !/^(@[\w.-]+\/)?[\w.-]+$/.test(name)) {
+    throw new ArgumentError(fn, "name", name, 'an npm package name, e.g. "vega-datasets"');
+  }
+  if (
+    typeof path !== "string" || path === "" || path.startsWith("/") ||
+    path.split("/").includes("..")
+  ) {
+    throw new ArgumentError(fn, "path", path, 'a path inside the package, e.g. "data/cars.json"');
+  }
+  let entry: string;
+  try {
+    entry = import.meta.resolve(name);
+  } catch {
+    throw ArgumentError.because(
+      fn,
+      "name",
+      `the package ${describe(name)} is not in this project's imports (deno.json); add it there`,
+    );
+  }
+  // From the entry point up to the folder named after the package (its root).
+  const url = new URL(entry);
+  if (url.protocol !== "file:") {
+    throw ArgumentError.because(
+      fn,
+      "name",
+      `the package ${describe(name)} resolves to ${describe(entry)}, not to installed files; ` +
+        `install it (deno install) with a node_modules folder`,
+    );
+  }
+  const parts = url.pathname.split("/");
+  const depth = name.split("/").length;
+  for (let i = parts.length - depth; i >= 0; i--) {
+    if (parts.slice(i, i + depth).join("/") === name) {
+      return new URL(`${parts.slice(0, i + depth).join("/")}/${path}`, "file://");
+    }
+  }
+  throw ArgumentError.because(fn, "name", `could not find the root folder of ${describe(name)}`);
+}
+
 /** Reads a local path, a `file:` URL or an `http(s):` URL as text. */
 async function readText(fn: string, pathOrUrl: unknown): Promise<string> {
   let url: URL | null = null;

@@ -232,7 +232,7 @@ function multiclassHeading(s: MulticlassScores): string {
  */
 export function multiclassHTML(s: MulticlassScores): string {
   const f = (v: number) => v.toFixed(4);
-  const right = 'style="text-align:right"';
+  const right = 'style="text-align:right;padding:2px 8px"';
   const line = (name: string, c: ClassScores, bold = false) => {
     const th = bold ? "th" : "td";
     return `<tr><${th} style="text-align:left">${escapeXml(name)}</${th}>` +
