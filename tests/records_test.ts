@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fromRecords } from "../lib/data/records.ts";
-import { cellValue, readCSV, readJSON } from "../lib/data/read.ts";
+import { cellValue, packageFile, readCSV, readJSON } from "../lib/data/read.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 
 const penguins = [
@@ -159,4 +159,28 @@ Deno.test("readCSV/readJSON: a missing file or bad JSON is an ArgumentError", as
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("packageFile: a file inside an installed npm package; bad names are errors", async () => {
+  const url = packageFile("vega-datasets", "data/penguins.json");
+  assert.equal(url.protocol, "file:");
+  assert.match(url.pathname, /\/vega-datasets\/data\/penguins\.json$/);
+  const penguins = await readJSON(url);
+  assert.equal(penguins.length, 344);
+  assert.deepEqual(Object.keys(penguins[0]), [
+    "Species",
+    "Island",
+    "Beak Length (mm)",
+    "Beak Depth (mm)",
+    "Flipper Length (mm)",
+    "Body Mass (g)",
+    "Sex",
+  ]);
+  throwsArg(() => packageFile("no-such-package-here", "x.json"), "name", /is not installed/);
+  throwsArg(() => packageFile("../etc", "x"), "name", /an npm package name/);
+  throwsArg(
+    () => packageFile("vega-datasets", "../../secret"),
+    "path",
+    /a path inside the package/,
+  );
 });

@@ -44,10 +44,10 @@ export function cellValue(text: string, na: readonly string[]): Value {
 }
 
 /**
- * The `file:` URL of a file shipped inside an npm package that this project's `deno.json`
- * imports (pinned, installed, no network): the package is found as Deno resolves it, then
- * `path` is taken from the package's root folder. Notebooks use it for data packages such as
- * `vega-datasets`, since a notebook cell has no `import.meta` of its own.
+ * The `file:` URL of a file shipped inside an installed npm package: the package is looked
+ * up as Node does, in `node_modules/<name>` of the working folder or the nearest folder above
+ * it (`deno install` puts this project's pinned packages there). Notebooks use it for data
+ * packages such as `vega-datasets`, since a notebook cell has no `import.meta` of its own.
  *
  * @example
  * ```ts
@@ -67,34 +67,24 @@ export function packageFile(name: string, path: string): URL {
   ) {
     throw new ArgumentError(fn, "path", path, 'a path inside the package, e.g. "data/cars.json"');
   }
-  let entry: string;
-  try {
-    entry = import.meta.resolve(name);
-  } catch {
-    throw ArgumentError.because(
-      fn,
-      "name",
-      `the package ${describe(name)} is not in this project's imports (deno.json); add it there`,
-    );
+  let dir = Deno.cwd();
+  while (true) {
+    const root = `${dir}/node_modules/${name}`;
+    try {
+      if (Deno.statSync(`${root}/package.json`).isFile) {
+        return new URL(`file://${encodeURI(`${Deno.realPathSync(root)}/${path}`)}`);
+      }
+    } catch { /* not here: look one folder up */ }
+    const up = dir.replace(/\/[^/]*$/, "");
+    if (up === dir || up === "") break;
+    dir = up;
   }
-  // From the entry point up to the folder named after the package (its root).
-  const url = new URL(entry);
-  if (url.protocol !== "file:") {
-    throw ArgumentError.because(
-      fn,
-      "name",
-      `the package ${describe(name)} resolves to ${describe(entry)}, not to installed files; ` +
-        `install it (deno install) with a node_modules folder`,
-    );
-  }
-  const parts = url.pathname.split("/");
-  const depth = name.split("/").length;
-  for (let i = parts.length - depth; i >= 0; i--) {
-    if (parts.slice(i, i + depth).join("/") === name) {
-      return new URL(`${parts.slice(0, i + depth).join("/")}/${path}`, "file://");
-    }
-  }
-  throw ArgumentError.because(fn, "name", `could not find the root folder of ${describe(name)}`);
+  throw ArgumentError.because(
+    fn,
+    "name",
+    `the npm package ${describe(name)} is not installed in a node_modules folder at or above ` +
+      `${describe(Deno.cwd())}; add it to deno.json's imports and run deno install`,
+  );
 }
 
 /** Reads a local path, a `file:` URL or an `http(s):` URL as text. */

@@ -82,7 +82,7 @@ export interface RegressionScores {
 type SingleOutputScores = ClassificationScores | RegressionScores;
 
 /** Any kind of scores: binary classification, regression, or k classes. */
-export type EvaluationScores = SingleOutputScores | MulticlassScores;
+export type EvaluationScores = ClassificationScores | RegressionScores | MulticlassScores;
 
 function checkPairs(
   fn: string,
