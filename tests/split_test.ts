@@ -91,5 +91,10 @@ Deno.test("standardize: a table with other columns is an error naming it", () =>
   throwsArg(() => s.transform([1]), "x", /must have 2 columns/);
   throwsArg(() => s.transform([[1, 2], [1]]), "x[1]", /got 1/);
   throwsArg(() => standardize([]), "x", /non-empty/);
-  throwsArg(() => standardize([[1, "a" as unknown as number]]), "x", /must be a number/);
+  throwsArg(
+    () => standardize([[1, "a" as unknown as number]]),
+    "x",
+    /x\[0\]\[1\] must be a finite number, got "a"/,
+  );
+  throwsArg(() => standardize([[1, 2], [3]]), "x", /x\[1\] has 1/);
 });

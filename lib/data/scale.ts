@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { ArgumentError } from "../core/errors.ts";
-import { readMatrix } from "../train/inputs.ts";
+import { ArgumentError, describe } from "../core/errors.ts";
 
 /** A fitted standardization: `(x - mean) / std`, column by column. */
 export interface Scaler {
@@ -37,10 +36,32 @@ export interface Scaler {
  */
 export function standardize(x: readonly (readonly number[])[]): Scaler {
   const fn = "standardize";
-  const table = readMatrix(fn, "x", x);
-  const { rows, cols } = table;
-  // Float64 sums over the caller's numbers (readMatrix's float32 copy would round them).
-  const values = x as readonly (readonly number[])[];
+  if (!Array.isArray(x) || x.length === 0 || !Array.isArray(x[0]) || x[0].length === 0) {
+    throw new ArgumentError(fn, "x", x, "a non-empty array of rows of numbers");
+  }
+  const rows = x.length;
+  const cols = x[0].length;
+  x.forEach((row: unknown, r: number) => {
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw ArgumentError.because(
+        fn,
+        "x",
+        `x rows must all have ${cols} values, as x[0]; x[${r}] has ${
+          Array.isArray(row) ? row.length : describe(row)
+        }`,
+      );
+    }
+    row.forEach((v: unknown, c: number) => {
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw ArgumentError.because(
+          fn,
+          "x",
+          `x[${r}][${c}] must be a finite number, got ${describe(v)}`,
+        );
+      }
+    });
+  });
+  const values = x;
   const mean = new Array<number>(cols).fill(0);
   for (const row of values) for (let c = 0; c < cols; c++) mean[c] += row[c];
   for (let c = 0; c < cols; c++) mean[c] /= rows;
