@@ -149,6 +149,12 @@ Deno.test("evaluate: class names are escaped; bad labels and names are errors be
   }
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
+  const binary = deepNN({ features: 3, seed: 1 });
+  assert.throws(
+    () => evaluate(binary, x, [0, 1, 0], { classNames: ["no", "yes"] }),
+    /evaluate: classNames names the outputs of a softmax model \(deepNN with classes\); this model has one output/,
+  );
+  binary.dispose();
 });
 
 Deno.test("deepNN with classes: softmax output, trained by train() from class indices on both engines", async () => {

@@ -133,6 +133,8 @@ Deno.test("readCSV: quoted fields, embedded commas and newlines, numbers, missin
     ]);
     assert.equal((await readCSV(path, { na: ["NA"] }))[1].note, null);
     assert.deepEqual(await readCSV(new URL(`file://${path}`)), await readCSV(path));
+    await Deno.writeTextFile(path, "\uFEFFid,v\n1,2\n");
+    assert.deepEqual(await readCSV(path), [{ id: 1, v: 2 }]);
     await Deno.writeTextFile(path, "a\tb\n1\tx\n");
     assert.deepEqual(await readCSV(path, { delimiter: "\t" }), [{ a: 1, b: "x" }]);
   } finally {

@@ -155,7 +155,8 @@ export async function readCSV(
   if (!Array.isArray(na) || na.some((s) => typeof s !== "string")) {
     throw new ArgumentError(fn, "na", na, "an array of strings");
   }
-  const text = await readText(fn, pathOrUrl);
+  // A byte-order mark (spreadsheet exports) would otherwise stick to the first column's name.
+  const text = (await readText(fn, pathOrUrl)).replace(/^\uFEFF/, "");
   const parsed = dsvFormat(delimiter).parse(text);
   const columns = parsed.columns;
   const seen = new Set<string>();

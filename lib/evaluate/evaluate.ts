@@ -326,6 +326,14 @@ export function evaluate(
   const xs = readMatrix(fn, "x", x);
   const ys = readTargets(fn, "y", y);
   if (isSoftmaxModel(model)) return evaluateClasses(fn, model, xs, ys, shape, o.classNames);
+  if (o.classNames !== undefined) {
+    throw ArgumentError.because(
+      fn,
+      "classNames",
+      "classNames names the outputs of a softmax model (deepNN with classes); this model has " +
+        `${shape.outputs === 1 ? "one output" : "no softmax output"}`,
+    );
+  }
   checkFit(fn, shape, xs, ys);
   if (shape.outputs !== 1) {
     throw ArgumentError.because(
