@@ -72,6 +72,15 @@ Deno.test("notebook 07-real-data: penguins and cars from a real table to explain
   );
   assert.match(html, /<caption>Confusion matrix/);
 
+  // One test penguin of each species, each predicted as its own species.
+  const summaries = cellText(findCell(nb, "const explanations"));
+  for (const name of ["Adelie", "Chinstrap", "Gentoo"]) {
+    assert.match(
+      summaries,
+      new RegExp(`^a ${name} \\(test row \\d+\\): predicted ${name}, P = 0\\.\\d+$`, "m"),
+    );
+  }
+
   // The explained species: each plot says which class, and the top features are measurements.
   for (
     const [marker, name] of [["[2]); // the Gentoo", "Gentoo"], ["[0]); // the Adelie", "Adelie"]]
