@@ -64,8 +64,30 @@ export {
   type Task,
 } from "./build/mod.ts";
 
-// data: the article's random data set
-export { type RandomData, randomData, type RandomDataOptions } from "./data/mod.ts";
+// data: the article's random data set, and tables of your own
+export {
+  type DataRecord,
+  fromRecords,
+  type FromRecordsOptions,
+  type MissingPolicy,
+  packageFile,
+  type RandomData,
+  randomData,
+  type RandomDataOptions,
+  readCSV,
+  type ReadCSVOptions,
+  readJSON,
+  type Rows,
+  type Scaler,
+  type Split,
+  type SplitInput,
+  type SplitOptions,
+  type SplitPart,
+  standardize,
+  type TableData,
+  trainTestSplit,
+  type Value,
+} from "./data/mod.ts";
 
 // describe: summary, neuron diagram, layer graph (each with its plain data)
 export {
@@ -121,10 +143,13 @@ export {
 export {
   type ClassificationScores,
   classificationScores,
+  type ClassScores,
   evaluate,
   type EvaluateOptions,
   Evaluation,
   type EvaluationScores,
+  type MulticlassScores,
+  multiclassScores,
   type RegressionScores,
   regressionScores,
 } from "./evaluate/mod.ts";
@@ -133,6 +158,7 @@ export {
 export {
   type BackgroundInfo,
   explain,
+  type ExplainedOutput,
   explainerShap,
   explainerShapData,
   type ExplainerShapOptions,

@@ -434,9 +434,9 @@ const TABLE: Row[] = [
   },
   {
     fn: "explain",
-    bad: "model with two output units",
-    call: () => explain(twoUnits, { instance: [1, 2, 3], background: x3 }),
-    message: /^explain: model must have one output with one unit, got \[null,2\]$/,
+    bad: "output out of range for a model with two output units",
+    call: () => explain(twoUnits, { instance: [1, 2, 3], background: x3, output: 2 }),
+    message: /^explain: output must be an integer from 0 to 1, got 2$/,
   },
   {
     fn: "explain",

@@ -431,3 +431,95 @@ Deno.test("explain: values float32 cannot hold are rejected, and explainerShap n
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
 });
+
+Deno.test("several outputs: explain one class's probability, the predicted one by default", async () => {
+  const { waterfallPlot } = await import("../lib/plot/waterfall_plot.ts");
+  const { decisionPlot } = await import("../lib/plot/decision_plot.ts");
+  const { barPlot } = await import("../lib/plot/bar_plot.ts");
+  const model = deepNN({ features: 4, classes: 3, seed: 3, dropout: 0 });
+  const background = uniformRows(20, 4, 8);
+  const instance = [0.9, 0.1, 0.4, 0.7];
+  const classNames = ["Adelie", "Chin<strap>", "Gentoo"];
+  const probabilities = predictRows(model, [instance]);
+  const full = Array.from(
+    tf.tidy(() => (model.predict(tf.tensor2d([instance])) as tf.Tensor).dataSync()),
+  );
+  assert.equal(probabilities.length, 3);
+  const predicted = full.indexOf(Math.max(...full));
+  noLeak(() => {
+    const byDefault = explain(model, { instance, background, classNames });
+    assert.deepEqual(byDefault.explained, { index: predicted, name: classNames[predicted], of: 3 });
+    for (const [c, output] of [[0, 0], [1, "Chin<strap>"], [2, 2]] as const) {
+      const e = explain(model, { instance, background, classNames, output });
+      assert.deepEqual(e.explained, { index: c, name: classNames[c], of: 3 });
+      // The same numbers as explaining a function that returns that column.
+      const column: PredictFn = (x) => (model.predict(x) as tf.Tensor).slice([0, c], [-1, 1]);
+      const reference = explain(column, { instance, background });
+      assert.deepEqual(e.values, reference.values);
+      assert.equal(e.output, reference.output);
+      assert.ok(Math.abs(e.output - full[c]) < 1e-6, "output is the class's probability");
+      assertEfficient(e);
+    }
+  });
+  const e = explain(model, { instance, background, classNames, output: "Chin<strap>" });
+  for (const figure of [waterfallPlot(e), decisionPlot(e), barPlot(e)]) {
+    assert.match(String(figure), /explaining P\(Chin<strap>\)/);
+    const svg = figure.toSVG();
+    assert.ok(svg.includes("explaining P(Chin&lt;strap&gt;)"), "the axis says which class");
+    assert.ok(!svg.includes("Chin<strap>"));
+  }
+  assert.equal(
+    explain(perceptron({ inputs: 2 }), { instance: [1, 1], background: [[0, 0]] }).explained,
+    null,
+  );
+  const bad: [ExplainOptions, string, RegExp][] = [
+    [
+      { instance, background, output: "Emperor", classNames },
+      "output",
+      /one of the classNames "Adelie", "Chin<strap>", "Gentoo", got "Emperor"/,
+    ],
+    [{ instance, background, output: 3 }, "output", /an integer from 0 to 2, got 3/],
+    [{ instance, background, classNames: ["a", "b"] }, "classNames", /an array of 3 names/],
+  ];
+  for (const [options, argument, pattern] of bad) {
+    assert.throws(() => explain(model, options), (err: unknown) => {
+      assert.ok(err instanceof ArgumentError);
+      assert.equal(err.argument, argument);
+      assert.match(err.message, pattern);
+      return true;
+    });
+  }
+  assert.throws(
+    () => explain(perceptron({ inputs: 2 }), { instance: [1, 1], background: [[0, 0]], output: 0 }),
+    /explain: output is for a model with several outputs/,
+  );
+  model.dispose();
+});
+
+Deno.test("several outputs: a function returning [rows, k] explains one column by output", () => {
+  const model = deepNN({ features: 2, classes: 3, seed: 4, dropout: 0 });
+  const background = uniformRows(10, 2, 2).map((r) => [r[0] * 10, r[1] * 10]);
+  // A model trained on standardized rows, explained in the raw units: scale inside the function.
+  const scaled: PredictFn = (x) => model.predict(x.sub(5).div(2)) as tf.Tensor;
+  noLeak(() => {
+    const e = explain(scaled, {
+      instance: [8, 1],
+      background,
+      output: "b",
+      classNames: ["a", "b", "c"],
+    });
+    assert.deepEqual(e.explained, { index: 1, name: "b", of: 3 });
+    const direct = explain(model, {
+      instance: [1.5, -2],
+      background: background.map((r) => [(r[0] - 5) / 2, (r[1] - 5) / 2]),
+      output: 1,
+    });
+    e.values.forEach((v, k) => assert.ok(Math.abs(v - direct.values[k]) < 1e-6));
+    assert.deepEqual(e.instance, [8, 1]);
+  });
+  assert.throws(
+    () => explain((x) => x.sum(1), { instance: [1, 1], background: [[0, 0]], output: 0 }),
+    /explain: output is for a model with several outputs/,
+  );
+  model.dispose();
+});

@@ -48,6 +48,12 @@ export const CONTENTS: { title: string; about: string; notebooks: string[] }[] =
     about: "Which features pushed one prediction up or down: Shapley values.",
     notebooks: ["06-explain-shap"],
   },
+  {
+    title: "Real data",
+    about:
+      "From a table to explained predictions: penguin species (three classes) and car mileage.",
+    notebooks: ["07-real-data"],
+  },
 ];
 
 // Without an icon link, browsers request /favicon.ico, a 404 in the console of every page.

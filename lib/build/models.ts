@@ -9,6 +9,7 @@ import { tf } from "../core/tf.ts";
 import { roundHalfEven } from "../core/numeric.ts";
 import { type Activation, activationName, dense } from "./activations.ts";
 import {
+  ArgumentError,
   checkInt,
   checkName,
   checkNumber,
@@ -103,6 +104,12 @@ export interface DeepNNOptions {
   features: number;
   /** `"classification"` (sigmoid output, default) or `"regression"` (linear output). */
   task?: Task;
+  /**
+   * Number of classes, at least 2: the output becomes one softmax unit per class (each row's
+   * outputs are the class probabilities); train with `categoricalCrossentropy` and class
+   * indices (or one-hot rows) as y. Default: one sigmoid (or linear) output.
+   */
+  classes?: number;
   /** Dropout rate after each hidden layer, in [0, 1). Default 0.2. */
   dropout?: number;
   /** Build style. Default `"sequential"`. */
@@ -132,13 +139,15 @@ export function hiddenUnits(features: number): [number, number] {
 }
 
 /**
- * The article's deep network: h1 (relu), drop1, h2 (relu), drop2, output (sigmoid or linear).
+ * The article's deep network: h1 (relu), drop1, h2 (relu), drop2, output (sigmoid or linear,
+ * or with `classes` one softmax unit per class).
  *
  * @example
  * ```ts
  * import { deepNN } from "./models.ts";
  * const model = deepNN({ features: 10 });
  * model.countParams(); // 91 = 66 + 21 + 4
+ * deepNN({ features: 10, classes: 3 }).outputs[0].shape; // [null, 3]
  * ```
  */
 export function deepNN(options: DeepNNOptions): tf.LayersModel {
@@ -146,6 +155,7 @@ export function deepNN(options: DeepNNOptions): tf.LayersModel {
   const o = checkOptions(fn, options, {
     features: true,
     task: true,
+    classes: true,
     dropout: true,
     style: true,
     name: true,
@@ -153,6 +163,14 @@ export function deepNN(options: DeepNNOptions): tf.LayersModel {
   });
   const features = checkInt(fn, "features", o.features);
   const task = checkOneOf(fn, "task", o.task ?? "classification", TASKS);
+  const classes = o.classes === undefined ? undefined : checkInt(fn, "classes", o.classes, 2);
+  if (classes !== undefined && task === "regression") {
+    throw ArgumentError.because(
+      fn,
+      "classes",
+      `classes (${classes}) is for classification; a regression model has one linear output`,
+    );
+  }
   const rate = checkNumber(fn, "dropout", o.dropout ?? 0.2, 0, 1, true);
   const style = checkOneOf(fn, "style", o.style ?? "sequential", STYLES);
   const name = checkName(fn, "name", o.name ?? "DeepNN");
@@ -173,8 +191,12 @@ export function deepNN(options: DeepNNOptions): tf.LayersModel {
     tf.layers.dropout({ name: "drop2", rate }),
     dense({
       name: "output",
-      units: 1,
-      activation: task === "classification" ? "sigmoid" : "linear",
+      units: classes ?? 1,
+      activation: classes !== undefined
+        ? "softmax"
+        : task === "classification"
+        ? "sigmoid"
+        : "linear",
       kernelInitializer: init(2),
     }),
   ];

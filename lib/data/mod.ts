@@ -12,3 +12,26 @@
  * @module
  */
 export { type RandomData, randomData, type RandomDataOptions } from "./random_data.ts";
+export {
+  type DataRecord,
+  packageFile,
+  readCSV,
+  type ReadCSVOptions,
+  readJSON,
+  type Value,
+} from "./read.ts";
+export {
+  fromRecords,
+  type FromRecordsOptions,
+  type MissingPolicy,
+  type TableData,
+} from "./records.ts";
+export {
+  type Rows,
+  type Split,
+  type SplitInput,
+  type SplitOptions,
+  type SplitPart,
+  trainTestSplit,
+} from "./split.ts";
+export { type Scaler, standardize } from "./scale.ts";

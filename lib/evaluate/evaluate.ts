@@ -3,7 +3,9 @@
  * classification the confusion matrix, accuracy, precision, recall and F1
  * (`precision_score`, `recall_score`, `f1_score`, 0 when undefined); for regression MAE, MSE,
  * RMSE and R2 (`mean_absolute_error`, `mean_squared_error`, `r2_score`). Unlike the per-batch
- * training metrics these are computed once over all rows, in float64.
+ * training metrics these are computed once over all rows, in float64. A softmax model with k
+ * outputs gets the k-class report (multiclass.ts): `classification_report` and a k x k
+ * confusion matrix.
  *
  * @module
  */
@@ -15,12 +17,20 @@ import { type Task, TASKS } from "../build/models.ts";
 import {
   checkBinary,
   checkFit,
+  classIndices,
+  isSoftmaxModel,
   type Matrix,
   modelShape,
   readMatrix,
   readTargets,
   type Targets,
 } from "../train/inputs.ts";
+import {
+  multiclassHTML,
+  type MulticlassScores,
+  multiclassScores,
+  multiclassText,
+} from "./multiclass.ts";
 
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
@@ -28,6 +38,8 @@ export interface EvaluateOptions {
   task?: Task;
   /** Classification: a row is predicted positive when its score is > threshold (as Keras's accuracy). Default 0.5. */
   threshold?: number;
+  /** A softmax model's class names, in output order (`fromRecords`'s `classNames`). Default `0`, `1`, ... */
+  classNames?: readonly string[];
 }
 
 /** Classification scores over all rows. */
@@ -66,8 +78,11 @@ export interface RegressionScores {
   r2: number;
 }
 
-/** Either kind of scores. */
-export type EvaluationScores = ClassificationScores | RegressionScores;
+/** Scores of a one-output model. */
+type SingleOutputScores = ClassificationScores | RegressionScores;
+
+/** Any kind of scores: binary classification, regression, or k classes. */
+export type EvaluationScores = ClassificationScores | RegressionScores | MulticlassScores;
 
 function checkPairs(
   fn: string,
@@ -188,19 +203,19 @@ export function regressionScores(
 }
 
 /** The rows of the metric table: label and value. */
-function metricRows(s: EvaluationScores): [string, number][] {
+function metricRows(s: SingleOutputScores): [string, number][] {
   return s.task === "classification"
     ? [["accuracy", s.accuracy], ["precision", s.precision], ["recall", s.recall], ["F1", s.f1]]
     : [["MAE", s.mae], ["MSE", s.mse], ["RMSE", s.rmse], ["R2", s.r2]];
 }
 
-function heading(s: EvaluationScores): string {
+function heading(s: SingleOutputScores): string {
   return s.task === "classification"
     ? `Evaluation: classification, ${s.rows} rows, predicted 1 when score > ${s.threshold}`
     : `Evaluation: regression, ${s.rows} rows`;
 }
 
-function drawText(s: EvaluationScores): string {
+function drawText(s: SingleOutputScores): string {
   const rows = metricRows(s);
   const out = [
     heading(s),
@@ -240,7 +255,7 @@ function confusionHTML(c: ClassificationScores["confusion"]): string {
     }</tr></table>`;
 }
 
-function drawHTML(s: EvaluationScores): string {
+function drawHTML(s: SingleOutputScores): string {
   const rows = metricRows(s).map(([k, v]) =>
     `<tr><td style="text-align:left">${escapeXml(k)}</td><td style="text-align:right">${
       v.toFixed(4)
@@ -278,14 +293,19 @@ export class Evaluation extends TextTable {
    * ```
    */
   constructor(scores: EvaluationScores) {
-    super(drawText(scores), drawHTML(scores));
+    super(
+      scores.task === "multiclass" ? multiclassText(scores) : drawText(scores),
+      scores.task === "multiclass" ? multiclassHTML(scores) : drawHTML(scores),
+    );
     this.scores = scores;
   }
 }
 
 function inferTask(model: tf.LayersModel): Task {
   const config = model.layers[model.layers.length - 1].getConfig();
-  return config.activation === "sigmoid" ? "classification" : "regression";
+  return config.activation === "sigmoid" || config.activation === "softmax"
+    ? "classification"
+    : "regression";
 }
 
 /**
@@ -307,12 +327,21 @@ export function evaluate(
   options?: EvaluateOptions,
 ): Evaluation {
   const fn = "evaluate";
-  const o = checkOptions(fn, options, { task: true, threshold: true });
+  const o = checkOptions(fn, options, { task: true, threshold: true, classNames: true });
   const shape = modelShape(fn, model);
   const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
   const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5);
   const xs = readMatrix(fn, "x", x);
   const ys = readTargets(fn, "y", y);
+  if (isSoftmaxModel(model)) return evaluateClasses(fn, model, xs, ys, shape, o.classNames);
+  if (o.classNames !== undefined) {
+    throw ArgumentError.because(
+      fn,
+      "classNames",
+      "classNames names the outputs of a softmax model (deepNN with classes); this model has " +
+        `${shape.outputs === 1 ? "one output" : "no softmax output"}`,
+    );
+  }
   checkFit(fn, shape, xs, ys);
   if (shape.outputs !== 1) {
     throw ArgumentError.because(
@@ -322,6 +351,17 @@ export function evaluate(
     );
   }
   if (task === "classification") checkBinary(fn, "y", ys, "for classification");
+  const predicted = predictAll(fn, model, xs);
+  const truth = Float64Array.from(ys.data);
+  return new Evaluation(
+    task === "classification"
+      ? classificationScores(truth, predicted, threshold)
+      : regressionScores(truth, predicted),
+  );
+}
+
+/** The model's outputs for every row, row-major, checked finite. */
+function predictAll(fn: string, model: tf.LayersModel, xs: Matrix2D): Float64Array {
   // predict's default batch of 32 slices and re-joins the input; on wasm that costs time
   // quadratic in the rows (8 s for 100,000 rows), so predict in large batches.
   const batchSize = Math.min(xs.rows, 16384);
@@ -336,17 +376,64 @@ export function evaluate(
   }
   const bad = predicted.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
+    const row = Math.floor(bad / (predicted.length / xs.rows));
     throw ArgumentError.because(
       fn,
       "x",
-      `the model's output is ${predicted[bad]} for x row ${bad}: x's values are too large ` +
+      `the model's output is ${predicted[bad]} for x row ${row}: x's values are too large ` +
         `for the model's float32 arithmetic (or its weights are not finite)`,
     );
   }
-  const truth = Float64Array.from(ys.data);
-  return new Evaluation(
-    task === "classification"
-      ? classificationScores(truth, predicted, threshold)
-      : regressionScores(truth, predicted),
-  );
+  return predicted;
+}
+
+type Matrix2D = ReturnType<typeof readMatrix>;
+
+/** A softmax model: each row's class is its most probable output (the first on ties). */
+function evaluateClasses(
+  fn: string,
+  model: tf.LayersModel,
+  xs: Matrix2D,
+  ys: Matrix2D,
+  shape: { features: number; outputs: number },
+  names: readonly string[] | undefined,
+): Evaluation {
+  const k = shape.outputs;
+  if (
+    names !== undefined &&
+    (!Array.isArray(names) || names.length !== k || names.some((n) => typeof n !== "string"))
+  ) {
+    throw new ArgumentError(
+      fn,
+      "classNames",
+      names,
+      `an array of ${k} class names (one per output)`,
+    );
+  }
+  const classNames = names === undefined
+    ? Array.from({ length: k }, (_, c) => String(c))
+    : [...names];
+  if (xs.cols !== shape.features) {
+    throw ArgumentError.because(
+      fn,
+      "x",
+      `x has ${xs.cols} features per row but the model takes ${shape.features}`,
+    );
+  }
+  if (xs.rows !== ys.rows) {
+    throw ArgumentError.because(
+      fn,
+      "y",
+      `x and y must have the same number of rows, got ${xs.rows} rows in x and ${ys.rows} in y`,
+    );
+  }
+  const truth = classIndices(fn, "y", ys, k);
+  const out = predictAll(fn, model, xs);
+  const predicted = new Int32Array(xs.rows);
+  for (let r = 0; r < xs.rows; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (out[r * k + c] > out[r * k + best]) best = c;
+    predicted[r] = best;
+  }
+  return new Evaluation(multiclassScores(truth, predicted, classNames));
 }

@@ -27,3 +27,4 @@ export {
   type RegressionScores,
   regressionScores,
 } from "./evaluate.ts";
+export { type ClassScores, type MulticlassScores, multiclassScores } from "./multiclass.ts";

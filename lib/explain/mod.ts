@@ -21,6 +21,7 @@
 export {
   type BackgroundInfo,
   explain,
+  type ExplainedOutput,
   type ExplainMethod,
   type ExplainOptions,
   type Explanation,

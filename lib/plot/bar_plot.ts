@@ -14,6 +14,7 @@ import {
   axisLabel,
   checkExplanation,
   type ContributionRow,
+  explainedNote,
   type ExplanationData,
   formatSigned,
   SHAP_COLORS,
@@ -61,7 +62,7 @@ export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
   const rows = checkedRows("barPlot", e, options);
   const labels = new Map(rows.map((r) => [r.key, axisLabel(r)]));
   const longest = Math.max(...[...labels.values()].map((l) => l.length));
-  const space = e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value";
+  const space = (e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value") + explainedNote(e);
   const extent = Math.max(...rows.map((r) => Math.abs(r.value))) || 1;
   const lo = Math.min(0, ...rows.map((r) => r.value));
   const hi = Math.max(0, ...rows.map((r) => r.value));

@@ -14,6 +14,7 @@ import {
   axisLabel,
   checkExplanation,
   type ContributionRow,
+  explainedNote,
   type ExplanationData,
   formatNumber,
   formatSigned,
@@ -138,7 +139,12 @@ export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Fig
     marginTop: 50,
     marginBottom: 50,
     style: { fontSize: "12px" },
-    x: { domain, label: `model output (${data.axis})`, labelAnchor: "center", grid: true },
+    x: {
+      domain,
+      label: `model output (${data.axis})${explainedNote(e)}`,
+      labelAnchor: "center",
+      grid: true,
+    },
     y: {
       domain: [0, levels + 0.4],
       ticks: data.steps.map((s) => s.level),
@@ -180,7 +186,9 @@ export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Fig
   return new Figure(
     svg,
     [
-      `Decision plot (${data.axis} axis${values}): E[f(X)] = ${formatNumber(data.axisBase)} -> ` +
+      `Decision plot (${data.axis} axis${values}${explainedNote(e)}): E[f(X)] = ${
+        formatNumber(data.axisBase)
+      } -> ` +
       `f(x) = ${formatNumber(data.axisOutput)}`,
       ...lines,
     ].join("\n"),

@@ -25,6 +25,25 @@ export interface ExplanationData {
   instance: number[];
   /** The space of `values`, `baseValue` and `output`: raw output, or log-odds. */
   link: "identity" | "logit";
+  /** For a model with several outputs: the one explained (its index, name and the count). */
+  explained?: { index: number; name: string; of: number } | null;
+}
+
+/**
+ * What a plot of `e` says about the output it explains: `", explaining P(Gentoo)"` for one
+ * class of a model with several outputs, nothing otherwise.
+ *
+ * @example
+ * ```ts
+ * import { explainedNote } from "./shap_rows.ts";
+ * const e = { values: [1], baseValue: 0, output: 1, featureNames: ["a"], instance: [2], link: "identity" as const };
+ * explainedNote({ ...e, explained: { index: 2, name: "Gentoo", of: 3 } }); // ", explaining P(Gentoo)"
+ * explainedNote(e); // ""
+ * ```
+ */
+export function explainedNote(e: ExplanationData): string {
+  const x = e.explained;
+  return x ? `, explaining P(${truncate(String(x.name), 40)})` : "";
 }
 
 /**

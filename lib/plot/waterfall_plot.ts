@@ -14,6 +14,7 @@ import {
   axisLabel,
   checkExplanation,
   type ContributionRow,
+  explainedNote,
   type ExplanationData,
   formatNumber,
   formatSigned,
@@ -92,7 +93,7 @@ export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): F
   const data = checkedRows("waterfallPlot", e, options);
   const labels = new Map(data.rows.map((r) => [r.key, axisLabel(r)]));
   const longest = Math.max(...[...labels.values()].map((l) => l.length));
-  const space = data.link === "logit" ? "log-odds" : "model output";
+  const space = (data.link === "logit" ? "log-odds" : "model output") + explainedNote(e);
   const ends = data.rows.flatMap((r) => [r.start, r.end]);
   const [lo, hi] = [Math.min(...ends), Math.max(...ends)];
   const pad = (hi - lo || 1) * 0.12;

@@ -293,3 +293,118 @@ export function checkBinary(fn: string, argument: string, y: Table, why: string)
     );
   }
 }
+
+/**
+ * Reads the class of each row for a model with `classes` outputs: `y` holds either one class
+ * index per row (0 to classes - 1) or one one-hot row per row. Any other value is an error
+ * naming the row.
+ *
+ * @example
+ * ```ts
+ * import { classIndices, readTargets } from "./inputs.ts";
+ * classIndices("evaluate", "y", readTargets("evaluate", "y", [2, 0, 1]), 3); // Int32Array [2, 0, 1]
+ * classIndices("evaluate", "y", readTargets("evaluate", "y", [[0, 1, 0]]), 3); // Int32Array [1]
+ * ```
+ */
+export function classIndices(fn: string, argument: string, y: Table, classes: number): Int32Array {
+  const out = new Int32Array(y.rows);
+  if (y.cols === 1) {
+    for (let r = 0; r < y.rows; r++) {
+      const v = y.data[r];
+      if (!Number.isInteger(v) || v < 0 || v >= classes) {
+        throw ArgumentError.because(
+          fn,
+          argument,
+          `${argument} must hold class indices 0 to ${classes - 1} (the model has ${classes} ` +
+            `outputs, one per class), got ${v} at row ${r}`,
+        );
+      }
+      out[r] = v;
+    }
+    return out;
+  }
+  if (y.cols !== classes) {
+    throw ArgumentError.because(
+      fn,
+      argument,
+      `${argument} has ${y.cols} values per row but the model has ${classes} classes: give ` +
+        `one class index per row, or one-hot rows of ${classes}`,
+    );
+  }
+  for (let r = 0; r < y.rows; r++) {
+    let hot = -1;
+    for (let c = 0; c < classes; c++) {
+      const v = y.data[r * classes + c];
+      if (v === 1 && hot < 0) hot = c;
+      else if (v !== 0) hot = -2;
+    }
+    if (hot < 0) {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `${argument} row ${r} must be one-hot (a single 1 among 0s), got [${
+          Array.from(y.data.subarray(r * classes, (r + 1) * classes)).join(", ")
+        }]`,
+      );
+    }
+    out[r] = hot;
+  }
+  return out;
+}
+
+/**
+ * Targets for a model with `classes` softmax outputs: class indices become one-hot rows (what
+ * categorical cross-entropy compares the outputs with); one-hot rows are checked and kept.
+ * Other targets are returned as they are.
+ *
+ * @example
+ * ```ts
+ * import { oneHotTargets, readTargets } from "./inputs.ts";
+ * oneHotTargets("train", "y", readTargets("train", "y", [2, 0]), 3).data; // Float32Array [0, 0, 1, 1, 0, 0]
+ * ```
+ */
+export function oneHotTargets(fn: string, argument: string, y: Table, classes: number): Table {
+  if (classes < 2 || (y.cols !== 1 && y.cols !== classes)) return y;
+  const labels = classIndices(fn, argument, y, classes);
+  const data = new Float32Array(y.rows * classes);
+  labels.forEach((c, r) => (data[r * classes + c] = 1));
+  return { data, rows: y.rows, cols: classes };
+}
+
+/**
+ * Whether the model's last layer is a softmax over several units (a k-class classifier).
+ *
+ * @example
+ * ```ts
+ * import { isSoftmaxModel } from "./inputs.ts";
+ * import { deepNN } from "../build/models.ts";
+ * isSoftmaxModel(deepNN({ features: 4, classes: 3 })); // true
+ * ```
+ */
+export function isSoftmaxModel(model: tf.LayersModel): boolean {
+  const last = model.layers[model.layers.length - 1];
+  const units = model.outputs[0]?.shape[1] ?? 1;
+  return last.getConfig().activation === "softmax" && units > 1;
+}
+
+/**
+ * Reads `y` for `model`: as {@linkcode readTargets}, and for a softmax model with k outputs,
+ * class indices are turned into one-hot rows (labels out of range are errors).
+ *
+ * @example
+ * ```ts
+ * import { readTargetsFor } from "./inputs.ts";
+ * import { deepNN } from "../build/models.ts";
+ * readTargetsFor("train", "y", [1, 0], deepNN({ features: 4, classes: 2 })).cols; // 2
+ * ```
+ */
+export function readTargetsFor(
+  fn: string,
+  argument: string,
+  value: unknown,
+  model: tf.LayersModel,
+): Table {
+  const y = readTargets(fn, argument, value);
+  if (!isSoftmaxModel(model)) return y;
+  return oneHotTargets(fn, argument, y, model.outputs[0].shape[1] as number);
+}

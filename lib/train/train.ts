@@ -25,7 +25,7 @@ import {
   type Matrix,
   modelShape,
   readMatrix,
-  readTargets,
+  readTargetsFor,
   type Targets,
 } from "./inputs.ts";
 import { makePlan } from "./train_plan.ts";
@@ -289,7 +289,7 @@ function checkTraining(
     );
   }
   const xs = readMatrix(fn, "x", x);
-  const ys = readTargets(fn, "y", y);
+  const ys = readTargetsFor(fn, "y", y, model);
   checkFit(fn, shape, xs, ys);
   if (usesBinaryCrossentropy(model)) checkBinary(fn, "y", ys, "with a binaryCrossentropy loss");
   const plan = makePlan(fn, { rows: xs.rows, batchSize, epochs, validationSplit, shuffle, seed });
