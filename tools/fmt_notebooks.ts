@@ -1,5 +1,6 @@
 /**
- * Checks that the notebooks are formatted, by comparing each file with what `deno fmt` makes of it.
+ * Formats the notebooks, or with `--check` checks them, by comparing each file with what
+ * `deno fmt` makes of it. deno.json excludes notebooks/ from `deno fmt` itself.
  *
  * Why not `deno fmt --check`: Deno 2.9's notebook formatter (dprint-plugin-jupyter) reports every
  * cell whose source does not end in a newline as changed, then trims that newline off again, so
@@ -7,7 +8,8 @@
  * cache hides this after one `deno fmt`, which is why the check passed locally and failed on a fresh
  * clone. Formatting from stdin returns the formatted text itself, which compares byte for byte.
  *
- * Usage: `deno run -A tools/fmt_notebooks.ts [folder...]` (default: notebooks). Fix with `deno fmt`.
+ * Usage: `deno run -A tools/fmt_notebooks.ts [--check] [folder...]` (default: notebooks), or
+ * `deno task fmt` for the whole repository.
  *
  * @module
  */
@@ -32,7 +34,9 @@ export async function formatNotebook(text: string): Promise<string> {
 }
 
 if (import.meta.main) {
-  const folders = Deno.args.length > 0 ? Deno.args : ["notebooks"];
+  const check = Deno.args.includes("--check");
+  const rest = Deno.args.filter((a) => a !== "--check");
+  const folders = rest.length > 0 ? rest : ["notebooks"];
   const bad: string[] = [];
   let count = 0;
   for (const folder of folders) {
@@ -43,11 +47,18 @@ if (import.meta.main) {
       const file = join(dir, name);
       const text = Deno.readTextFileSync(file);
       count++;
-      if (await formatNotebook(text) !== text) bad.push(relative(ROOT, file));
+      const formatted = await formatNotebook(text);
+      if (formatted === text) continue;
+      bad.push(relative(ROOT, file));
+      if (!check) Deno.writeTextFileSync(file, formatted);
     }
   }
-  if (bad.length > 0) {
-    console.error(`not formatted (run deno fmt ${folders.join(" ")}):\n  ${bad.join("\n  ")}`);
+  if (!check) {
+    console.log(
+      `notebooks: formatted ${bad.length} of ${count}${bad.length ? `: ${bad.join(", ")}` : ""}`,
+    );
+  } else if (bad.length > 0) {
+    console.error(`notebooks not formatted (run deno task fmt):\n  ${bad.join("\n  ")}`);
     Deno.exitCode = 1;
   } else {
     console.log(`notebooks: ${count} formatted`);
