@@ -48,7 +48,7 @@ export {
   modelGraph,
   type Shape,
 } from "./build/graph.ts";
-export { type LayerRecord, layerTable } from "./build/layer_table.ts";
+export { type LayerRecord, LayerTable, layerTable } from "./build/layer_table.ts";
 export {
   readableSize,
   summary,
