@@ -29,7 +29,7 @@ Deno.test("notebook 03-visualization runs through the deno kernel and draws the 
   // Layer tables.
   const perceptronTable = cellText(findCell(nb, "const perceptronModel"));
   assert.match(perceptronTable, /^input +InputLayer +3 +0 +3 +- +- +-$/m);
-  assert.match(perceptronTable, /^dense +Dense +3 +1 +1 +linear +\[\[1\],\[1\],\[1\]\] +\[0\]$/m);
+  assert.match(perceptronTable, /^output +Dense +3 +1 +1 +linear +\[\[1\],\[1\],\[1\]\] +\[0\]$/m);
   const deepTable = cellText(findCell(nb, "layerTable(deep);"));
   assert.match(deepTable, /^h1 +Dense +10 +6 +6 +relu +10 × 6 +\[0,0,0,0,0,0\]$/m);
   assert.match(deepTable, /^drop2 +Dropout +3 +0 +3 +- +- +-$/m);
