@@ -137,24 +137,28 @@ function optimizerParams(
   return { params: k * trainable + 2, bytes: k * trainableBytes + 8 + 4 };
 }
 
-const pad = (s: string, w: number, right = false) => right ? s.padStart(w) : s.padEnd(w);
+/** Pads to `w` code points (a cell's text may hold characters outside the BMP). */
+const pad = (s: string, w: number, right = false) => {
+  const fill = " ".repeat(Math.max(0, w - [...s].length));
+  return right ? fill + s : s + fill;
+};
 
 /**
  * Wraps a cell as Keras's table (rich) does: words fill lines greedily, a word longer than the
- * column is cut with "…".
+ * column is cut with "…". Lengths count code points, so a cut never splits a character.
  */
 function wrapCell(text: string, width: number): string[] {
   const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ").filter((w) => w !== "")) {
-    if (line && line.length + 1 + word.length <= width) {
-      line += ` ${word}`;
+  let line: string[] = [];
+  for (const word of text.split(/\s+/).filter((w) => w !== "").map((w) => [...w])) {
+    if (line.length > 0 && line.length + 1 + word.length <= width) {
+      line.push(" ", ...word);
       continue;
     }
-    if (line) lines.push(line);
-    line = word.length > width ? `${word.slice(0, width - 1)}…` : word;
+    if (line.length > 0) lines.push(line.join(""));
+    line = word.length > width ? [...word.slice(0, width - 1), "…"] : word;
   }
-  lines.push(line);
+  lines.push(line.join(""));
   return lines;
 }
 
