@@ -83,7 +83,12 @@ async function kernelspecDirs(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  if (!out.success) {
+    throw new Error(
+      "finding kernelspecs needs Jupyter's jupyter_client (run `deno run -A tools/setup.ts`):\n" +
+        new TextDecoder().decode(out.stderr).trim().split("\n").at(-1),
+    );
+  }
   const [found, data] = JSON.parse(new TextDecoder().decode(out.stdout)) as [string | null, string];
   return { found: found ?? undefined, user: `${data}/kernels/deno` };
 }
