@@ -20,6 +20,7 @@ import {
   train,
   visualizeNN,
 } from "../lib/mod.ts";
+import { join } from "node:path";
 
 const outDir = Deno.args[0] ?? "examples/output";
 await Deno.mkdir(outDir, { recursive: true });
@@ -62,4 +63,5 @@ console.log(
 
 // 6. Keep the trained model for other scripts: loadModel(`${outDir}/model`).
 await saveModel(model, `${outDir}/model`);
-console.log(`wrote ${outDir}/diagram.svg, history.svg, explanation.svg and model/`);
+// join() so that "out/" prints as out/diagram.svg, not out//diagram.svg.
+console.log(`wrote ${join(outDir, "diagram.svg")}, history.svg, explanation.svg and model/`);

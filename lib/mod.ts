@@ -54,6 +54,7 @@ export {
   type Initializer,
   type LayerNode,
   type LayerRecord,
+  LayerTable,
   layerTable,
   type ModelGraph,
   modelGraph,

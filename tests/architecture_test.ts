@@ -18,7 +18,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   core: [],
   display: ["core"],
   plot: ["core", "display"],
-  build: ["core"],
+  build: ["core", "display"], // display: tables such as layerTable show in the kernel
   data: ["core", "build"],
   describe: ["core", "display", "build"],
   train: ["core", "display", "build", "data"],
@@ -54,6 +54,22 @@ const PACKAGES: Readonly<Record<string, readonly string[]>> = {
 /** Modules that load TensorFlow.js: renderers and display import none of them. */
 const TFJS_MODULES = ["lib/core/tf.ts", "lib/core/wasm.ts"];
 
+/**
+ * lib/deps/: one module per npm package, the only place its `npm:name@version` is written, so
+ * the lib imports by path or URL with no import map. Importing `lib/deps/x.ts` counts as
+ * importing that package, under the package rules above.
+ */
+const DEPS: Readonly<Record<string, string>> = Object.fromEntries(
+  [...Deno.readDirSync(join(ROOT, "lib", "deps"))].filter((e) => e.name.endsWith(".ts")).map(
+    (e) => {
+      const text = Deno.readTextFileSync(join(ROOT, "lib", "deps", e.name));
+      const m = /from "(npm:[^"]+)"/.exec(text);
+      if (!m) throw new Error(`lib/deps/${e.name} pins no npm: package`);
+      return [`lib/deps/${e.name}`, packageName(m[1])];
+    },
+  ),
+);
+
 /** Longest lib module, in lines. */
 const MAX_LINES = 500;
 
@@ -71,7 +87,7 @@ interface Exception {
 const EXCEPTIONS: readonly Exception[] = [
   {
     file: "lib/describe/plot_model.ts",
-    import: "@viz-js/viz",
+    import: "../deps/viz.ts",
     owner: "figures engineer (issue 13: the SVG parts of plot_model.ts move to lib/plot)",
     why: "the Graphviz layout draws SVG; it belongs with the renderers",
   },
@@ -95,6 +111,8 @@ interface Import {
   pkg: string | null;
   /** `node:` builtin. */
   node: boolean;
+  /** An `npm:` specifier written in a lib module outside lib/deps (packages are pinned there). */
+  direct?: boolean;
   dynamic: boolean;
   typeOnly: boolean;
 }
@@ -214,12 +232,20 @@ async function readImports(): Promise<Import[]> {
         } else if (resolved.startsWith("file:")) {
           path = relative(ROOT, fileURLToPath(resolved));
         }
+        // An import of lib/deps/x.ts is an import of the package x pins.
+        const viaDeps =
+          path !== null && path.startsWith("lib/deps/") && !file.startsWith("lib/deps/")
+            ? DEPS[path] ?? null
+            : null;
+        if (viaDeps !== null) path = null;
         imports.push({
           file,
           at: cell ? cell.where[line] ?? `line ${line + 1}` : `line ${line + 1}`,
           specifier: raw,
           path,
-          pkg: path === null && resolved.startsWith("npm:") ? packageName(resolved) : null,
+          pkg: viaDeps ??
+            (path === null && resolved.startsWith("npm:") ? packageName(resolved) : null),
+          direct: viaDeps === null && raw.startsWith("npm:") && !file.startsWith("lib/deps/"),
           node: resolved.startsWith("node:"),
           dynamic: d.isDynamic === true,
           typeOnly: d.code === undefined && d.type !== undefined,
@@ -260,6 +286,12 @@ function ruleBroken(i: Import): string | null {
   }
   const from = folderOf(i.file); // null for lib/mod.ts
   if (i.node) return null;
+  if (from === "deps") {
+    return i.pkg !== null
+      ? null
+      : "lib/deps modules pin one npm package each and import nothing else";
+  }
+  if (i.direct) return `npm packages are pinned once, in lib/deps/: import ${i.pkg} from there`;
   if (i.pkg !== null) {
     const allowed = PACKAGES[i.pkg];
     if (!allowed) {
@@ -335,7 +367,7 @@ Deno.test("architecture: the import reader sees static, dynamic, type-only and n
   const find = (file: string, specifier: string) =>
     imports.find((i) => i.file === file && i.specifier === specifier);
   assert.equal(find("lib/core/tf.ts", "./wasm.ts")?.dynamic, true);
-  assert.equal(find("lib/core/tf.ts", "@tensorflow/tfjs")?.pkg, "@tensorflow/tfjs");
+  assert.equal(find("lib/core/tf.ts", "../deps/tfjs.ts")?.pkg, "@tensorflow/tfjs");
   assert.equal(find("lib/build/layer_table.ts", "../core/tf.ts")?.typeOnly, true);
   assert.equal(find("lib/mod.ts", "./core/mod.ts")?.path, "lib/core/mod.ts");
   const nb = imports.filter((i) => i.file.startsWith("notebooks/"));
@@ -368,6 +400,18 @@ Deno.test("architecture: the rules catch what they are for", () => {
   assert.match(broken("lib/mod.ts", "./core/tf.ts", "lib/core/tf.ts", null)!, /doors/);
   assert.match(broken("lib/build/a.ts", "x", null, "playwright-core")!, /packages/);
   assert.match(
+    ruleBroken({
+      ...base,
+      file: "lib/data/a.ts",
+      specifier: "npm:x@1",
+      path: null,
+      pkg: "x",
+      direct: true,
+    })!,
+    /pinned once, in lib\/deps/,
+  );
+  assert.equal(broken("lib/deps/x.ts", "npm:vega@5", null, "vega"), null);
+  assert.match(
     broken("notebooks/a.ipynb", "../lib/build/models.ts", "lib/build/models.ts", null)!,
     /notebooks/,
   );
@@ -388,7 +432,7 @@ Deno.test("architecture: every known exception is still needed (remove fixed one
 
 Deno.test("architecture: every lib folder is a pipeline step with a mod.ts door", () => {
   const folders = [...Deno.readDirSync(join(ROOT, "lib"))].filter((e) => e.isDirectory)
-    .map((e) => e.name).sort();
+    .map((e) => e.name).filter((f) => f !== "deps").sort(); // deps: pinned packages, no step
   assert.deepEqual(folders, Object.keys(LAYERS).sort(), "lib/ folders vs LAYERS");
   const missing = folders.filter((f) => {
     try {

@@ -5,6 +5,7 @@ import {
   type ClassificationScores,
   classificationScores,
   evaluate,
+  Evaluation,
   type RegressionScores,
   regressionScores,
 } from "../lib/evaluate/evaluate.ts";
@@ -160,4 +161,19 @@ Deno.test("evaluate: bad input is an ArgumentError before any work, with no tens
     );
   }
   assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("evaluate: R2 of one row is NaN, as scikit-learn's r2_score, and the text says why", () => {
+  const s = regressionScores([3], [2.5]);
+  assert.ok(Number.isNaN(s.r2));
+  assert.equal(s.mae, 0.5);
+  const text = String(new Evaluation(s));
+  assert.match(
+    text,
+    /^Evaluation: regression, 1 rows \(R2 is NaN: not defined for fewer than two rows/,
+  );
+  assert.match(text, /\nR2 {10}NaN$/m);
+  // Two rows with a constant target stay scikit-learn's 1 (exact) or 0.
+  assert.equal(regressionScores([2, 2], [2, 2]).r2, 1);
+  assert.equal(regressionScores([2, 2], [2, 3]).r2, 0);
 });

@@ -15,7 +15,9 @@ Deno.test("notebook 01-perceptron runs through the deno kernel and shows the art
     summaryCell.outputs!.some((o) => o.data?.["text/html"]),
     "the summary renders as an HTML table",
   );
-  assert.match(cellText(findCell(nb, "layerTable(model)")), /weights: \[ 1, 1, 1 \]/);
+  const layers = findCell(nb, "layerTable(model)");
+  assert.match(cellText(layers), /^dense +Dense +3 +1 +1 +linear +\[\[1\],\[1\],\[1\]\] +\[0\]$/m);
+  assert.ok(layers.outputs!.some((o) => o.data?.["text/html"]), "the layer table renders as HTML");
   assert.equal(
     cellText(findCell(nb, "const predictions")).trim(),
     "1 + 2 + 3 = 6\n0.5 + -1 + 2 = 1.5\n-1 + -2 + 0.5 = -2.5",

@@ -28,11 +28,11 @@ Deno.test("notebook 03-visualization runs through the deno kernel and draws the 
 
   // Layer tables.
   const perceptronTable = cellText(findCell(nb, "const perceptronModel"));
-  assert.match(perceptronTable, /name: "input",\s+className: "InputLayer"/);
-  assert.match(perceptronTable, /weights: \[ \[ 1 \], \[ 1 \], \[ 1 \] \]/);
-  const deepTable = cellText(findCell(nb, "layerTable(deep).map("));
-  assert.match(deepTable, /"h1" +│ "Dense" +│ +10 │ +6 │ +6 │ "relu" +│ "10 × 6"/);
-  assert.match(deepTable, /"drop2" +│ "Dropout" +│ +3 │ +0 │ +3 │/);
+  assert.match(perceptronTable, /^input +InputLayer +3 +0 +3 +- +- +-$/m);
+  assert.match(perceptronTable, /^output +Dense +3 +1 +1 +linear +\[\[1\],\[1\],\[1\]\] +\[0\]$/m);
+  const deepTable = cellText(findCell(nb, "layerTable(deep);"));
+  assert.match(deepTable, /^h1 +Dense +10 +6 +6 +relu +10 × 6 +\[0,0,0,0,0,0\]$/m);
+  assert.match(deepTable, /^drop2 +Dropout +3 +0 +3 +- +- +-$/m);
 
   // The article's two neuron diagrams, with descriptions.
   const perceptronSvg = await svgOf(findCell(nb, "visualizeNN(perceptronModel"));

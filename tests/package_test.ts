@@ -43,3 +43,71 @@ Deno.test("package: deno publish --dry-run passes", async () => {
   assert.ok(r.ok, r.out.slice(-3000));
   assert.match(r.out, /Dry run complete/);
 });
+
+// A script in a folder with no deno.json, outside the repository: the lib must import by path and
+// by file:// URL with no import map (its npm dependencies are pinned in lib/deps/).
+const outsideScript = (specifier: string) => `
+import { decisionPlot, deepNN, explain, randomData, train } from ${JSON.stringify(specifier)};
+const model = deepNN({ features: 4, seed: 1 });
+model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+const data = randomData({ rows: 60, features: 4, seed: 1 });
+const history = await train(model, data.x, data.y, { epochs: 2, seed: 1, live: false });
+const e = explain(model, { instance: data.x[0], background: data.x.slice(0, 10), featureNames: data.featureNames });
+const path = decisionPlot(e).save("figure.svg");
+console.log(JSON.stringify({ epochs: history.epoch.length, method: e.method, path }));
+`;
+
+for (
+  const [how, specifier] of [
+    ["absolute path", new URL("../lib/mod.ts", import.meta.url).pathname],
+    ["file:// URL", new URL("../lib/mod.ts", import.meta.url).href],
+  ]
+) {
+  Deno.test(`package: a script outside the repository imports lib/mod.ts by ${how}, trains, explains, saves a figure`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "dlnb-outside-" });
+    try {
+      assert.ok(!dir.startsWith(ROOT), dir);
+      await Deno.writeTextFile(`${dir}/script.ts`, outsideScript(specifier));
+      const r = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--quiet", "script.ts"],
+        cwd: dir,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder();
+      assert.ok(r.success, text.decode(r.stderr).slice(-3000));
+      const last = text.decode(r.stdout).trim().split("\n").at(-1)!;
+      assert.deepEqual(JSON.parse(last), { epochs: 2, method: "exact", path: "figure.svg" });
+      const svg = await Deno.readTextFile(`${dir}/figure.svg`);
+      assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.match(svg, />x1 = /); // a feature label of the decision plot
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("package: lib/ imports npm packages only through lib/deps/ (full npm: specifiers, no bare names)", async () => {
+  const bad: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(path);
+      else if (path.endsWith(".ts")) {
+        const code = (await Deno.readTextFile(path)).split("\n").filter((l) =>
+          !/^\s*(\*|\/\/)/.test(l)
+        );
+        for (const l of code) {
+          for (const m of l.matchAll(/(?:from\s+|import\(\s*)"([^"]+)"/g)) {
+            const s = m[1];
+            const ok = s.startsWith(".") || s.startsWith("node:") ||
+              (path.includes("/lib/deps/") && /^npm:(@[^/]+\/)?[^@/]+@\d+\.\d+\.\d+$/.test(s));
+            if (!ok) bad.push(`${path.slice(ROOT.length + 1)}: ${s}`);
+          }
+        }
+      }
+    }
+  };
+  await walk(`${ROOT}/lib`);
+  assert.deepEqual(bad, []);
+});

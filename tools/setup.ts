@@ -1,9 +1,11 @@
 /**
  * Installs what running the notebooks needs, saying what it does: Jupyter's nbconvert and
- * nbclient, the `deno` kernelspec pointing at this Deno, and the npm dependencies (cached
- * up front so the kernel never prints download progress into a notebook).
+ * nbclient, a `deno` kernelspec when there is none that starts (an existing one is left alone),
+ * and the npm dependencies (cached up front so the kernel never prints download progress into a
+ * notebook).
  *
- * Usage: `deno run -A tools/setup.ts [--browser]` (`--browser` also installs Chromium).
+ * Usage: `deno run -A tools/setup.ts [--browser | --kernelspec]` (`--browser` also installs
+ * Chromium; `--kernelspec` does only the kernelspec step).
  *
  * @module
  */
@@ -68,20 +70,123 @@ async function ensureJupyter(): Promise<void> {
   }
 }
 
-/** The kernelspec must start this Deno (>= 2.9: older kernels drop cell errors). */
-async function ensureKernelspec(): Promise<void> {
-  const home = Deno.env.get("HOME") ?? "/root";
-  const dataDir = Deno.env.get("JUPYTER_DATA_DIR") ?? `${home}/.local/share/jupyter`;
-  let current = "";
-  try {
-    const spec = JSON.parse(Deno.readTextFileSync(`${dataDir}/kernels/deno/kernel.json`));
-    current = spec.argv?.[0] ?? "";
-  } catch { /* not installed */ }
-  if (current === Deno.execPath()) return say(`deno kernelspec: present (${current})`);
-  say(`registering the deno kernelspec for ${Deno.execPath()} (deno jupyter --install --force)`);
-  if (!(await run(Deno.execPath(), ["jupyter", "--install", "--force"], true))) {
-    throw new Error("`deno jupyter --install --force` failed");
+/** Where Jupyter finds a `deno` kernelspec, and the folder where a user's own kernelspecs go. */
+async function kernelspecDirs(
+  env: Record<string, string>,
+): Promise<{ found?: string; user: string }> {
+  const code = "import json; from jupyter_client.kernelspec import KernelSpecManager as M; " +
+    "from jupyter_core.paths import jupyter_data_dir as d; " +
+    "print(json.dumps([M().find_kernel_specs().get('deno'), d()]))";
+  const out = await new Deno.Command(python(), {
+    args: ["-c", code],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      "finding kernelspecs needs Jupyter's jupyter_client (run `deno run -A tools/setup.ts`):\n" +
+        new TextDecoder().decode(out.stderr).trim().split("\n").at(-1),
+    );
   }
+  const [found, data] = JSON.parse(new TextDecoder().decode(out.stdout)) as [string | null, string];
+  return { found: found ?? undefined, user: `${data}/kernels/deno` };
+}
+
+/** `deno --version`'s first line if `path` starts, else undefined. */
+async function denoVersion(path: string): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command(path, {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "null",
+    })
+      .output();
+    return out.success ? new TextDecoder().decode(out.stdout).split(" (")[0].trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paths that a cache cleaner may remove: npx's package cache (`npx -y deno@...` runs from it). */
+const inCache = (path: string) => /\/_npx\/|\/\.cache\//.test(path);
+
+/**
+ * A Deno for a kernelspec to start that stays put: this Deno when it is installed somewhere stable,
+ * else `~/.deno/bin/deno` (where Deno's own installer puts it), copied from this one if absent.
+ */
+async function stableDeno(home: string): Promise<string> {
+  const self = Deno.execPath();
+  if (!inCache(Deno.realPathSync(self))) return self;
+  const target = `${home}/.deno/bin/deno`;
+  let exists = false;
+  try {
+    exists = Deno.statSync(target).isFile;
+  } catch { /* absent */ }
+  if (exists) {
+    const version = await denoVersion(target);
+    if (version) {
+      say(`using the Deno already at ${target} (${version})`);
+      return target;
+    }
+    throw new Error(`${target} exists but does not start; fix or remove it, then run setup again`);
+  }
+  Deno.mkdirSync(`${home}/.deno/bin`, { recursive: true });
+  const tmp = `${target}.setup-${Deno.pid}`;
+  Deno.copyFileSync(self, tmp);
+  Deno.chmodSync(tmp, 0o755);
+  Deno.renameSync(tmp, target);
+  say(`copied this Deno (${Deno.version.deno}) out of npx's cache to ${target}`);
+  return target;
+}
+
+/**
+ * Leaves a `deno` kernelspec that starts alone (whatever Deno it points at); registers one only
+ * when none exists or the existing one cannot start. `deno jupyter --install` is not used: it
+ * ignores JUPYTER_DATA_DIR and overwrites with `--force`. Returns what it did.
+ */
+export async function ensureKernelspec(
+  env: Record<string, string> = Deno.env.toObject(),
+): Promise<"kept" | "registered" | "replaced"> {
+  const { found, user } = await kernelspecDirs(env);
+  let broken = "";
+  if (found) {
+    let argv0 = "";
+    try {
+      argv0 = JSON.parse(Deno.readTextFileSync(`${found}/kernel.json`)).argv?.[0] ?? "";
+    } catch { /* unreadable: treated as broken */ }
+    const version = argv0 ? await denoVersion(argv0) : undefined;
+    if (version) {
+      const old = /^deno (\d+)\.(\d+)/.exec(version);
+      const note = old && (+old[1] < 2 || (+old[1] === 2 && +old[2] < 9))
+        ? "; Deno >= 2.9 is needed for cell errors to show, update that Deno"
+        : "";
+      say(`deno kernelspec: kept ${found} (starts ${argv0}, ${version})${note}`);
+      return "kept";
+    }
+    broken = `${found}/kernel.json cannot start ${JSON.stringify(argv0)}`;
+  }
+  const deno = await stableDeno(env.HOME ?? Deno.env.get("HOME") ?? "/root");
+  const spec = {
+    argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
+    display_name: "Deno",
+    language: "typescript",
+  };
+  Deno.mkdirSync(user, { recursive: true });
+  const file = `${user}/kernel.json`;
+  if (broken && found === user) {
+    // Not ours to delete: the old file stays beside the new one.
+    Deno.renameSync(file, `${file}.broken`);
+  }
+  Deno.writeTextFileSync(`${file}.tmp`, JSON.stringify(spec, null, 2) + "\n");
+  Deno.renameSync(`${file}.tmp`, file);
+  if (broken) {
+    const kept = found === user ? ` (old file kept as ${file}.broken)` : "";
+    say(`deno kernelspec: ${broken}; registered ${file} for ${deno}${kept}`);
+    return "replaced";
+  }
+  say(`deno kernelspec: none found; registered ${file} for ${deno}`);
+  return "registered";
 }
 
 async function ensureDependencies(): Promise<void> {
@@ -113,7 +218,9 @@ async function ensureChromium(): Promise<void> {
   }
 }
 
-if (import.meta.main) {
+if (import.meta.main && Deno.args.includes("--kernelspec")) {
+  await ensureKernelspec();
+} else if (import.meta.main) {
   await ensureDependencies();
   await ensureJupyter();
   await ensureKernelspec();

@@ -1,11 +1,13 @@
 /**
  * The article's `utils_nn_config` as typed plain data: one record per layer, the input
- * included, with the layer's weights and biases.
+ * included, with the layer's weights and biases; shown as a table in a notebook.
  *
  * @module
  */
 import type { tf } from "../core/tf.ts";
 import { type ModelGraph, modelGraph } from "./graph.ts";
+import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
+import { escapeXml } from "../core/escape.ts";
 
 /** One layer, as the article's `utils_nn_config` describes it. */
 export interface LayerRecord {
@@ -31,8 +33,78 @@ function lastDim(shape: (number | null)[] | undefined): number {
   return shape && shape.length > 0 ? (shape[shape.length - 1] ?? 0) : 0;
 }
 
+const COLUMNS = ["name", "class", "inputs", "neurons", "outputs", "activation", "weights", "bias"];
+
+/** A kernel or bias in a cell: its values (4 significant digits) when few, else its shape. */
+function valuesCell(values: number[][] | number[] | null): string {
+  if (values === null) return "-";
+  const count = values.flat().length;
+  if (count <= 12) {
+    return JSON.stringify(values, (_, v) => typeof v === "number" ? +v.toPrecision(4) : v);
+  }
+  return Array.isArray(values[0]) ? `${values.length} × ${values[0].length}` : `${count} values`;
+}
+
+function cellsOf(r: LayerRecord): string[] {
+  return [
+    r.name,
+    r.className,
+    String(r.inputs),
+    String(r.neurons),
+    String(r.outputs),
+    r.activation ?? "-",
+    valuesCell(r.weights),
+    valuesCell(r.bias),
+  ];
+}
+
 /**
- * Describes a model layer by layer, as the article's `utils_nn_config` does.
+ * The records of {@linkcode layerTable}: an array of {@linkcode LayerRecord} that a notebook
+ * shows as a table. `map`, `filter` and `slice` return plain arrays.
+ *
+ * @example
+ * ```ts
+ * import { layerTable } from "./layer_table.ts";
+ * import { perceptron } from "./models.ts";
+ * const table = layerTable(perceptron({ initializer: "ones" }));
+ * console.log(String(table)); // name  class  inputs ... with one row per layer
+ * ```
+ */
+export class LayerTable extends Array<LayerRecord> implements Displayable {
+  /** Derived arrays (`map`, `slice`, ...) are plain arrays: their items need not be layers. */
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  /** Aligned text columns, one row per layer. */
+  override toString(): string {
+    const rows = [COLUMNS, ...this.map(cellsOf)];
+    const numeric = (c: number) => c >= 2 && c <= 4;
+    const widths = COLUMNS.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    return rows.map((r) =>
+      r.map((v, c) => numeric(c) ? v.padStart(widths[c]) : v.padEnd(widths[c])).join("  ")
+        .trimEnd()
+    ).join("\n");
+  }
+  /** An HTML table, one row per layer. */
+  toHTML(): string {
+    const align = (c: number) => c >= 2 && c <= 4 ? "right" : "left";
+    const head = COLUMNS.map((h, c) => `<th style="text-align:${align(c)}">${h}</th>`).join("");
+    const body = this.map((r) =>
+      "<tr>" + cellsOf(r).map((v, c) => `<td style="text-align:${align(c)}">${escapeXml(v)}</td>`)
+        .join("") +
+      "</tr>"
+    ).join("");
+    return `<table class="dlnb-layers"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  }
+  /** The MIME bundle: text and HTML. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { "text/plain": this.toString(), "text/html": this.toHTML() };
+  }
+}
+
+/**
+ * Describes a model layer by layer, as the article's `utils_nn_config` does. A notebook
+ * cell ending with it shows a table; the records are plain data.
  *
  * @example
  * ```ts
@@ -43,8 +115,10 @@ function lastDim(shape: (number | null)[] | undefined): number {
  * rows[1].weights; // [[1], [1], [1]]
  * ```
  */
-export function layerTable(model: tf.LayersModel): LayerRecord[] {
-  return layerRecords(modelGraph(model, "layerTable"), model, true);
+export function layerTable(model: tf.LayersModel): LayerTable {
+  const table = new LayerTable();
+  table.push(...layerRecords(modelGraph(model, "layerTable"), model, true));
+  return table;
 }
 
 /**

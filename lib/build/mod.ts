@@ -25,4 +25,4 @@ export {
   type Task,
 } from "./models.ts";
 export { type LayerNode, type ModelGraph, modelGraph, type Shape } from "./graph.ts";
-export { type LayerRecord, layerTable } from "./layer_table.ts";
+export { type LayerRecord, LayerTable, layerTable } from "./layer_table.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as tfjs from "@tensorflow/tfjs";
+import * as tfjs from "../deps/tfjs.ts";
 import { ArgumentError } from "./errors.ts";
 
 /** The backends the lib can run on: pure JavaScript (`cpu`) or WebAssembly (`wasm`). */

@@ -18,7 +18,7 @@ import { once } from "./once.ts";
  * ```
  */
 export const registerWasm: () => Promise<void> = once(async () => {
-  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  const wasm = await import("../deps/tfjs_backend_wasm.ts");
   const main = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm");
   wasm.setWasmPaths(`${dirname(main)}/`);
 });

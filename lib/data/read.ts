@@ -6,8 +6,7 @@
  *
  * @module
  */
-// @ts-types="@types/d3-dsv"
-import { dsvFormat } from "d3-dsv";
+import { dsvFormat } from "../deps/d3_dsv.ts";
 import { ArgumentError, checkOptions, describe } from "../core/errors.ts";
 
 /** One cell of a table: a number, a string, a boolean, or `null` when missing. */

@@ -8,7 +8,7 @@
  * @module
  */
 import type { tf } from "../core/tf.ts";
-import type { Viz } from "@viz-js/viz";
+import type { Viz } from "../deps/viz.ts";
 import { ArgumentError, checkBoolean, checkOneOf, checkOptions } from "../core/errors.ts";
 import { Figure } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
@@ -239,7 +239,7 @@ export function modelDot(diagram: ModelDiagram): string {
 }
 
 /** The Graphviz engine, started once (the WebAssembly module loads on first use). */
-const graphviz: () => Promise<Viz> = once(() => import("@viz-js/viz").then((m) => m.instance()));
+const graphviz: () => Promise<Viz> = once(() => import("../deps/viz.ts").then((m) => m.instance()));
 
 /**
  * Lays out a DOT graph with Graphviz and returns its SVG as Graphviz writes it.

@@ -40,6 +40,11 @@ export interface SummaryData {
   totalBytes: number;
   /** Bytes taken by trainable parameters. */
   trainableBytes: number;
+  /**
+   * The optimizer's variables once it has taken a step, counted as Keras 3 does (its slots plus
+   * `iterations` and `learning_rate`), else undefined. Included in the totals, as in Keras.
+   */
+  optimizer?: { params: number; bytes: number };
 }
 
 // One implementation, in core, where size checks use it too.
@@ -73,21 +78,77 @@ function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
   const trainableParams = shown.reduce((s, n) => s + n.trainableParams, 0);
   const totalBytes = shown.reduce((s, n) => s + n.params * bytesPer(n), 0);
   const trainableBytes = shown.reduce((s, n) => s + n.trainableParams * bytesPer(n), 0);
+  const optimizer = optimizerParams(model, trainableParams, trainableBytes);
   return {
     name: graph.name,
     rows,
     showConnections: !graph.isChain,
-    totalParams,
+    totalParams: totalParams + (optimizer?.params ?? 0),
     trainableParams,
     nonTrainableParams: totalParams - trainableParams,
-    totalBytes,
+    totalBytes: totalBytes + (optimizer?.bytes ?? 0),
     trainableBytes,
+    optimizer,
   };
 }
 
-const pad = (s: string, w: number, right = false) => right ? s.padStart(w) : s.padEnd(w);
+/**
+ * Keras 3 counts an optimizer's variables once it is built (after its first step): one or two
+ * slots per trainable parameter, plus `iterations` (int64, 8 B) and `learning_rate` (float32).
+ * tfjs's optimizers have the same slots; `iterations` > 0 says a step was taken.
+ */
+function optimizerParams(
+  model: tf.LayersModel,
+  trainable: number,
+  trainableBytes: number,
+): { params: number; bytes: number } | undefined {
+  const opt = model.optimizer as unknown as
+    | { iterations?: number; getClassName?: () => string; momentum?: number; centered?: boolean }
+    | undefined;
+  if (!opt || !(Number(opt.iterations) > 0) || typeof opt.getClassName !== "function") return;
+  const slots: Record<string, number> = {
+    Adam: 2,
+    Adamax: 2,
+    Adadelta: 2,
+    SGD: 0,
+    Momentum: 1,
+    Adagrad: 1,
+    RMSProp: 1 + ((opt.momentum ?? 0) > 0 ? 1 : 0) + (opt.centered ? 1 : 0),
+  };
+  const k = slots[opt.getClassName()];
+  if (k === undefined) return;
+  return { params: k * trainable + 2, bytes: k * trainableBytes + 8 + 4 };
+}
 
-/** Draws the summary as Keras 3's box table. */
+/** Pads to `w` code points (a cell's text may hold characters outside the BMP). */
+const pad = (s: string, w: number, right = false) => {
+  const fill = " ".repeat(Math.max(0, w - [...s].length));
+  return right ? fill + s : s + fill;
+};
+
+/**
+ * Wraps a cell as Keras's table (rich) does: words fill lines greedily, a word longer than the
+ * column is cut with "…". Lengths count code points, so a cut never splits a character.
+ */
+function wrapCell(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line: string[] = [];
+  for (const word of text.split(/\s+/).filter((w) => w !== "").map((w) => [...w])) {
+    if (line.length > 0 && line.length + 1 + word.length <= width) {
+      line.push(" ", ...word);
+      continue;
+    }
+    if (line.length > 0) lines.push(line.join(""));
+    line = word.length > width ? [...word.slice(0, width - 1), "…"] : word;
+  }
+  lines.push(line.join(""));
+  return lines;
+}
+
+/**
+ * Draws the summary as Keras 3's box table, with its column widths at 80 columns (a notebook's or
+ * a pipe's): 31/22/13 for a chain, 19/17/10/17 with `Connected to`.
+ */
 function drawText(d: SummaryData): string {
   const headers = [
     "Layer (type)",
@@ -95,15 +156,14 @@ function drawText(d: SummaryData): string {
     "Param #",
     ...(d.showConnections ? ["Connected to"] : []),
   ];
-  const cells = d.rows.map((r) => [
-    [r.layer],
-    [r.outputShape],
-    [r.params.toLocaleString("en-US")],
-    ...(d.showConnections ? [r.connectedTo.length ? r.connectedTo : ["-"]] : []),
-  ]);
-  const minWidths = d.showConnections ? [25, 22, 10, 17] : [31, 22, 13];
-  const widths = headers.map((h, c) =>
-    Math.max(minWidths[c], h.length, ...cells.flatMap((row) => row[c].map((s) => s.length)))
+  const widths = d.showConnections ? [19, 17, 10, 17] : [31, 22, 13];
+  const cells = d.rows.map((r) =>
+    [
+      r.layer,
+      r.outputShape,
+      r.params.toLocaleString("en-US"),
+      ...(d.showConnections ? [r.connectedTo.join(", ") || "-"] : []),
+    ].map((text, c) => wrapCell(text, widths[c]))
   );
   const right = (c: number) => c === 2;
   const line = (l: string, fill: string, mid: string, r: string) =>
@@ -130,8 +190,11 @@ function totals(d: SummaryData): string[] {
     `Total params: ${n(d.totalParams)} (${readableSize(d.totalBytes)})`,
     `Trainable params: ${n(d.trainableParams)} (${readableSize(d.trainableBytes)})`,
     `Non-trainable params: ${n(d.nonTrainableParams)} (${
-      readableSize(d.totalBytes - d.trainableBytes)
+      readableSize(d.totalBytes - d.trainableBytes - (d.optimizer?.bytes ?? 0))
     })`,
+    ...(d.optimizer
+      ? [`Optimizer params: ${n(d.optimizer.params)} (${readableSize(d.optimizer.bytes)})`]
+      : []),
   ];
 }
 
@@ -151,7 +214,7 @@ function drawHTML(d: SummaryData): string {
       td(escapeXml(r.layer)),
       td(escapeXml(r.outputShape)),
       td(r.params.toLocaleString("en-US"), true),
-      ...(d.showConnections ? [td(r.connectedTo.map(escapeXml).join("<br>") || "-")] : []),
+      ...(d.showConnections ? [td(escapeXml(r.connectedTo.join(", ")) || "-")] : []),
     ].join("") + "</tr>"
   );
   return `<div class="dlnb-summary"><p><b>Model: "${escapeXml(d.name)}"</b></p>` +

@@ -6,8 +6,8 @@
  * @module
  */
 import process from "node:process";
-import type * as Vega from "vega";
-import type * as VegaLite from "vega-lite";
+import type * as Vega from "../deps/vega.ts";
+import type * as VegaLite from "../deps/vega_lite.ts";
 import { ArgumentError, fileError } from "../core/errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
 import { once } from "../core/once.ts";
@@ -37,7 +37,7 @@ const load: () => Promise<[typeof Vega, typeof VegaLite]> = once(async () => {
   const before = flags.noDeprecation;
   flags.noDeprecation = true;
   try {
-    return await Promise.all([import("vega"), import("vega-lite")]);
+    return await Promise.all([import("../deps/vega.ts"), import("../deps/vega_lite.ts")]);
   } finally {
     flags.noDeprecation = before;
   }

@@ -198,7 +198,8 @@ export function regressionScores(
     mae: abs / rows,
     mse,
     rmse: Math.sqrt(mse),
-    r2: ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot,
+    // scikit-learn's r2_score: NaN (with a warning) below two rows; 1 or 0 for a constant target.
+    r2: rows < 2 ? NaN : ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot,
   };
 }
 
@@ -212,7 +213,8 @@ function metricRows(s: SingleOutputScores): [string, number][] {
 function heading(s: SingleOutputScores): string {
   return s.task === "classification"
     ? `Evaluation: classification, ${s.rows} rows, predicted 1 when score > ${s.threshold}`
-    : `Evaluation: regression, ${s.rows} rows`;
+    : `Evaluation: regression, ${s.rows} rows` +
+      (s.rows < 2 ? " (R2 is NaN: not defined for fewer than two rows, as in scikit-learn)" : "");
 }
 
 function drawText(s: SingleOutputScores): string {

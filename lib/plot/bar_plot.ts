@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";

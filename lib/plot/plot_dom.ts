@@ -5,8 +5,8 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
+import * as Plot from "../deps/plot.ts";
+import { parseHTML } from "../deps/linkedom.ts";
 import { escapeXml } from "../core/escape.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../deps/plot.ts";
 import { formatNumber, formatSigned, SHAP_COLORS } from "./shap_rows.ts";
 
 /**
