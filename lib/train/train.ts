@@ -359,7 +359,7 @@ export async function train(
     interrupt.stop();
   }
   await reporter.end(
-    stopped ? `Stopped: ${stopped}; the model keeps the weights of that epoch` : undefined,
+    stopped ? `${stopped}; the model keeps the weights of that epoch` : undefined,
   );
   return new TrainingHistory({
     history,
