@@ -108,7 +108,14 @@ Deno.test("evaluate: a sigmoid output means classification; the result renders a
   const heat = doc.querySelector("table.dlnb-confusion")!;
   const cells = [...heat.querySelectorAll("td")].map((td) => Number(td.textContent));
   assert.deepEqual(cells, [s.confusion.tn, s.confusion.fp, s.confusion.fn, s.confusion.tp]);
-  assert.match(heat.querySelector("td")!.getAttribute("style")!, /background:rgba\(70,130,180,/);
+  // Opaque shades of steelblue and an explicit text colour: legible under a dark theme too.
+  for (const td of heat.querySelectorAll("td")) {
+    assert.match(
+      td.getAttribute("style")!,
+      /background:rgb\(\d+,\d+,\d+\);color:#(ffffff|1a1a1a)$/,
+    );
+  }
+  assert.match(heat.querySelector("td")!.getAttribute("style")!, /background:rgb\(70,130,180\)/);
 });
 
 Deno.test("evaluate: regression shows MAE, MSE, RMSE, R2", () => {

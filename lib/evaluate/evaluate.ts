@@ -221,8 +221,10 @@ function confusionHTML(c: ClassificationScores["confusion"]): string {
   const cell = (v: number, label: string) => {
     const alpha = v / max;
     const color = alpha > 0.55 ? "#ffffff" : "#1a1a1a";
+    // Steelblue over white, opaque: the count's colour never meets a dark theme's background.
+    const mix = (c: number) => Math.round(255 + (c - 255) * alpha);
     return `<td title="${label}: ${v}" style="width:64px;height:40px;text-align:center;` +
-      `background:rgba(70,130,180,${alpha.toFixed(3)});color:${color}">${v}</td>`;
+      `background:rgb(${mix(70)},${mix(130)},${mix(180)});color:${color}">${v}</td>`;
   };
   return `<table class="dlnb-confusion"><caption>Confusion matrix</caption>` +
     `<tr><th></th><th>pred 0</th><th>pred 1</th></tr>` +
