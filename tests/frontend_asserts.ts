@@ -317,8 +317,10 @@ async function runNotebook(
 
   // A screenshot of the whole notebook: the viewport grows to the notebook's height.
   const height = await page.evaluate((lab) => {
-    const el = document.querySelector(lab ? ".jp-Notebook" : "#notebook-container");
-    return el ? el.scrollHeight + 200 : 900;
+    const els = lab
+      ? [...document.querySelectorAll(".jp-Notebook, .jp-Notebook .jp-WindowedPanel-outer")]
+      : [document.querySelector("#notebook-container")];
+    return Math.max(900, ...els.map((el) => (el?.scrollHeight ?? 0) + 200));
   }, frontend === "jupyterlab");
   await page.setViewportSize({ width: 1400, height: Math.min(height, 16000) });
   await page.evaluate(() => document.querySelector(".jp-Notebook")?.scrollTo?.(0, 0));

@@ -56,7 +56,7 @@ export interface FrontendServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -95,7 +95,7 @@ export async function startFrontend(
     });
   }
   const token = crypto.randomUUID().replaceAll("-", "");
-  const port = await freePort();
+  const port = freePort();
   const app = name === "jupyterlab" ? "ServerApp" : "NotebookApp";
   const args = [
     "--no-browser",
