@@ -33,11 +33,14 @@ export function findFrontend(name: FrontendName): { command: string } | { missin
       ? { command: "/usr/bin/jupyter-notebook" }
       : { missing: "the classic notebook is not installed (apt-get install jupyter-notebook)" };
   }
-  const candidates = [
-    Deno.env.get("DLNB_JUPYTERLAB"),
-    join(jupyterLabVenv(), "bin", "jupyter-lab"),
-  ].filter((c): c is string => !!c);
-  const found = candidates.find(isFile);
+  // The venv counts once setup finished installing into it (it writes .dlnb-ok last).
+  const own = Deno.env.get("DLNB_JUPYTERLAB");
+  const venv = jupyterLabVenv();
+  const found = own && isFile(own)
+    ? own
+    : isFile(join(venv, ".dlnb-ok")) && isFile(join(venv, "bin", "jupyter-lab"))
+    ? join(venv, "bin", "jupyter-lab")
+    : undefined;
   return found ? { command: found } : {
     missing:
       `JupyterLab is not installed (tools/setup.ts --browser installs it with pip into ${jupyterLabVenv()}; or set DLNB_JUPYTERLAB to a jupyter-lab)`,

@@ -3,11 +3,14 @@
  * nbclient, the `deno` kernelspec pointing at this Deno, and the npm dependencies (cached
  * up front so the kernel never prints download progress into a notebook).
  *
- * Usage: `deno run -A tools/setup.ts [--browser]` (`--browser` also installs Chromium).
+ * Usage: `deno run -A tools/setup.ts [--browser]` (`--browser` also installs Chromium and the
+ * frontends the browser tests drive: Debian's classic notebook, and JupyterLab 4 with pip into a
+ * venv of its own).
  *
  * @module
  */
 import { python, ROOT } from "./jupyter.ts";
+import { findFrontend, jupyterLabVenv } from "./frontends.ts";
 
 const say = (msg: string) => console.log(`[setup] ${msg}`);
 
@@ -113,9 +116,48 @@ async function ensureChromium(): Promise<void> {
   }
 }
 
+async function ensureClassicNotebook(): Promise<void> {
+  if (!("missing" in findFrontend("classic"))) return say("classic notebook: present");
+  if (isRoot() && hasApt()) {
+    say("classic notebook missing: installing Debian package jupyter-notebook");
+    await aptInstall(["jupyter-notebook"]);
+  }
+  const found = findFrontend("classic");
+  if ("missing" in found) say(`${found.missing}: its browser test will be skipped`);
+}
+
+/** JupyterLab 4 into its own venv with pip (once; a lock keeps parallel setups apart). */
+async function ensureJupyterLab(): Promise<void> {
+  if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
+  const venv = jupyterLabVenv();
+  const lock = `${venv}.lock`;
+  Deno.mkdirSync(`${venv}/..`, { recursive: true });
+  try {
+    Deno.writeTextFileSync(lock, String(Deno.pid), { createNew: true });
+  } catch {
+    return say(`JupyterLab: another setup is installing it (${lock}); its browser test may skip`);
+  }
+  try {
+    say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
+    await Deno.remove(venv, { recursive: true }).catch(() => {});
+    const made = await run("python3", ["-m", "venv", venv], true) ||
+      await run("/usr/bin/python3", ["-m", "venv", venv], true);
+    const ok = made &&
+      await run(`${venv}/bin/pip`, ["install", "-q", "--retries", "0", "jupyterlab"], true);
+    if (ok) Deno.writeTextFileSync(`${venv}/.dlnb-ok`, "");
+    else say("JupyterLab: pip could not install it here; its browser test will be skipped");
+  } finally {
+    Deno.removeSync(lock);
+  }
+}
+
 if (import.meta.main) {
   await ensureDependencies();
   await ensureJupyter();
   await ensureKernelspec();
-  if (Deno.args.includes("--browser")) await ensureChromium();
+  if (Deno.args.includes("--browser")) {
+    await ensureChromium();
+    await ensureClassicNotebook();
+    await ensureJupyterLab();
+  }
 }
