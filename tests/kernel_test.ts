@@ -111,3 +111,24 @@ Deno.test("kernel: interrupting a timer await, a busy loop, explain() or an idle
   assert.ok(report.explain.seconds >= 1, JSON.stringify(report.explain));
   assert.match(report.explain.cell.map((o: { text: string }) => o.text).join(""), /30/);
 });
+
+Deno.test("kernel: Run All placement tracker (queued cells; misplacement is upstream, reported)", async () => {
+  // Every cell queued at once, as frontends do on Run All, against a raw kernel: each cell prints,
+  // displays (awaited) and returns a text naming it. Deno's kernel sometimes sends a cell's result
+  // or display with the next request's header; that is reported here, not failed on (README,
+  // "Known issues"). What must hold: every output arrives, exactly once.
+  const cells = 15, rounds = 3;
+  const run = await new Deno.Command(python(), {
+    args: [join(ROOT, "tests", "run_all_placement.py"), ROOT, String(cells), String(rounds)],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const report = JSON.parse(new TextDecoder().decode(run.stdout));
+  assert.equal(report.missing, 0, JSON.stringify(report));
+  assert.equal(report.outputs, 3 * cells * rounds, "each print, display and result once");
+  const rate = (100 * report.misplaced.length / report.outputs).toFixed(1);
+  console.log(
+    `Run All placement: ${report.misplaced.length} of ${report.outputs} outputs under the next ` +
+      `cell (${rate}%)${report.misplaced.length ? `, e.g. ${report.misplaced[0]}` : ""}`,
+  );
+});
