@@ -323,7 +323,11 @@ async function runNotebook(
     return Math.max(900, ...els.map((el) => (el?.scrollHeight ?? 0) + 200));
   }, frontend === "jupyterlab");
   await page.setViewportSize({ width: 1400, height: Math.min(height, 16000) });
-  await page.evaluate(() => document.querySelector(".jp-Notebook")?.scrollTo?.(0, 0));
+  await page.evaluate(() => {
+    for (const el of document.querySelectorAll(".jp-Notebook, .jp-WindowedPanel-outer")) {
+      el.scrollTo(0, 0);
+    }
+  });
   await new Promise((r) => setTimeout(r, 500));
   await page.screenshot({ path: join(shots, notebook.replace(/\.ipynb$/, ".png")) });
   await page.setViewportSize({ width: 1400, height: 900 });
