@@ -60,7 +60,7 @@ export class ArgumentError extends Error {
   }
 }
 
-const LIB_DIR = new URL(".", import.meta.url).href;
+const LIB_DIR = new URL("..", import.meta.url).href; // lib/, this file being lib/core/errors.ts
 
 /**
  * Drops the lib's own frames from a stack: the error is about the caller's input, so the
