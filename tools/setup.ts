@@ -133,6 +133,11 @@ async function ensureJupyterLab(): Promise<void> {
   const lock = `${venv}.lock`;
   Deno.mkdirSync(`${venv}/..`, { recursive: true });
   try {
+    // A lock left by a setup that died (older than 15 minutes) does not count.
+    const age = Date.now() - (Deno.statSync(lock).mtime?.getTime() ?? 0);
+    if (age > 15 * 60_000) Deno.removeSync(lock);
+  } catch { /* no lock */ }
+  try {
     Deno.writeTextFileSync(lock, String(Deno.pid), { createNew: true });
   } catch {
     return say(`JupyterLab: another setup is installing it (${lock}); its browser test may skip`);
@@ -140,8 +145,13 @@ async function ensureJupyterLab(): Promise<void> {
   try {
     say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
     await Deno.remove(venv, { recursive: true }).catch(() => {});
-    const made = await run("python3", ["-m", "venv", venv], true) ||
-      await run("/usr/bin/python3", ["-m", "venv", venv], true);
+    const venvWith = (py: string) => run(py, ["-m", "venv", venv], true);
+    let made = await venvWith("python3") || await venvWith("/usr/bin/python3");
+    if (!made && isRoot() && hasApt()) {
+      say("python3 -m venv failed: installing Debian package python3-venv");
+      await aptInstall(["python3-venv"]);
+      made = await venvWith("/usr/bin/python3");
+    }
     const ok = made &&
       await run(`${venv}/bin/pip`, ["install", "-q", "--retries", "0", "jupyterlab"], true);
     if (ok) Deno.writeTextFileSync(`${venv}/.dlnb-ok`, "");
