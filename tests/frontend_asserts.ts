@@ -93,7 +93,9 @@ export interface NotebookReport {
   /** Per live cell: most figures it held at once, and distinct frames seen. */
   live: { cell: number; maxFigures: number; frames: number }[];
   /** Vega charts: how many, and how many have drawn content (a canvas or SVG with marks). */
-  vega: { total: number; drawn: number };
+  vega: { total: number; drawn: number; backgrounds: string[] };
+  /** Contrast ratios (WCAG) of the confusion matrices' cells: text against background. */
+  contrasts: number[];
   /** History charts whose tooltip appeared on hover (JupyterLab), with its text. */
   tooltips: string[];
   /** Cells whose outputs differ from what they should show (Run All misplacement). */
@@ -310,7 +312,33 @@ async function runNotebook(
       return r.width > 100 && r.height > 100 &&
         (svg ? svg.querySelectorAll("path").length > 0 : true);
     });
-    return { total: charts.length, drawn: drawn.length };
+    // The chart's own background (its top-left pixel), whatever the theme around it.
+    const backgrounds = charts.map((c) => {
+      const canvas = c.querySelector("canvas");
+      if (!canvas) return "svg";
+      const [r, g, b] = canvas.getContext("2d")!.getImageData(1, 1, 1, 1).data;
+      return `rgb(${r},${g},${b})`;
+    });
+    return { total: charts.length, drawn: drawn.length, backgrounds };
+  });
+  // Legibility of the tables whose cells carry their own colours (the confusion matrix), under
+  // the page's theme: WCAG contrast of text colour against the cell's background.
+  const contrasts = await page.evaluate(() => {
+    const lum = (css: string) => {
+      const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    return [...document.querySelectorAll("table.dlnb-confusion td")].map((td) => {
+      const style = getComputedStyle(td);
+      // A translucent cell takes the theme's background: its contrast depends on the theme.
+      const alpha = Number((style.backgroundColor.match(/[\d.]+/g) ?? [])[3] ?? 1);
+      if (alpha < 1) return 0;
+      const [a, b] = [lum(style.color), lum(style.backgroundColor)].sort((x, y) => y - x);
+      return Math.round(((a + 0.05) / (b + 0.05)) * 10) / 10;
+    });
   });
   const tooltips = frontend === "jupyterlab" ? await historyTooltips(page) : [];
   const { misplaced, missing } = compare(expected, kinds, frontend);
@@ -352,6 +380,7 @@ async function runNotebook(
     problems,
     live,
     vega,
+    contrasts,
     tooltips,
     misplaced,
     seconds: Math.round((Date.now() - started) / 100) / 10,
@@ -421,6 +450,7 @@ export function assertReports(frontend: FrontendName, reports: NotebookReport[])
         (r.vega.total ? `, ${r.vega.drawn}/${r.vega.total} vega charts drawn` : "") +
         (r.live.length ? `, live frames ${r.live.map((l) => l.frames).join("/")}` : "") +
         (r.tooltips.length ? `, tooltips ${r.tooltips.filter((t) => t).length}` : "") +
+        (r.contrasts.length ? `, confusion contrast >= ${Math.min(...r.contrasts)}` : "") +
         (r.misplaced.length ? `; MISPLACED (upstream, not failed): ${r.misplaced.join("; ")}` : ""),
     );
   }
@@ -438,6 +468,16 @@ export function assertReports(frontend: FrontendName, reports: NotebookReport[])
       : 0;
     assert.equal(r.vega.total, vegaWanted, `${frontend} ${r.notebook}: vega-lite charts`);
     assert.equal(r.vega.drawn, vegaWanted, `${frontend} ${r.notebook}: every chart drawn`);
+    for (const bg of r.vega.backgrounds) {
+      assert.equal(
+        bg,
+        "rgb(255,255,255)",
+        `${frontend} ${r.notebook}: a chart's own white background`,
+      );
+    }
+    for (const c of r.contrasts) {
+      assert.ok(c >= 4.5, `${frontend} ${r.notebook}: confusion matrix cell contrast ${c} < 4.5`);
+    }
     for (const l of r.live) {
       assert.equal(l.maxFigures, 1, `${frontend} ${r.notebook} cell ${l.cell}: one live display`);
       assert.ok(
