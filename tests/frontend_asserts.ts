@@ -142,29 +142,34 @@ function readCells(): { kinds: string[][]; problems: string[]; prompts: string[]
   return { kinds, problems, prompts };
 }
 
-// In the page: watches every code cell's figures while the notebook runs.
-function watchLive(): void {
+// In the page: watches the live cells' figures while the notebook runs (only those cells, so
+// the watch costs the kernel next to nothing).
+function watchLive(live: number[]): void {
   const lab = !!document.querySelector(".jp-Notebook");
   const state = { maxFigures: [] as number[], frames: [] as Set<string>[] };
   (globalThis as unknown as { __dlnbLive: typeof state }).__dlnbLive = state;
+  const hash = (text: string) => {
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    return `${text.length}:${h >>> 0}`;
+  };
   const scan = () => {
     const cells = [
       ...document.querySelectorAll(lab ? ".jp-Notebook .jp-CodeCell" : ".cell.code_cell"),
     ];
-    cells.forEach((cell, i) => {
+    for (const i of live) {
       const figures = [
-        ...cell.querySelectorAll(
+        ...(cells[i]?.querySelectorAll(
           lab ? '.jp-OutputArea-output[data-mime-type="image/svg+xml"]' : ".output_svg",
-        ),
+        ) ?? []),
       ];
       state.maxFigures[i] = Math.max(state.maxFigures[i] ?? 0, figures.length);
       state.frames[i] ??= new Set();
-      // A frame: the epoch line the SVG shows (img data URI or inline SVG).
+      // A frame: the figure's content (an img's data URI, or inline SVG).
       for (const f of figures) {
-        const html = f.innerHTML;
-        state.frames[i].add(`${html.length}:${html.slice(-400)}`);
+        state.frames[i].add(hash(f.querySelector("img")?.getAttribute("src") ?? f.innerHTML));
       }
-    });
+    }
   };
   new MutationObserver(scan).observe(document.body, {
     subtree: true,
@@ -278,7 +283,9 @@ async function runNotebook(
     frontend === "jupyterlab",
     { timeout: 120_000 },
   );
-  await page.evaluate(watchLive);
+  const expected = EXPECTED[notebook];
+  const liveCells = expected.flatMap((kinds, cell) => kinds.includes("live") ? [cell] : []);
+  await page.evaluate(watchLive, liveCells);
   // Run All, as the menu does: every cell queued at once.
   await page.evaluate((lab) => {
     // deno-lint-ignore no-explicit-any
@@ -295,12 +302,11 @@ async function runNotebook(
     }).__dlnbLive;
     return { maxFigures: s.maxFigures, frames: s.frames.map((f) => f.size) };
   });
-  const expected = EXPECTED[notebook];
-  const live = expected.flatMap((kindsOf, cell) =>
-    kindsOf.includes("live")
-      ? [{ cell, maxFigures: liveState.maxFigures[cell], frames: liveState.frames[cell] }]
-      : []
-  );
+  const live = liveCells.map((cell) => ({
+    cell,
+    maxFigures: liveState.maxFigures[cell] ?? 0,
+    frames: liveState.frames[cell] ?? 0,
+  }));
   const vega = await page.evaluate(() => {
     const charts = [...document.querySelectorAll(".jp-RenderedVegaLite .vega-embed")];
     const drawn = charts.filter((c) => {
