@@ -1,8 +1,8 @@
 /**
  * Interrupts in Deno's Jupyter kernel. The kernel delivers an interrupt as SIGINT to its own
  * process, and Deno's default for SIGINT is to exit: the kernel dies, its variables are lost
- * and the frontend restarts it (upstream issue denoland/deno#24491: "Deno crashes jupyter
- * kernel when pressing stop button", open). A process with a SIGINT listener does not exit,
+ * and the frontend restarts it (upstream issue denoland/deno#24491, open: the stop button
+ * crashes the kernel and loses its state). A process with a SIGINT listener does not exit,
  * so the lib installs one permanent no-op listener when it loads in the kernel: an interrupt
  * then never kills the kernel, whatever runs (a timer, a busy loop, nothing at all). Deno
  * cannot abort a running cell, so a long run stops itself: `train()` watches for the signal
@@ -22,8 +22,9 @@ let keptAlive = false;
  *
  * @example
  * ```ts
+ * import { inKernel } from "./display.ts";
  * import { keepKernelAlive } from "./interrupt.ts";
- * if (Deno.build.os !== "windows") keepKernelAlive();
+ * if (inKernel()) keepKernelAlive(); // true: interrupts no longer end the process
  * ```
  */
 export function keepKernelAlive(): boolean {
