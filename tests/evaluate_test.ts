@@ -109,7 +109,20 @@ Deno.test("evaluate: a sigmoid output means classification; the result renders a
   const heat = doc.querySelector("table.dlnb-confusion")!;
   const cells = [...heat.querySelectorAll("td")].map((td) => Number(td.textContent));
   assert.deepEqual(cells, [s.confusion.tn, s.confusion.fp, s.confusion.fn, s.confusion.tp]);
-  assert.match(heat.querySelector("td")!.getAttribute("style")!, /background:rgba\(70,130,180,/);
+  // Opaque shades of steelblue and an explicit text colour: legible under a dark theme too.
+  for (const td of heat.querySelectorAll("td")) {
+    assert.match(
+      td.getAttribute("style")!,
+      /background:rgb\(\d+,\d+,\d+\);color:#(ffffff|000000)$/,
+    );
+  }
+  // The largest count: the full shade, white text; a zero count: white cell, black text.
+  const styles = [...heat.querySelectorAll("td")].map((td) => td.getAttribute("style")!);
+  const max = Math.max(...cells);
+  assert.match(styles[cells.indexOf(max)], /background:rgb\(43,95,138\);color:#ffffff/);
+  if (cells.includes(0)) {
+    assert.match(styles[cells.indexOf(0)], /background:rgb\(255,255,255\);color:#000000/);
+  }
 });
 
 Deno.test("evaluate: regression shows MAE, MSE, RMSE, R2", () => {

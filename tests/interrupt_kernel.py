@@ -1,6 +1,9 @@
-"""Test driver: interrupts a long train() in a live deno kernel, then runs the next cell.
+"""Test driver: interrupts cells in a live deno kernel and checks that it survives.
 
-Prints a JSON report. Usage: python3 interrupt_kernel.py REPO_ROOT ENGINE
+Prints a JSON report. Usage:
+  python3 interrupt_kernel.py REPO_ROOT train ENGINE   a long train() stops at the next epoch
+  python3 interrupt_kernel.py REPO_ROOT survive        a timer await, a busy loop, explain()
+                                                       and an idle kernel, each interrupted
 """
 import json
 import queue
@@ -9,7 +12,7 @@ import time
 
 from jupyter_client.manager import start_new_kernel
 
-root, engine = sys.argv[1], sys.argv[2]
+root, mode = sys.argv[1], sys.argv[2]
 km, kc = start_new_kernel(kernel_name="deno", cwd=root)
 report = {}
 
@@ -17,15 +20,22 @@ report = {}
 GRACE = 1.0  # Deno's kernel can publish a cell's output after reporting idle.
 
 
-def run(code, timeout=60):
-    msg_id = kc.execute(code)
+def collect(msg_id, timeout, interrupt_after=None):
+    """The outputs of one cell; with interrupt_after, interrupts it that many seconds in."""
     outs = []
-    deadline = time.time() + timeout
+    started = time.time()
+    deadline = started + timeout
     idle_at = None
+    interrupted = False
     while time.time() < deadline and (idle_at is None or time.time() - idle_at < GRACE):
+        if interrupt_after is not None and not interrupted and time.time() - started >= interrupt_after:
+            km.interrupt_kernel()
+            interrupted = True
         try:
-            m = kc.get_iopub_msg(timeout=0.1)
+            m = kc.get_iopub_msg(timeout=0.05)
         except queue.Empty:
+            if not km.is_alive():
+                break  # the kernel died: no output will come
             continue
         if m["parent_header"].get("msg_id") != msg_id:
             continue
@@ -38,7 +48,15 @@ def run(code, timeout=60):
     return outs if idle_at is not None else outs + [{"type": "timeout"}]
 
 
-try:
+def run(code, timeout=60, interrupt_after=None):
+    return collect(kc.execute(code), timeout, interrupt_after)
+
+
+def texts(outs):
+    return "".join(o["text"] for o in outs)
+
+
+def train_mode(engine):
     report["setup"] = run(
         'import { deepNN, randomData, train } from "./lib/mod.ts";\n'
         "const data = randomData({ rows: 3000, features: 10, seed: 1 });\n"
@@ -53,6 +71,7 @@ try:
     # Interrupt once the run has shown progress, so it is surely training.
     updates, started, interrupted_at = 0, time.time(), None
     idle = False
+    last_text = ""
     while time.time() - started < 120:
         try:
             m = kc.get_iopub_msg(timeout=1)
@@ -62,6 +81,7 @@ try:
             continue
         if m["msg_type"] in ("display_data", "update_display_data"):
             updates += 1
+            last_text = m["content"].get("data", {}).get("text/plain", last_text)
             if interrupted_at is None and updates >= 2:
                 km.interrupt_kernel()
                 interrupted_at = time.time()
@@ -70,11 +90,65 @@ try:
         if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
             idle = True
             break
+    # The final frame may come just after idle.
+    end = time.time() + GRACE
+    while time.time() < end:
+        try:
+            m = kc.get_iopub_msg(timeout=0.1)
+        except queue.Empty:
+            continue
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] in ("display_data", "update_display_data"):
+            last_text = m["content"].get("data", {}).get("text/plain", last_text)
     report["updates"] = updates
+    report["last_frame"] = last_text
     report["interrupted"] = interrupted_at is not None
     report["idle_after_interrupt"] = idle
-    report["seconds_to_stop"] = round(time.time() - interrupted_at, 2) if interrupted_at and idle else None
+    report["seconds_to_stop"] = round(time.time() - interrupted_at - GRACE, 2) if interrupted_at and idle else None
     report["next_cell"] = run('`${history.stopped} | epochs run: ${history.epoch.length}`', timeout=30)
+
+
+def survive_mode():
+    # The issue's case: a train() has run in this kernel before (it adds and removes a listener).
+    report["setup"] = texts(run(
+        'import { deepNN, explain, randomData, train } from "./lib/mod.ts";\n'
+        "const data = randomData({ rows: 200, features: 10, seed: 1 });\n"
+        "const model = deepNN({ features: 10, seed: 1 });\n"
+        'model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });\n'
+        "await train(model, data.x, data.y, { epochs: 2, seed: 1, live: false });\n"
+        "let kept = 41; kept += 1;\n"
+        "`pid ${Deno.pid}`",
+        timeout=120,
+    ))
+    cells = {
+        "timer": ("await new Promise((resolve) => setTimeout(resolve, 3000));", 1.0),
+        "busy_loop": ("const t0 = Date.now(); while (Date.now() - t0 < 3000) {}", 1.0),
+        "explain": (
+            "const wide = randomData({ rows: 100, features: 30, seed: 1 });\n"
+            "explain(deepNN({ features: 30, seed: 1 }), { instance: wide.x[0], background: wide.x, nsamples: 40000 })"
+            ".values.length",
+            0.7,
+        ),
+        "idle": (None, None),
+    }
+    for name, (code, after) in cells.items():
+        entry = {}
+        if code is None:
+            km.interrupt_kernel()
+            time.sleep(1.5)
+        else:
+            started = time.time()
+            entry["cell"] = run(code, timeout=60, interrupt_after=after)
+            entry["seconds"] = round(time.time() - started - GRACE, 2)
+        entry["alive"] = km.is_alive()
+        entry["next_cell"] = texts(run("`pid ${Deno.pid}, kept ${kept}`", timeout=20)) if entry["alive"] else ""
+        report[name] = entry
+
+
+try:
+    if mode == "train":
+        train_mode(sys.argv[3])
+    else:
+        survive_mode()
 finally:
     km.shutdown_kernel(now=True)
 print(json.dumps(report))

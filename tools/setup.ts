@@ -5,11 +5,13 @@
  * notebook).
  *
  * Usage: `deno run -A tools/setup.ts [--browser | --kernelspec]` (`--browser` also installs
- * Chromium; `--kernelspec` does only the kernelspec step).
+ * Chromium and the frontends the browser tests drive: Debian's classic notebook, and JupyterLab 4
+ * with pip into a venv of its own; `--kernelspec` does only the kernelspec step).
  *
  * @module
  */
 import { python, ROOT } from "./jupyter.ts";
+import { findFrontend, jupyterLabVenv } from "./frontends.ts";
 
 const say = (msg: string) => console.log(`[setup] ${msg}`);
 
@@ -218,11 +220,60 @@ async function ensureChromium(): Promise<void> {
   }
 }
 
+async function ensureClassicNotebook(): Promise<void> {
+  if (!("missing" in findFrontend("classic"))) return say("classic notebook: present");
+  if (isRoot() && hasApt()) {
+    say("classic notebook missing: installing Debian package jupyter-notebook");
+    await aptInstall(["jupyter-notebook"]);
+  }
+  const found = findFrontend("classic");
+  if ("missing" in found) say(`${found.missing}: its browser test will be skipped`);
+}
+
+/** JupyterLab 4 into its own venv with pip (once; a lock keeps parallel setups apart). */
+async function ensureJupyterLab(): Promise<void> {
+  if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
+  const venv = jupyterLabVenv();
+  const lock = `${venv}.lock`;
+  Deno.mkdirSync(`${venv}/..`, { recursive: true });
+  try {
+    // A lock left by a setup that died (older than 15 minutes) does not count.
+    const age = Date.now() - (Deno.statSync(lock).mtime?.getTime() ?? 0);
+    if (age > 15 * 60_000) Deno.removeSync(lock);
+  } catch { /* no lock */ }
+  try {
+    Deno.writeTextFileSync(lock, String(Deno.pid), { createNew: true });
+  } catch {
+    return say(`JupyterLab: another setup is installing it (${lock}); its browser test may skip`);
+  }
+  try {
+    say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
+    await Deno.remove(venv, { recursive: true }).catch(() => {});
+    const venvWith = (py: string) => run(py, ["-m", "venv", venv], true);
+    let made = await venvWith("python3") || await venvWith("/usr/bin/python3");
+    if (!made && isRoot() && hasApt()) {
+      say("python3 -m venv failed: installing Debian package python3-venv");
+      await aptInstall(["python3-venv"]);
+      made = await venvWith("/usr/bin/python3");
+    }
+    const ok = made &&
+      await run(`${venv}/bin/pip`, ["install", "-q", "--retries", "0", "jupyterlab"], true);
+    if (ok) Deno.writeTextFileSync(`${venv}/.dlnb-ok`, "");
+    else say("JupyterLab: pip could not install it here; its browser test will be skipped");
+  } finally {
+    Deno.removeSync(lock);
+  }
+}
+
 if (import.meta.main && Deno.args.includes("--kernelspec")) {
   await ensureKernelspec();
 } else if (import.meta.main) {
   await ensureDependencies();
   await ensureJupyter();
   await ensureKernelspec();
-  if (Deno.args.includes("--browser")) await ensureChromium();
+  if (Deno.args.includes("--browser")) {
+    await ensureChromium();
+    await ensureClassicNotebook();
+    await ensureJupyterLab();
+  }
 }

@@ -1,11 +1,42 @@
 /**
- * Cooperative stopping of long runs in the notebook. Deno's kernel cannot interrupt a cell
- * that awaits (upstream issue denoland/deno#24491: the kernel stays busy), but it does
- * receive the interrupt as SIGINT; a run that watches for it stops at the next safe point.
+ * Interrupts in Deno's Jupyter kernel. The kernel delivers an interrupt as SIGINT to its own
+ * process, and Deno's default for SIGINT is to exit: the kernel dies, its variables are lost
+ * and the frontend restarts it (upstream issue denoland/deno#24491, open: the stop button
+ * crashes the kernel and loses its state). A process with a SIGINT listener does not exit,
+ * so the lib installs one permanent no-op listener when it loads in the kernel: an interrupt
+ * then never kills the kernel, whatever runs (a timer, a busy loop, nothing at all). Deno
+ * cannot abort a running cell, so a long run stops itself: `train()` watches for the signal
+ * and ends after the current epoch.
  *
  * @module
  */
 import { inKernel } from "./display.ts";
+
+let keptAlive = false;
+
+/**
+ * Keeps Deno's kernel alive on interrupts: one permanent no-op SIGINT listener, installed
+ * once per process (further calls do nothing). Returns whether a listener is installed.
+ * The lib calls it when it loads in the kernel; outside the kernel it is left to the caller,
+ * so Ctrl+C still ends a script.
+ *
+ * @example
+ * ```ts
+ * import { inKernel } from "./display.ts";
+ * import { keepKernelAlive } from "./interrupt.ts";
+ * if (inKernel()) keepKernelAlive(); // true: interrupts no longer end the process
+ * ```
+ */
+export function keepKernelAlive(): boolean {
+  if (keptAlive) return true;
+  try {
+    Deno.addSignalListener("SIGINT", () => {});
+    keptAlive = true;
+  } catch { /* no signals here (Windows) */ }
+  return keptAlive;
+}
+
+if (inKernel()) keepKernelAlive();
 
 /** A SIGINT watch for the duration of one run. */
 export interface InterruptWatch {

@@ -29,6 +29,39 @@ export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 /** The font the SVG names (vega measures text without a canvas, so any sans font fits). */
 export const CHART_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
+/**
+ * Explicit colours for every chart: a white background with dark text, so a chart reads the
+ * same under a dark theme (JupyterLab Dark gives vega-embed its "dark" theme, whose light text
+ * and grey background would otherwise meet the spec's black lines). The spec's own config wins.
+ */
+const CHART_COLOURS = {
+  background: "#ffffff",
+  title: { color: "#222222", subtitleColor: "#444444" },
+  axis: {
+    labelColor: "#333333",
+    titleColor: "#222222",
+    domainColor: "#888888",
+    tickColor: "#888888",
+    gridColor: "#e6e6e6",
+  },
+  legend: { labelColor: "#333333", titleColor: "#222222" },
+  header: { labelColor: "#333333", titleColor: "#222222" },
+  view: { stroke: "#dddddd" },
+} as const;
+
+/** `spec` with {@linkcode CHART_COLOURS} under its own config (one level deep). */
+function withColours(spec: VegaLiteSpec): VegaLiteSpec {
+  const own = (spec as { config?: Record<string, unknown> }).config ?? {};
+  const config: Record<string, unknown> = { ...CHART_COLOURS };
+  for (const [k, v] of Object.entries(own)) {
+    const base = config[k];
+    config[k] = base && typeof base === "object" && v && typeof v === "object"
+      ? { ...base, ...v }
+      : v;
+  }
+  return { ...spec, config } as VegaLiteSpec;
+}
+
 /** Loads vega and vega-lite once, on first use (they take a while to import). */
 const load: () => Promise<[typeof Vega, typeof VegaLite]> = once(async () => {
   // vega's node-fetch pulls in whatwg-url, which requires node's deprecated `punycode`;
@@ -163,9 +196,9 @@ export async function vegaLiteFigure(
   description: string,
   staticSpec: VegaLiteSpec = spec,
 ): Promise<VegaLiteFigure> {
-  const full = {
+  const full = withColours({
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     ...spec,
-  } as VegaLiteSpec;
-  return new VegaLiteFigure(full, await vegaLiteToSVG(staticSpec), description);
+  } as VegaLiteSpec);
+  return new VegaLiteFigure(full, await vegaLiteToSVG(withColours(staticSpec)), description);
 }

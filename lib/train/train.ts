@@ -374,7 +374,7 @@ async function runTraining(
     interrupt.stop();
   }
   await reporter.end(
-    stopped ? `Stopped: ${stopped}; the model keeps the weights of that epoch` : undefined,
+    stopped ? `${stopped}; the model keeps the weights of that epoch` : undefined,
   );
   return new TrainingHistory({
     history,

@@ -1,0 +1,499 @@
+/// <reference lib="dom" />
+/**
+ * Test helper: the notebooks run as a user runs them, in a real frontend in Chromium. One
+ * server per frontend for all notebooks; each notebook is opened, Run All queues every cell at
+ * once, and once the kernel is idle the DOM is read: what each cell shows, whether the training
+ * display was updated in place, and (JupyterLab) whether the history charts have tooltips.
+ *
+ * Deno's kernel sometimes attributes a cell's output to the next queued cell on Run All (see
+ * the README's "Known issues"); that is upstream and random, so outputs under the wrong cell
+ * are reported, not failed on. What must hold on every run is asserted: no error or stderr,
+ * every expected output present in the notebook, every chart rendered, the live display one
+ * output updated in place.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { findFrontend, type FrontendName, startFrontend } from "../tools/frontends.ts";
+import { ROOT } from "../tools/jupyter.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * What each code cell shows, in order: `out` stdout, `text` a plain result, `html` a table,
+ * `svg` a figure, `vega` a vega-lite chart (an SVG in the classic notebook), `live` the
+ * training display (an SVG updated in place).
+ */
+export const EXPECTED: Record<string, string[][]> = {
+  "01-perceptron.ipynb": [[], ["html"], ["text"], ["out"], ["html"], ["out"]],
+  "02-deep-neural-networks.ipynb": [[], ["out"], ["html"], ["html"], ["html"], ["out"], ["text"], [
+    "text",
+  ]],
+  "03-visualization.ipynb": [
+    [],
+    ["text"],
+    ["out"],
+    ["svg"],
+    ["svg"],
+    ["svg"],
+    ["svg"],
+    ["svg"],
+    ["svg"],
+    ["text"],
+    ["text"],
+    ["svg"],
+  ],
+  "04-training-classification.ipynb": [
+    [],
+    ["out"],
+    ["out"],
+    ["html"],
+    ["live"],
+    ["text"],
+    ["vega"],
+    ["html"],
+    ["live"],
+    ["vega"],
+    ["html"],
+  ],
+  "05-training-regression.ipynb": [
+    [],
+    ["out"],
+    ["out", "html"],
+    ["live"],
+    ["vega"],
+    ["html"],
+    ["live"],
+    ["vega"],
+    ["html"],
+  ],
+  "06-explain-shap.ipynb": [
+    [],
+    ["out"],
+    ["live", "out"],
+    ["svg"],
+    ["svg"],
+    ["out"],
+    ["svg"],
+    ["out", "svg"],
+    ["out"],
+    ["out"],
+  ],
+};
+
+/** What one notebook showed after Run All. */
+export interface NotebookReport {
+  notebook: string;
+  /** Output kinds per code cell, as in {@linkcode EXPECTED} (`err` for errors and stderr). */
+  cells: string[][];
+  /** Texts of error and stderr outputs. */
+  problems: string[];
+  /** Per live cell: most figures it held at once, and distinct frames seen. */
+  live: { cell: number; maxFigures: number; frames: number }[];
+  /** Vega charts: how many, and how many have drawn content (a canvas or SVG with marks). */
+  vega: { total: number; drawn: number; backgrounds: string[] };
+  /** Contrast ratios (WCAG) of the confusion matrices' cells: text against background. */
+  contrasts: number[];
+  /** History charts whose tooltip appeared on hover (JupyterLab), with its text. */
+  tooltips: string[];
+  /** Cells whose outputs differ from what they should show (Run All misplacement). */
+  misplaced: string[];
+  seconds: number;
+}
+
+// In the page: the kinds of every code cell's outputs, for either frontend.
+function readCells(): { kinds: string[][]; problems: string[]; prompts: string[] } {
+  const lab = !!document.querySelector(".jp-Notebook");
+  const cells = [
+    ...document.querySelectorAll(lab ? ".jp-Notebook .jp-CodeCell" : ".cell.code_cell"),
+  ];
+  const problems: string[] = [];
+  const kinds = cells.map((cell) => {
+    const outs = [
+      ...cell.querySelectorAll(lab ? ".jp-OutputArea-output" : ".output_area .output_subarea"),
+    ];
+    return outs.map((o) => {
+      let kind = "other";
+      if (lab) {
+        const mime = o.getAttribute("data-mime-type") ?? "";
+        if (o.classList.contains("jp-RenderedVegaLite")) kind = "vega";
+        else if (mime === "application/vnd.jupyter.stdout") kind = "out";
+        else if (mime === "application/vnd.jupyter.stderr") kind = "err";
+        else if (mime === "text/plain") kind = "text";
+        else if (mime === "text/html") kind = "html";
+        else if (mime === "image/svg+xml") kind = "svg";
+      } else {
+        const c = o.classList;
+        if (c.contains("output_stderr") || c.contains("output_error")) kind = "err";
+        else if (c.contains("output_stdout")) kind = "out";
+        else if (c.contains("output_svg")) kind = "svg";
+        else if (c.contains("output_html")) kind = "html";
+        else if (c.contains("output_text")) kind = "text";
+      }
+      if (kind === "err") problems.push((o.textContent ?? "").slice(0, 300));
+      return kind;
+    });
+  });
+  const prompts = cells.map((cell) =>
+    (cell.querySelector(lab ? ".jp-InputPrompt" : ".input_prompt")?.textContent ?? "").trim()
+  );
+  return { kinds, problems, prompts };
+}
+
+// In the page: watches the live cells' figures while the notebook runs (only those cells, so
+// the watch costs the kernel next to nothing).
+function watchLive(live: number[]): void {
+  const lab = !!document.querySelector(".jp-Notebook");
+  const state = { maxFigures: [] as number[], frames: [] as Set<string>[] };
+  (globalThis as unknown as { __dlnbLive: typeof state }).__dlnbLive = state;
+  const hash = (text: string) => {
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    return `${text.length}:${h >>> 0}`;
+  };
+  const scan = () => {
+    const cells = [
+      ...document.querySelectorAll(lab ? ".jp-Notebook .jp-CodeCell" : ".cell.code_cell"),
+    ];
+    for (const i of live) {
+      const figures = [
+        ...(cells[i]?.querySelectorAll(
+          lab ? '.jp-OutputArea-output[data-mime-type="image/svg+xml"]' : ".output_svg",
+        ) ?? []),
+      ];
+      state.maxFigures[i] = Math.max(state.maxFigures[i] ?? 0, figures.length);
+      state.frames[i] ??= new Set();
+      // A frame: the figure's content (an img's data URI, or inline SVG).
+      for (const f of figures) {
+        state.frames[i].add(hash(f.querySelector("img")?.getAttribute("src") ?? f.innerHTML));
+      }
+    }
+  };
+  new MutationObserver(scan).observe(document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    characterData: true,
+  });
+  scan();
+}
+
+async function waitIdle(page: Page, timeoutMs: number): Promise<void> {
+  // Done: every code cell has an execution count (none queued, none running), twice over a
+  // grace period, since Deno's kernel can publish outputs after it reports idle.
+  const done = () =>
+    page.evaluate(readCells).then(({ prompts }) =>
+      prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p))
+    );
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await done()) {
+      await new Promise((r) => setTimeout(r, 2000));
+      if (await done()) return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Run All did not finish in ${timeoutMs / 1000} s`);
+}
+
+/** Lab: hovers across each history chart until vega's tooltip shows; returns the texts. */
+async function historyTooltips(page: Page): Promise<string[]> {
+  const texts: string[] = [];
+  const charts = await page.$$(".jp-RenderedVegaLite .vega-embed");
+  for (const chart of charts) {
+    await chart.scrollIntoViewIfNeeded();
+    const box = await chart.boundingBox();
+    if (!box) continue;
+    let found = "";
+    // The hover layer's rules span each panel's height: sweep the first panel's middle row.
+    for (let x = box.x + 60; x < box.x + box.width / 2 && !found; x += 12) {
+      await page.mouse.move(x, box.y + box.height / 2);
+      found = await page.evaluate(() => {
+        const el = document.getElementById("vg-tooltip-element");
+        return el && el.classList.contains("visible") ? el.textContent ?? "" : "";
+      });
+    }
+    texts.push(found);
+    await page.mouse.move(0, 0);
+  }
+  return texts;
+}
+
+function compare(
+  expected: string[][],
+  seen: string[][],
+  frontend: FrontendName,
+): { misplaced: string[]; missing: string[] } {
+  const want = expected.map((kinds) =>
+    kinds.map((k) => k === "live" ? "svg" : k === "vega" && frontend === "classic" ? "svg" : k)
+  );
+  const misplaced = want.flatMap((w, i) =>
+    JSON.stringify(w) === JSON.stringify(seen[i] ?? [])
+      ? []
+      : [`cell ${i}: expected [${w}], shows [${seen[i] ?? []}]`]
+  );
+  // The notebook as a whole must show every expected output, wherever it landed.
+  const count = (list: string[][]) => {
+    const m = new Map<string, number>();
+    for (const k of list.flat()) m.set(k, (m.get(k) ?? 0) + 1);
+    return m;
+  };
+  const have = count(seen);
+  const missing = [...count(want)].flatMap(([k, n]) =>
+    (have.get(k) ?? 0) < n ? [`${n - (have.get(k) ?? 0)} x ${k}`] : []
+  );
+  return { misplaced, missing };
+}
+
+async function runNotebook(
+  page: Page,
+  frontend: FrontendName,
+  base: string,
+  token: string,
+  notebook: string,
+  shots: string,
+): Promise<NotebookReport> {
+  const started = Date.now();
+  if (frontend === "jupyterlab") {
+    await page.evaluate(
+      (path) =>
+        (globalThis as unknown as {
+          jupyterapp: { commands: { execute(c: string, a: unknown): Promise<unknown> } };
+        }).jupyterapp.commands.execute("docmanager:open", { path }).then(() => undefined),
+      notebook,
+    );
+  } else {
+    await page.goto(`${base}/notebooks/${notebook}?token=${token}`);
+  }
+  // The kernel is up and the notebook's cells are on the page.
+  await page.waitForFunction(
+    (lab) => {
+      // deno-lint-ignore no-explicit-any
+      const g = globalThis as any;
+      if (lab) {
+        const w = g.jupyterapp?.shell?.currentWidget;
+        return w?.sessionContext?.session?.kernel?.status === "idle" &&
+          document.querySelectorAll(".jp-Notebook .jp-CodeCell").length > 0;
+      }
+      return g.Jupyter?.notebook?.kernel?.is_connected?.() &&
+        g.Jupyter.notebook.kernel_busy === false;
+    },
+    frontend === "jupyterlab",
+    { timeout: 120_000 },
+  );
+  const expected = EXPECTED[notebook];
+  const liveCells = expected.flatMap((kinds, cell) => kinds.includes("live") ? [cell] : []);
+  await page.evaluate(watchLive, liveCells);
+  // Run All, as the menu does: every cell queued at once.
+  await page.evaluate((lab) => {
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    if (lab) return g.jupyterapp.commands.execute("notebook:run-all-cells").then(() => undefined);
+    g.Jupyter.actions.call("jupyter-notebook:run-all-cells");
+  }, frontend === "jupyterlab");
+  await waitIdle(page, 300_000);
+
+  const { kinds, problems } = await page.evaluate(readCells);
+  const liveState = await page.evaluate(() => {
+    const s = (globalThis as unknown as {
+      __dlnbLive: { maxFigures: number[]; frames: Set<string>[] };
+    }).__dlnbLive;
+    return { maxFigures: s.maxFigures, frames: s.frames.map((f) => f.size) };
+  });
+  const live = liveCells.map((cell) => ({
+    cell,
+    maxFigures: liveState.maxFigures[cell] ?? 0,
+    frames: liveState.frames[cell] ?? 0,
+  }));
+  const vega = await page.evaluate(() => {
+    const charts = [...document.querySelectorAll(".jp-RenderedVegaLite .vega-embed")];
+    const drawn = charts.filter((c) => {
+      const canvas = c.querySelector("canvas");
+      const svg = c.querySelector("svg.marks");
+      const el = canvas ?? svg;
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      return r.width > 100 && r.height > 100 &&
+        (svg ? svg.querySelectorAll("path").length > 0 : true);
+    });
+    // The chart's own background (its top-left pixel), whatever the theme around it.
+    const backgrounds = charts.map((c) => {
+      const canvas = c.querySelector("canvas");
+      if (!canvas) return "svg";
+      const [r, g, b] = canvas.getContext("2d")!.getImageData(1, 1, 1, 1).data;
+      return `rgb(${r},${g},${b})`;
+    });
+    return { total: charts.length, drawn: drawn.length, backgrounds };
+  });
+  // Legibility of the tables whose cells carry their own colours (the confusion matrix), under
+  // the page's theme: WCAG contrast of text colour against the cell's background.
+  const contrasts = await page.evaluate(() => {
+    const lum = (css: string) => {
+      const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    return [...document.querySelectorAll("table.dlnb-confusion td")].map((td) => {
+      const style = getComputedStyle(td);
+      // A translucent cell takes the theme's background: its contrast depends on the theme.
+      const alpha = Number((style.backgroundColor.match(/[\d.]+/g) ?? [])[3] ?? 1);
+      if (alpha < 1) return 0;
+      const [a, b] = [lum(style.color), lum(style.backgroundColor)].sort((x, y) => y - x);
+      return Math.round(((a + 0.05) / (b + 0.05)) * 10) / 10;
+    });
+  });
+  const tooltips = frontend === "jupyterlab" ? await historyTooltips(page) : [];
+  const { misplaced, missing } = compare(expected, kinds, frontend);
+
+  // A screenshot of the whole notebook: the viewport grows to the notebook's height.
+  const height = await page.evaluate((lab) => {
+    const els = lab
+      ? [...document.querySelectorAll(".jp-Notebook, .jp-Notebook .jp-WindowedPanel-outer")]
+      : [document.querySelector("#notebook-container")];
+    return Math.max(900, ...els.map((el) => (el?.scrollHeight ?? 0) + 200));
+  }, frontend === "jupyterlab");
+  await page.setViewportSize({ width: 1400, height: Math.min(height, 16000) });
+  await page.evaluate(() => {
+    for (const el of document.querySelectorAll(".jp-Notebook, .jp-WindowedPanel-outer")) {
+      el.scrollTo(0, 0);
+    }
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  await page.screenshot({ path: join(shots, notebook.replace(/\.ipynb$/, ".png")) });
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  // Close the notebook and end its kernel before the next one.
+  await page.evaluate(async (lab) => {
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    if (lab) {
+      const w = g.jupyterapp.shell.currentWidget;
+      await w.sessionContext.shutdown();
+      w.dispose();
+    } else {
+      await new Promise<void>((resolve) => g.Jupyter.notebook.session.delete(resolve, resolve));
+    }
+  }, frontend === "jupyterlab");
+
+  if (missing.length > 0) problems.push(`missing outputs: ${missing.join(", ")}`);
+  return {
+    notebook,
+    cells: kinds,
+    problems,
+    live,
+    vega,
+    contrasts,
+    tooltips,
+    misplaced,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+}
+
+/** Whether the frontend test runs, or why it is skipped (said in the test's name). */
+export function frontendStatus(frontend: FrontendName): { run: boolean; why: string } {
+  let chromium = false;
+  try {
+    chromium = Deno.statSync(CHROMIUM).isFile;
+  } catch { /* missing */ }
+  if (!chromium) return { run: false, why: `${CHROMIUM} is missing` };
+  const found = findFrontend(frontend);
+  return "missing" in found ? { run: false, why: found.missing } : { run: true, why: "" };
+}
+
+/**
+ * Runs every notebook in `frontend` (JupyterLab in its dark theme), writes screenshots and a
+ * JSON report to `site/screenshots/<frontend>/`, and returns the reports.
+ */
+export async function runFrontend(frontend: FrontendName): Promise<NotebookReport[]> {
+  const notebooks = Object.keys(EXPECTED);
+  const shots = join(ROOT, "site", "screenshots", frontend);
+  await Deno.mkdir(shots, { recursive: true });
+  const server = await startFrontend(frontend, notebooks, { dark: frontend === "jupyterlab" });
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    if (frontend === "jupyterlab") {
+      await page.goto(`${server.base}/lab?reset&token=${server.token}`);
+      await page.waitForFunction(
+        () =>
+          // deno-lint-ignore no-explicit-any
+          (globalThis as any).jupyterapp?.shell?.isAttached === true,
+        undefined,
+        { timeout: 120_000 },
+      );
+      // The notebook gets the width: no file browser beside it.
+      await page.evaluate(() =>
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).jupyterapp.shell.collapseLeft()
+      );
+    }
+    const reports: NotebookReport[] = [];
+    for (const nb of notebooks) {
+      reports.push(await runNotebook(page, frontend, server.base, server.token, nb, shots));
+    }
+    Deno.writeTextFileSync(join(shots, "report.json"), JSON.stringify(reports, null, 1) + "\n");
+    return reports;
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+}
+
+/** The assertions every Run All must pass, and a log line per notebook. */
+export function assertReports(frontend: FrontendName, reports: NotebookReport[]): void {
+  const misplacedRuns = reports.filter((r) => r.misplaced.length > 0).length;
+  for (const r of reports) {
+    console.log(
+      `[${frontend}] ${r.notebook}: ${r.seconds} s, ${r.cells.flat().length} outputs` +
+        (r.vega.total ? `, ${r.vega.drawn}/${r.vega.total} vega charts drawn` : "") +
+        (r.live.length ? `, live frames ${r.live.map((l) => l.frames).join("/")}` : "") +
+        (r.tooltips.length ? `, tooltips ${r.tooltips.filter((t) => t).length}` : "") +
+        (r.contrasts.length ? `, confusion contrast >= ${Math.min(...r.contrasts)}` : "") +
+        (r.misplaced.length ? `; MISPLACED (upstream, not failed): ${r.misplaced.join("; ")}` : ""),
+    );
+  }
+  console.log(
+    `[${frontend}] Run All misplaced outputs in ${misplacedRuns} of ${reports.length} notebooks`,
+  );
+  for (const r of reports) {
+    assert.deepEqual(
+      r.problems,
+      [],
+      `${frontend} ${r.notebook}: errors, stderr or missing outputs`,
+    );
+    const vegaWanted = frontend === "jupyterlab"
+      ? EXPECTED[r.notebook].flat().filter((k) => k === "vega").length
+      : 0;
+    assert.equal(r.vega.total, vegaWanted, `${frontend} ${r.notebook}: vega-lite charts`);
+    assert.equal(r.vega.drawn, vegaWanted, `${frontend} ${r.notebook}: every chart drawn`);
+    for (const bg of r.vega.backgrounds) {
+      assert.equal(
+        bg,
+        "rgb(255,255,255)",
+        `${frontend} ${r.notebook}: a chart's own white background`,
+      );
+    }
+    for (const c of r.contrasts) {
+      assert.ok(c >= 4.5, `${frontend} ${r.notebook}: confusion matrix cell contrast ${c} < 4.5`);
+    }
+    for (const l of r.live) {
+      assert.equal(l.maxFigures, 1, `${frontend} ${r.notebook} cell ${l.cell}: one live display`);
+      assert.ok(
+        l.frames >= 2,
+        `${frontend} ${r.notebook} cell ${l.cell}: the display was updated in place (${l.frames} frames)`,
+      );
+    }
+    for (const t of r.tooltips) {
+      assert.match(t, /epoch/, `${frontend} ${r.notebook}: a history chart's tooltip on hover`);
+      assert.match(t, /loss/);
+    }
+  }
+}
