@@ -70,22 +70,19 @@ export {
   type NetworkLegend,
   type NetworkLink,
   type NeuronCircle,
-  renderNetworkSVG,
   type TextLine,
-  visualizeNN,
   type VisualizeNNOptions,
 } from "./describe/visualize_nn.ts";
+export { renderNetworkSVG, visualizeNN } from "./plot/network_svg.ts";
 export {
   type DiagramEdge,
   type DiagramNode,
-  layoutDot,
   type ModelDiagram,
   modelDiagram,
-  modelDot,
-  plotModel,
   type PlotModelOptions,
   type RankDir,
 } from "./describe/plot_model.ts";
+export { layoutDot, modelDot, plotModel } from "./plot/model_graph.ts";
 export { loadModel, saveModel } from "./save/model_io.ts";
 export {
   type BackgroundInfo,

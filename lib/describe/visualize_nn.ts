@@ -1,8 +1,8 @@
 /**
- * The article's `visualize_nn` neuron diagram: one column of circles per layer, links between
- * them, optional descriptions and trained weights. {@linkcode networkGeometry} computes the
- * picture as plain data (positions, colours, labels); {@linkcode renderNetworkSVG} turns that
- * data into a standalone SVG; {@linkcode visualizeNN} does both and returns a {@linkcode Figure}.
+ * The geometry of the article's `visualize_nn` neuron diagram: one column of circles per
+ * layer, links between them, optional descriptions and trained weights.
+ * {@linkcode networkGeometry} computes the picture as plain data (positions, colours, labels);
+ * `renderNetworkSVG` and `visualizeNN` in lib/plot draw it.
  *
  * @module
  */
@@ -14,238 +14,26 @@ import {
   checkNumber,
   checkOptions,
 } from "../core/errors.ts";
-import { Figure } from "../display/display.ts";
-import { escapeXml } from "../core/escape.ts";
 import { modelGraph } from "../build/graph.ts";
 import { type LayerRecord, layerRecords } from "../build/layer_table.ts";
+import {
+  type CollapsedMarker,
+  type ColumnRole,
+  type LegendItem,
+  NETWORK_COLORS,
+  type NetworkColumn,
+  type NetworkGeometry,
+  type NetworkLegend,
+  type NetworkLink,
+  type NeuronCircle,
+  type TextLine,
+  type VisualizeNNOptions,
+} from "./network_types.ts";
+import { shorten, textWidth } from "./text_width.ts";
 
-/** Options of {@linkcode visualizeNN} and {@linkcode networkGeometry}. */
-export interface VisualizeNNOptions {
-  /** Write each layer's name and formula above it, as the article does. Default false. */
-  description?: boolean;
-  /** Colour links by the weight's sign and size them by its magnitude. Default false. */
-  weights?: boolean;
-  /** Most neurons drawn per column; wider layers are collapsed. At least 2. Default 12. */
-  maxNeurons?: number;
-  /** Width in pixels (100 to 20000). Default: from the number of columns. */
-  width?: number;
-  /** Height in pixels (100 to 20000). Default: from the tallest column. */
-  height?: number;
-  /** Title above the diagram; `""` for none. Default: the model's name. */
-  title?: string;
-}
-
-/** Where a column sits in the network, which decides its colour and neuron labels. */
-export type ColumnRole = "input" | "hidden" | "output";
-
-/** How a column is linked to the previous one. */
-export type Connection = "none" | "dense" | "oneToOne";
-
-/** One column of the diagram: one layer (or the input Sequential models do not list). */
-export interface NetworkColumn {
-  /** Position from the left, from 0. */
-  index: number;
-  /** Layer name. */
-  name: string;
-  /** Layer class, e.g. `Dense`, `Dropout`, `InputLayer`. */
-  className: string;
-  /** Activation name of a layer with neurons, else `null`. */
-  activation: string | null;
-  /** Input, hidden or output column. */
-  role: ColumnRole;
-  /** True for layers after the input without neurons (Dropout and the like): drawn red. */
-  neuronless: boolean;
-  /** Circles the layer stands for (its output size, as in the article). */
-  size: number;
-  /** Circles actually drawn (at most `maxNeurons`). */
-  drawn: number;
-  /** Circles left out of a collapsed column (`size - drawn`). */
-  hidden: number;
-  /** How the column is linked to the previous one. */
-  connection: Connection;
-  /** Horizontal position of the column's centre. */
-  x: number;
-  /** Colour of the column's circles. */
-  fill: string;
-  /** Colour of the column's description text. */
-  textColor: string;
-}
-
-/** One neuron circle. */
-export interface NeuronCircle {
-  /** Column index. */
-  column: number;
-  /** Neuron index inside its layer, from 0 (collapsed columns skip the middle ones). */
-  neuron: number;
-  /** Centre. */
-  x: number;
-  /** Centre. */
-  y: number;
-  /** Radius. */
-  r: number;
-  /** Fill colour. */
-  fill: string;
-  /** Label: `X1`.. for inputs, `H1`.. for hidden neurons, `y1`.. for outputs. */
-  label: string;
-  /** Anchor point of the label. */
-  labelX: number;
-  /** Anchor point of the label (text baseline). */
-  labelY: number;
-  /** SVG `text-anchor` of the label. */
-  labelAnchor: "start" | "end";
-  /** Label font size. */
-  labelSize: number;
-}
-
-/** One link between two drawn neurons of neighbouring columns. */
-export interface NetworkLink {
-  /** Column the link starts from. */
-  fromColumn: number;
-  /** Neuron index in the start column. */
-  fromNeuron: number;
-  /** Column the link ends in (the layer whose weight it is). */
-  toColumn: number;
-  /** Neuron index in the end column. */
-  toNeuron: number;
-  /** Start point. */
-  x1: number;
-  /** Start point. */
-  y1: number;
-  /** End point. */
-  x2: number;
-  /** End point. */
-  y2: number;
-  /** Stroke colour. */
-  color: string;
-  /** Stroke width. */
-  width: number;
-  /** Stroke opacity. */
-  opacity: number;
-  /** The weight drawn, with `weights: true` on a layer that has one, else `null`. */
-  weight: number | null;
-}
-
-/** One line of text. */
-export interface TextLine {
-  /** The text, unescaped. */
-  text: string;
-  /** Anchor point. */
-  x: number;
-  /** Baseline. */
-  y: number;
-  /** Fill colour. */
-  color: string;
-  /** SVG `text-anchor`. */
-  anchor: "start" | "middle" | "end";
-  /** Font size. */
-  size: number;
-  /** Column the text describes, or `null`. */
-  column: number | null;
-}
-
-/** The marker of a collapsed column: a vertical ellipsis and a `+N` label. */
-export interface CollapsedMarker {
-  /** Column index. */
-  column: number;
-  /** Centre of the ellipsis. */
-  x: number;
-  /** Centre of the ellipsis. */
-  y: number;
-  /** Neurons not drawn. */
-  hidden: number;
-  /** `+N`. */
-  label: string;
-  /** Anchor (start) of the `+N` label. */
-  labelX: number;
-  /** Font size of the ellipsis and label. */
-  size: number;
-}
-
-/** One sample line of the weights legend. */
-export interface LegendItem {
-  /** What the sample stands for. */
-  label: string;
-  /** Sample line start. */
-  x1: number;
-  /** Sample line y. */
-  y: number;
-  /** Sample line end. */
-  x2: number;
-  /** Stroke colour. */
-  color: string;
-  /** Stroke width. */
-  width: number;
-  /** Stroke opacity. */
-  opacity: number;
-}
-
-/** The legend shown with `weights: true`. */
-export interface NetworkLegend {
-  /** Sample lines. */
-  items: LegendItem[];
-  /** A note on how magnitude is drawn. */
-  note: TextLine;
-  /** Largest absolute weight among the drawn links (the one drawn widest). */
-  maxAbsWeight: number;
-}
-
-/** Everything the diagram shows, as plain data. */
-export interface NetworkGeometry {
-  /** Model name. */
-  name: string;
-  /** Canvas width. */
-  width: number;
-  /** Canvas height. */
-  height: number;
-  /** Font family of all text. */
-  fontFamily: string;
-  /** Title, or `null`. */
-  title: TextLine | null;
-  /** Columns, left to right. */
-  columns: NetworkColumn[];
-  /** Drawn neurons. */
-  circles: NeuronCircle[];
-  /** Drawn links (between drawn neurons only). */
-  links: NetworkLink[];
-  /** Description lines (empty without `description: true`). */
-  descriptions: TextLine[];
-  /** Markers of collapsed columns. */
-  collapsed: CollapsedMarker[];
-  /** Weights legend, or `null` without `weights: true`. */
-  legend: NetworkLegend | null;
-  /** What was left out to keep the figure small (e.g. `maxNeurons` lowered), or `null`. */
-  note: TextLine | null;
-}
-
-/**
- * The diagram's colours: the article's (matplotlib names) for columns and links, and
- * TensorFlow Playground's blue/orange for the sign of a weight.
- *
- * @example
- * ```ts
- * import { NETWORK_COLORS, networkGeometry } from "./visualize_nn.ts";
- * import { deepNN } from "../build/models.ts";
- * const g = networkGeometry(deepNN({ features: 4 }));
- * g.columns[2].fill === NETWORK_COLORS.neuronless; // true: drop1 is red
- * ```
- */
-export const NETWORK_COLORS = {
-  /** Circles of the input and output columns. */
-  inputOutput: "limegreen",
-  /** Circles of hidden columns. */
-  hidden: "blue",
-  /** Circles of layers without neurons (Dropout and the like). */
-  neuronless: "red",
-  /** Text and links of the input/output columns. */
-  inputOutputText: "green",
-  /** Positive weights. */
-  positive: "#0877bd",
-  /** Negative weights. */
-  negative: "#e8710a",
-} as const;
+export * from "./network_types.ts";
 
 const FONT_FAMILY = "Helvetica, Arial, sans-serif";
-const FN = "visualizeNN";
 
 interface CheckedOptions {
   description: boolean;
@@ -288,8 +76,45 @@ function chainRecords(fn: string, model: tf.LayersModel): LayerRecord[] {
       } is not a single chain of layers (it branches, merges or has several inputs or outputs), so it has no neuron columns to draw; draw its layer graph with plotModel(model) instead`,
     );
   }
+  // Only layers that map a vector to a vector have neuron columns: a Conv2D's 28x28x1 image
+  // is not "1 input", and an RNN's sequence is not a column either.
+  const flat = graph.nodes.find((n) =>
+    !DRAWABLE.has(n.className) || n.outputShapes.some((s) => s.length !== 2) ||
+    n.inputShapes.some((s) => s.length !== 2)
+  );
+  if (flat) {
+    const shape = flat.outputShapes[0] ?? [];
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(graph.name)} has layer ${
+        JSON.stringify(flat.name)
+      } (${flat.className}, output shape [${
+        shape.map((d) => d ?? "null").join(", ")
+      }]): visualizeNN draws dense networks only (Dense, Dropout and similar layers on flat vectors); draw its layer graph with plotModel(model) instead`,
+    );
+  }
   return layerRecords(graph, model, false);
 }
+
+/** Layers a neuron column can stand for: Dense, and layers that keep a vector's size. */
+const DRAWABLE = new Set([
+  "InputLayer",
+  "Dense",
+  "Dropout",
+  "AlphaDropout",
+  "GaussianDropout",
+  "GaussianNoise",
+  "Activation",
+  "BatchNormalization",
+  "LayerNormalization",
+  "ReLU",
+  "LeakyReLU",
+  "PReLU",
+  "ELU",
+  "ThresholdedReLU",
+  "Softmax",
+]);
 
 /**
  * A Dense layer's weight from neuron `from` to neuron `to`, read from the kernel's flat data
@@ -349,7 +174,25 @@ export function networkGeometry(
   model: tf.LayersModel,
   options?: VisualizeNNOptions,
 ): NetworkGeometry {
-  const fn = "networkGeometry";
+  return networkGeometryFor("networkGeometry", model, options);
+}
+
+/**
+ * {@linkcode networkGeometry} with errors naming `fn`, the public function called (the
+ * renderer's `visualizeNN` passes its own name).
+ *
+ * @example
+ * ```ts
+ * import { networkGeometryFor } from "./visualize_nn.ts";
+ * import { perceptron } from "../build/models.ts";
+ * networkGeometryFor("visualizeNN", perceptron()).circles.length; // 4
+ * ```
+ */
+export function networkGeometryFor(
+  fn: string,
+  model: tf.LayersModel,
+  options?: VisualizeNNOptions,
+): NetworkGeometry {
   return layoutNetwork(fn, model, checkVisualizeOptions(fn, options));
 }
 
@@ -636,121 +479,6 @@ function formatWeight(w: number): string {
   return Math.abs(w) >= 100 || (w !== 0 && Math.abs(w) < 0.01) ? w.toExponential(2) : w.toFixed(2);
 }
 
-function textElement(t: TextLine, cls: string, extra = ""): string {
-  return `<text class="${cls}"${extra} x="${t.x}" y="${t.y}" fill="${
-    escapeXml(t.color)
-  }" font-size="${t.size}" text-anchor="${escapeXml(t.anchor)}">${escapeXml(t.text)}</text>`;
-}
-
-/** `X12` as `X` with a subscript `12`. */
-function neuronLabel(label: string, size: number): string {
-  const m = /^([A-Za-z]+)(\d+)$/.exec(label);
-  if (!m) return escapeXml(label);
-  return `${m[1]}<tspan font-size="${round(size * 0.75)}" dy="${round(size * 0.3)}">${
-    m[2]
-  }</tspan>`;
-}
-
-/**
- * Renders a {@linkcode NetworkGeometry} as a standalone SVG document. Elements carry stable
- * markers: `circle.neuron`, `line.link`, `text.neuron-label`, `text.description`,
- * `g.collapsed` and `g.legend`, with `data-column` and `data-neuron`; `g.column` elements map
- * each `data-column` to its layer's name (`data-layer`).
- *
- * @example
- * ```ts
- * import { networkGeometry, renderNetworkSVG } from "./visualize_nn.ts";
- * import { perceptron } from "../build/models.ts";
- * const svg = renderNetworkSVG(networkGeometry(perceptron()));
- * svg.match(/class="neuron"/g)?.length; // 4
- * ```
- */
-export function renderNetworkSVG(geometry: NetworkGeometry): string {
-  const g = geometry;
-  const layer = (column: number) => escapeXml(g.columns[column]?.name ?? "");
-  const out: string[] = [];
-  const label = g.title?.text ?? g.name;
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="${
-      escapeXml(g.fontFamily)
-    }" role="img" aria-label="${escapeXml(`Neural network diagram: ${label}`)}">`,
-    `<title>${escapeXml(`Neural network diagram: ${label}`)}</title>`,
-    `<rect width="${g.width}" height="${g.height}" fill="white"/>`,
-  );
-  if (g.title) out.push(textElement(g.title, "title", ' font-weight="bold"'));
-  if (g.note) out.push(textElement(g.note, "note"));
-  if (g.descriptions.length > 0) {
-    out.push(`<g class="descriptions">`);
-    for (const t of g.descriptions) {
-      const col = t.column ?? 0;
-      out.push(textElement(t, "description", ` data-column="${col}" data-layer="${layer(col)}"`));
-    }
-    out.push(`</g>`);
-  }
-  // Each column's layer name once: neurons and links refer to it by data-column (a name on
-  // every element made long names cost megabytes on wide networks).
-  out.push(`<g class="columns">`);
-  g.columns.forEach((_, i) =>
-    out.push(`<g class="column" data-column="${i}" data-layer="${layer(i)}"/>`)
-  );
-  out.push(`</g>`, `<g class="links" stroke-linecap="round">`);
-  for (const l of g.links) {
-    const weight = l.weight === null ? "" : ` data-weight="${Number(l.weight.toPrecision(4))}"`;
-    out.push(
-      `<line class="link" data-column="${l.toColumn}" data-from="${l.fromNeuron}" data-to="${l.toNeuron}"${weight} x1="${l.x1}" y1="${l.y1}" x2="${l.x2}" y2="${l.y2}" stroke="${
-        escapeXml(l.color)
-      }" stroke-width="${l.width}" stroke-opacity="${l.opacity}"/>`,
-    );
-  }
-  out.push(`</g>`, `<g class="neurons" stroke="black" stroke-width="0.8">`);
-  for (const c of g.circles) {
-    out.push(
-      `<circle class="neuron" data-column="${c.column}" data-neuron="${c.neuron}" cx="${c.x}" cy="${c.y}" r="${c.r}" fill="${
-        escapeXml(c.fill)
-      }"/>`,
-    );
-  }
-  // A white halo keeps labels readable where they cross links.
-  out.push(
-    `</g>`,
-    `<g class="neuron-labels" fill="#222222" stroke="white" stroke-width="2.5" stroke-linejoin="round" paint-order="stroke">`,
-  );
-  for (const c of g.circles) {
-    out.push(
-      `<text class="neuron-label" data-column="${c.column}" x="${c.labelX}" y="${c.labelY}" font-size="${c.labelSize}" text-anchor="${
-        escapeXml(c.labelAnchor)
-      }">${neuronLabel(c.label, c.labelSize)}</text>`,
-    );
-  }
-  out.push(`</g>`);
-  for (const m of g.collapsed) {
-    out.push(
-      `<g class="collapsed" data-column="${m.column}" data-layer="${
-        layer(m.column)
-      }" data-hidden="${m.hidden}" fill="#444444" font-size="${m.size}" stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke">`,
-      `<text x="${m.x}" y="${round(m.y + m.size * 0.35)}" text-anchor="middle">⋮</text>`,
-      `<text class="collapsed-count" x="${m.labelX}" y="${round(m.y + m.size * 0.35)}">${
-        escapeXml(m.label)
-      }</text>`,
-      `</g>`,
-    );
-  }
-  if (g.legend) {
-    out.push(`<g class="legend" font-size="10" fill="#333333">`);
-    for (const item of g.legend.items) {
-      out.push(
-        `<line x1="${item.x1}" y1="${item.y}" x2="${item.x2}" y2="${item.y}" stroke="${
-          escapeXml(item.color)
-        }" stroke-width="${item.width}" stroke-opacity="${item.opacity}"/>`,
-        `<text x="${item.x2 + 6}" y="${round(item.y + 3.5)}">${escapeXml(item.label)}</text>`,
-      );
-    }
-    out.push(textElement(g.legend.note, "legend-note"), `</g>`);
-  }
-  out.push(`</svg>`);
-  return out.join("\n");
-}
-
 /**
  * A text description of a {@linkcode NetworkGeometry}: one line per column, then what the
  * links show.
@@ -796,25 +524,4 @@ export function describeNetwork(geometry: NetworkGeometry): string {
   }
   if (g.note) lines.push(`note: ${g.note.text}`);
   return lines.join("\n");
-}
-
-/**
- * Draws a model as the article's neuron diagram: one column of circles per layer (plus the
- * input column of a Sequential model), links between them, and optionally each layer's
- * formula (`description`) and trained weights (`weights`). Columns wider than `maxNeurons`
- * show their first and last neurons, an ellipsis and a `+N` count. Models that are not a
- * single chain of layers are rejected with a pointer to `plotModel`.
- *
- * @example
- * ```ts
- * import { visualizeNN } from "./visualize_nn.ts";
- * import { deepNN } from "../build/models.ts";
- * const fig = visualizeNN(deepNN({ features: 10 }), { description: true });
- * fig.toSVG().match(/class="link"/g)?.length; // 90
- * fig.save("deepnn.svg");
- * ```
- */
-export function visualizeNN(model: tf.LayersModel, options?: VisualizeNNOptions): Figure {
-  const geometry = layoutNetwork(FN, model, checkVisualizeOptions(FN, options));
-  return new Figure(renderNetworkSVG(geometry), describeNetwork(geometry));
 }
