@@ -241,3 +241,24 @@ export function shorten(text: string, max: number): string {
   const tail = max - 1 - head;
   return chars.slice(0, head).join("") + "…" + (tail > 0 ? chars.slice(-tail).join("") : "");
 }
+
+/**
+ * `text` shortened (ellipsis in the middle) until it is at most `maxWidth` pixels wide at
+ * `size` in DejaVu Sans.
+ *
+ * @example
+ * ```ts
+ * import { fitText } from "./text_width.ts";
+ * fitText("Short", 12, 200); // "Short"
+ * fitText("x".repeat(500), 12, 100).length < 500; // true
+ * ```
+ */
+export function fitText(text: string, size: number, maxWidth: number, bold = false): string {
+  let max = Array.from(text).length;
+  let out = text;
+  while (max > 1 && textWidth(out, size, bold) > maxWidth) {
+    max = Math.min(max - 1, Math.floor(max * 0.9));
+    out = shorten(text, max);
+  }
+  return out;
+}

@@ -29,7 +29,7 @@ import {
   type TextLine,
   type VisualizeNNOptions,
 } from "./network_types.ts";
-import { shorten, textWidth } from "./text_width.ts";
+import { fitText, shorten, textWidth } from "./text_width.ts";
 
 export * from "./network_types.ts";
 
@@ -146,14 +146,18 @@ function drawnNeurons(size: number, maxNeurons: number): { neurons: number[]; ga
 
 /** The article's description: the name, then `relu (`, `Σ10[X*w]+b`, `) = 6 out` for neurons. */
 function descriptionLines(record: LayerRecord, index: number, last: boolean): string[] {
-  if (index === 0 || record.neurons === 0 || record.activation === null) return [record.name];
+  const name = shorten(record.name, MAX_NAME);
+  if (index === 0 || record.neurons === 0 || record.activation === null) return [name];
   return [
-    record.name,
+    name,
     `${record.activation} (`,
     `Σ${record.inputs}[X*w]+b`,
     `) = ${record.neurons} ${last ? "Y" : "out"}`,
   ];
 }
+
+/** Longest layer name in a description line; the SVG's `data-layer` keeps the whole name. */
+const MAX_NAME = 24;
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
@@ -230,23 +234,31 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
     : null;
   const picks = records.map((r) => drawnNeurons(r.outputs, maxNeurons));
   const slots = picks.map((p) => p.neurons.length + (p.gapAfter >= 0 ? 1 : 0));
-  const maxSlots = Math.max(1, ...slots);
+  const maxSlots = slots.reduce((a, b) => Math.max(a, b), 1);
 
   // Vertical bands: title, description lines, neurons, legend.
   const titleText = o.title ?? model.name;
   const titleBand = titleText ? 34 : 10;
   const lineGap = 14;
   const descBand = o.description ? 4 * lineGap + 10 : 0;
-  const legendBand = o.weights ? 50 : 0;
   const bottom = noteText ? 28 : 14;
   const top = titleBand + descBand;
-  const marginX = 46;
 
+  // Widths come from DejaVu Sans, the widest usual fallback for Helvetica and Arial.
   const descTexts = o.description ? records.map((r, i) => descriptionLines(r, i, i === last)) : [];
-  const longest = Math.max(0, ...descTexts.flat().map((t) => Array.from(t).length));
-  const defaultGap = Math.max(120, longest * 6.6 + 16);
-  const width = o.width ??
-    Math.round(2 * marginX + (count > 1 ? (count - 1) * defaultGap : 2 * defaultGap));
+  const widest = (lines: string[]) => lines.reduce((w, t) => Math.max(w, textWidth(t, 11)), 0);
+  const descWidths = descTexts.map(widest);
+  const longest = descWidths.reduce((a, b) => Math.max(a, b), 0);
+  const defaultGap = Math.max(120, longest + 16);
+  // The input column's description is centred on it: room for half of it on the left.
+  const marginX = Math.max(46, Math.ceil((descWidths[0] ?? 0) / 2 + 8));
+  const legendWidth = o.weights ? legendNaturalWidth() + 32 : 0;
+  const width = o.width ?? Math.max(
+    Math.round(2 * marginX + (count > 1 ? (count - 1) * defaultGap : 2 * defaultGap)),
+    Math.ceil(legendWidth),
+  );
+  const legendRows = o.weights ? legendSlots(width).rows : 0;
+  const legendBand = o.weights ? 14 + 18 * legendRows + 14 : 0;
   const height = o.height ?? Math.round(top + Math.max(160, maxSlots * 30) + legendBand + bottom);
 
   const plotHeight = Math.max(40, height - top - legendBand - bottom);
@@ -397,26 +409,25 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
       link.width = round(0.3 + 2.7 * t);
       link.opacity = round(0.2 + 0.7 * t);
     }
-    const y = height - bottom - legendBand + 18;
-    const sample = (label: string, x1: number, color: string, t: number): LegendItem => ({
+    const y0 = height - bottom - legendBand + 18;
+    const slots = legendSlots(width);
+    const items = LEGEND.map(([label, color, t], k): LegendItem => ({
       label,
-      x1,
-      y,
-      x2: x1 + 28,
+      x1: slots.x[k],
+      y: y0 + 18 * slots.row[k],
+      x2: slots.x[k] + 28,
       color,
       width: round(0.3 + 2.7 * t),
       opacity: round(0.2 + 0.7 * t),
-    });
+    }));
+    const widestText = `widest: |w| = ${formatWeight(maxAbs)}`;
+    const legendNote = `width and opacity grow with |w|; ${widestText}`;
     legend = {
-      items: [
-        sample("positive weight", 16, NETWORK_COLORS.positive, 1),
-        sample("negative weight", 146, NETWORK_COLORS.negative, 1),
-        sample("small |w|", 276, "#555555", 0.1),
-      ],
+      items,
       note: {
-        text: `width and opacity grow with |w|; widest: |w| = ${formatWeight(maxAbs)}`,
+        text: textWidth(legendNote, 10) <= width - 32 ? legendNote : widestText,
         x: 16,
-        y: y + 22,
+        y: y0 + 18 * (slots.rows - 1) + 22,
         color: "#333333",
         anchor: "start",
         size: 10,
@@ -446,7 +457,7 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
     fontFamily: FONT_FAMILY,
     title: titleText
       ? {
-        text: titleText,
+        text: fitText(titleText, 15, width - 16, true),
         x: round(width / 2),
         y: 22,
         color: "#111111",
@@ -457,7 +468,7 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
       : null,
     note: noteText
       ? {
-        text: noteText,
+        text: fitText(noteText, 10, width - 16),
         x: 8,
         y: height - 8,
         color: "#555555",
@@ -473,6 +484,38 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
     collapsed,
     legend,
   };
+}
+
+/** The weights legend's samples: label, colour and how strong a weight each stands for. */
+const LEGEND: [string, string, number][] = [
+  ["positive weight", NETWORK_COLORS.positive, 1],
+  ["negative weight", NETWORK_COLORS.negative, 1],
+  ["small |w|", "#555555", 0.1],
+];
+/** A sample's line, the gap to its label, and the space before the next sample. */
+const legendItemWidth = (label: string) => 28 + 6 + textWidth(label, 10) + 18;
+
+/** The legend on one row with its note: what a default width makes room for. */
+function legendNaturalWidth(): number {
+  const row = LEGEND.reduce((w, [label]) => w + legendItemWidth(label), 0);
+  return Math.max(row, textWidth("width and opacity grow with |w|; widest: |w| = -0.00e+00", 10));
+}
+
+/** Where each legend sample goes in `width`: left to right, on a new row when full. */
+function legendSlots(width: number): { x: number[]; row: number[]; rows: number } {
+  const x: number[] = [], row: number[] = [];
+  let at = 16, r = 0;
+  for (const [label] of LEGEND) {
+    const w = legendItemWidth(label);
+    if (at > 16 && at + w - 18 > width - 16) {
+      at = 16;
+      r++;
+    }
+    x.push(at);
+    row.push(r);
+    at += w;
+  }
+  return { x, row, rows: r + 1 };
 }
 
 function formatWeight(w: number): string {
@@ -499,7 +542,7 @@ export function describeNetwork(geometry: NetworkGeometry): string {
     }: ${g.columns.length} columns, ${g.circles.length} neurons, ${g.links.length} links`,
   ];
   const heads = g.columns.map((c) => `${c.name} (${c.className})`);
-  const pad = Math.max(...heads.map((h) => h.length));
+  const pad = heads.reduce((a, h) => Math.max(a, h.length), 0);
   for (const c of g.columns) {
     const prefix = c.role === "input" ? "X" : c.role === "output" ? "y" : "H";
     const what = c.role === "input"

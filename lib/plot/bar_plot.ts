@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
+import { extent, maxOf } from "./extent.ts";
 import { signedValueLabels } from "./shap_marks.ts";
 import {
   axisLabel,
@@ -60,11 +61,11 @@ function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): Cont
 export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
   const rows = checkedRows("barPlot", e, options);
   const labels = new Map(rows.map((r) => [r.key, axisLabel(r)]));
-  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const longest = maxOf(labels.values(), (l) => l.length, 0);
   const space = e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value";
-  const extent = Math.max(...rows.map((r) => Math.abs(r.value))) || 1;
-  const lo = Math.min(0, ...rows.map((r) => r.value));
-  const hi = Math.max(0, ...rows.map((r) => r.value));
+  const extent = maxOf(rows, (r) => Math.abs(r.value), 0) || 1;
+  const lo = -maxOf(rows, (r) => -r.value, 0);
+  const hi = maxOf(rows, (r) => r.value, 0);
   const color = (r: ContributionRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
   const svg = plotToSvg({
     width: 720,

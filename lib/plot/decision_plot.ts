@@ -10,6 +10,7 @@ import { Figure } from "../display/display.ts";
 import { checkOneOf, checkOptions } from "../core/errors.ts";
 import type { Link } from "../explain/explain.ts";
 import { plotToSvg } from "./plot_dom.ts";
+import { extent, maxOf } from "./extent.ts";
 import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
   axisLabel,
@@ -123,10 +124,9 @@ export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Fig
   const data = decisionData("decisionPlot", e, options);
   const levels = data.steps.length;
   const labels = new Map(data.steps.map((s) => [s.level, axisLabel(s)]));
-  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const longest = maxOf(labels.values(), (l) => l.length, 0);
   const color = (s: DecisionStep) => s.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
-  const xs = [data.axisBase, ...data.steps.map((s) => s.axisAfter)];
-  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const [lo, hi] = extent([data.axisBase, ...data.steps.map((s) => s.axisAfter)]) ?? [0, 0];
   const pad = (hi - lo || 0.1) * 0.15;
   const domain = data.axis === "probability"
     ? [Math.max(0, lo - pad), Math.min(1, hi + pad)]

@@ -10,6 +10,7 @@ import type { Viz } from "@viz-js/viz";
 import { Figure } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
 import { once } from "../core/once.ts";
+import { shorten, textWidth } from "../describe/text_width.ts";
 import {
   describeDiagram,
   type DiagramNode,
@@ -23,12 +24,28 @@ const FONT_FAMILY = "Helvetica, Arial, sans-serif";
 // fallback list is put back into the SVG afterwards.
 const DOT_FONT = "Helvetica";
 
-/** The header of a node: the layer name in bold, as Keras draws it. */
-function headerHtml(node: DiagramNode): string {
+/** Longest layer name and title drawn; the node's tooltip keeps the whole name. */
+const MAX_NAME = 40;
+const MAX_TITLE = 80;
+const FONT_SIZE = 11;
+const TITLE_SIZE = 14;
+// A cell's width holds its text in DejaVu Sans (wider than the Helvetica Graphviz measures
+// with), plus cellpadding and border on both sides.
+const CELL_PADDING = 4;
+const cellWidth = (textPx: number) => Math.ceil(textPx + 2 * CELL_PADDING + 4);
+
+/** The header of a node, the layer name in bold as Keras draws it, and its width. */
+function header(node: DiagramNode): { html: string; width: number } {
   const suffix = ` (${node.className})`;
-  return node.header.endsWith(suffix) && node.header.length > suffix.length
-    ? `<b>${escapeXml(node.header.slice(0, -suffix.length))}</b>${escapeXml(suffix)}`
-    : `<b>${escapeXml(node.header)}</b>`;
+  if (node.header.endsWith(suffix) && node.header.length > suffix.length) {
+    const name = shorten(node.header.slice(0, -suffix.length), MAX_NAME);
+    return {
+      html: `<b>${escapeXml(name)}</b>${escapeXml(suffix)}`,
+      width: textWidth(name, FONT_SIZE, true) + textWidth(suffix, FONT_SIZE),
+    };
+  }
+  const text = shorten(node.header, MAX_NAME);
+  return { html: `<b>${escapeXml(text)}</b>`, width: textWidth(text, FONT_SIZE, true) };
 }
 
 /**
@@ -58,27 +75,31 @@ export function modelDot(diagram: ModelDiagram): string {
     "digraph model {",
     `  graph [rankdir=${
       dotValue(diagram.rankdir)
-    } fontname="${DOT_FONT}" fontsize=14 nodesep=0.35 ranksep=0.45 bgcolor="white" labelloc=t${
-      diagram.title ? ` label=<<b>${escapeXml(diagram.title)}</b>>` : ""
+    } fontname="${DOT_FONT}" fontsize=${TITLE_SIZE} nodesep=0.35 ranksep=0.45 bgcolor="white" labelloc=t${
+      diagram.title ? ` label=<${titleHtml(diagram.title)}>` : ""
     }];`,
-    `  node [shape=plain fontname="${DOT_FONT}" fontsize=11];`,
+    `  node [shape=plain fontname="${DOT_FONT}" fontsize=${FONT_SIZE}];`,
     `  edge [color="#555555" arrowsize=0.7];`,
   ];
   for (const node of diagram.nodes) {
-    const width = Math.max(1, ...node.rows.map((r) => r.length));
+    const width = node.rows.reduce((w, r) => Math.max(w, r.length), 1);
     const cells = node.rows.map((row) =>
       "<tr>" +
       row.map((cell, k) => {
         const span = k === row.length - 1 && row.length < width ? ` colspan="${width - k}"` : "";
-        return `<td${span}>${escapeXml(cell)}</td>`;
+        const text = shorten(cell, 2 * MAX_NAME);
+        return `<td${span} width="${cellWidth(textWidth(text, FONT_SIZE))}">${
+          escapeXml(text)
+        }</td>`;
       }).join("") +
       "</tr>"
     );
-    const header = `<tr><td colspan="${width}" bgcolor="${escapeXml(node.fill)}">${
-      headerHtml(node)
-    }</td></tr>`;
+    const head = header(node);
+    const headerRow = `<tr><td colspan="${width}" width="${cellWidth(head.width)}" bgcolor="${
+      escapeXml(node.fill)
+    }">${head.html}</td></tr>`;
     lines.push(
-      `  n${node.index} [id="layer_${node.index}" class="layer" label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">${header}${
+      `  n${node.index} [id="layer_${node.index}" class="layer" label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="${CELL_PADDING}">${headerRow}${
         cells.join("")
       }</table>>];`,
     );
@@ -88,6 +109,14 @@ export function modelDot(diagram: ModelDiagram): string {
   });
   lines.push("}");
   return lines.join("\n");
+}
+
+/** The title in bold, in a borderless cell as wide as the title is in DejaVu Sans Bold. */
+function titleHtml(title: string): string {
+  const text = shorten(title, MAX_TITLE);
+  return `<table border="0" cellborder="0" cellpadding="2"><tr><td width="${
+    cellWidth(textWidth(text, TITLE_SIZE, true))
+  }"><b>${escapeXml(text)}</b></td></tr></table>`;
 }
 
 /** The Graphviz engine, started once (the WebAssembly module loads on first use). */
@@ -118,18 +147,79 @@ export async function layoutDot(dot: string): Promise<string> {
  * comments, fonts named on the root, and `data-layer`/`data-from`/`data-to` markers on
  * nodes and edges in place of Graphviz's ids.
  */
+const TEXT_LINE =
+  /^<text xml:space="preserve" text-anchor="start" x="([-\d.]+)" y="([-\d.]+)"( font-family="[^"]*")?( font-weight="bold")?( font-size="[^"]*")?>(.*)<\/text>$/;
+const POLYGON_LINE = /^<polygon [^>]*points="([^"]*)"/;
+
+/** The horizontal extent of a Graphviz polygon's points. */
+function spanOf(points: string): [number, number] {
+  const xs = points.trim().split(/\s+/).map((p) => Number(p.split(",")[0]));
+  return [xs.reduce((a, b) => Math.min(a, b)), xs.reduce((a, b) => Math.max(a, b))];
+}
+
+/**
+ * Graphviz places each run of text at an x computed with Helvetica's widths, so a wider
+ * fallback font runs over the next run and out of its cell. Each line of runs (the bold
+ * layer name and its class, a shape) becomes one text centred in its cell (the title: in the
+ * picture), so the browser lays the runs out with whatever font it has.
+ */
+function centreTexts(svg: string): string {
+  const lines = svg.split("\n");
+  const out: string[] = [];
+  let cell: [number, number] | null = null;
+  let picture: [number, number] | null = null;
+  let run: RegExpExecArray[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    const [left, right] = cell ?? picture ?? [0, 0];
+    const first = run[0];
+    const body = run.length === 1 && !first[4]
+      ? first[6]
+      : run.map((m) => `<tspan${m[4] ?? ""}>${m[6]}</tspan>`).join("");
+    out.push(
+      `<text xml:space="preserve" text-anchor="middle" x="${
+        Math.round(((left + right) / 2) * 100) / 100
+      }" y="${first[2]}"${first[3] ?? ""}${first[5] ?? ""}>${body}</text>`,
+    );
+    run = [];
+  };
+  for (const line of lines) {
+    const text = TEXT_LINE.exec(line);
+    if (text && (run.length === 0 || run[0][2] === text[2])) {
+      run.push(text);
+      continue;
+    }
+    flush();
+    if (text) {
+      run.push(text);
+      continue;
+    }
+    const polygon = POLYGON_LINE.exec(line);
+    if (polygon) {
+      if (picture === null) picture = spanOf(polygon[1]);
+      else cell = spanOf(polygon[1]);
+    } else if (line.startsWith("<g ") || line === "</g>") {
+      cell = null;
+    }
+    out.push(line);
+  }
+  flush();
+  return out.join("\n");
+}
+
 function finishSvg(svg: string, diagram: ModelDiagram): string {
   const name = (i: number) => escapeXml(diagram.nodes[i]?.name ?? "");
   const label = escapeXml(`Layer graph: ${diagram.title || diagram.name}`);
-  let out = svg.slice(svg.indexOf("<svg"))
+  let out = centreTexts(svg.slice(svg.indexOf("<svg")))
     .replace(/<!--[\s\S]*?-->\n?/g, "")
     .replace(
       /^<svg /,
-      `<svg font-family="${FONT_FAMILY}" role="img" aria-label="${label}" `,
+      // A function, so a `$` in the user's title is not read as a replacement pattern.
+      () => `<svg font-family="${FONT_FAMILY}" role="img" aria-label="${label}" `,
     )
     .replace(/font-family="[^"]*"/g, `font-family="${FONT_FAMILY}"`)
     .replace(/<g id="graph0" class="graph"/, `<g class="graph"`)
-    .replace(/<title>model<\/title>/, `<title>${label}</title>`)
+    .replace(/<title>model<\/title>/, () => `<title>${label}</title>`)
     .replace(/<g id="layer_(\d+)" class="([^"]*)">\n<title>n\d+<\/title>/g, (_, i, cls) => {
       const node = diagram.nodes[Number(i)];
       return `<g class="${cls}" data-index="${i}" data-layer="${name(Number(i))}" data-class="${

@@ -8,6 +8,7 @@
  */
 import { Figure } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
+import { textWidth } from "../describe/text_width.ts";
 import type { NetworkGeometry, TextLine } from "../describe/network_types.ts";
 import {
   describeNetwork,
@@ -30,6 +31,21 @@ function neuronLabel(label: string, size: number): string {
   return `${m[1]}<tspan font-size="${round(size * 0.75)}" dy="${round(size * 0.3)}">${
     m[2]
   }</tspan>`;
+}
+
+/** Left and right of a neuron label (`X12`: `X`, then `12` as a subscript). */
+function labelSpan(label: string, size: number, x: number, anchor: string): [number, number] {
+  const m = /^([A-Za-z]+)(\d+)$/.exec(label);
+  const w = m ? textWidth(m[1], size) + textWidth(m[2], size * 0.75) : textWidth(label, size);
+  return anchor === "end" ? [x - w, x] : [x, x + w];
+}
+
+/** A white chip behind text from `left` to `right` on `baseline` (room for a subscript). */
+function chip(left: number, right: number, baseline: number, size: number): string {
+  const x = round(left - 1.5), y = round(baseline - size * 0.85);
+  return `<rect class="label-bg" x="${x}" y="${y}" width="${round(right - left + 3)}" height="${
+    round(size * 1.3)
+  }" rx="2"/>`;
 }
 
 /**
@@ -83,6 +99,17 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
         escapeXml(l.color)
       }" stroke-width="${l.width}" stroke-opacity="${l.opacity}"/>`,
     );
+  }
+  // Labels sit on white chips drawn over the links (and under the circles), so no link
+  // crosses a label; the chips are sized for DejaVu Sans, the widest usual fallback.
+  out.push(`</g>`, `<g class="label-bgs" fill="white" fill-opacity="0.92">`);
+  for (const c of g.circles) {
+    const [left, right] = labelSpan(c.label, c.labelSize, c.labelX, c.labelAnchor);
+    out.push(chip(left, right, c.labelY, c.labelSize));
+  }
+  for (const m of g.collapsed) {
+    const y = round(m.y + m.size * 0.35);
+    out.push(chip(m.x - m.size * 0.3, m.labelX + textWidth(m.label, m.size), y, m.size));
   }
   out.push(`</g>`, `<g class="neurons" stroke="black" stroke-width="0.8">`);
   for (const c of g.circles) {

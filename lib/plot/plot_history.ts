@@ -42,7 +42,19 @@ export interface HistoryPoint {
   kind: "loss" | "metric";
   /** The value. */
   value: number;
+  /**
+   * The series' field name in the chart's pivoted rows: `s0`, `s1`... (user metric names are
+   * never field names: quotes, dots or brackets in them would break vega's field paths).
+   */
+  series: string;
 }
+
+/**
+ * Most points a history chart draws: past it, {@linkcode historyPoints} keeps per stretch of
+ * epochs its first epoch and each series' lowest and highest value, so the curves keep their
+ * shape and the chart (spec and SVG) stays well under 1 MB at any number of epochs.
+ */
+export const MAX_DRAWN_POINTS = 4000;
 
 /** A history to plot: what `train` returns, or Keras's `training.history` dict as JSON. */
 export type HistoryLike =
@@ -103,42 +115,81 @@ export function defaultMetrics(history: Readonly<Record<string, readonly number[
 /**
  * The chart's data as plain rows: loss and each metric per epoch, in both panels (the
  * Validation panel only when the history has `val_loss`). Non-finite values are left out.
+ * Past `maxPoints` points the epochs are summarised: per stretch of epochs, its first epoch
+ * (every series, so tooltips list them all) and each series' lowest and highest epoch.
  *
  * @example
  * ```ts
  * import { historyPoints } from "./plot_history.ts";
  * historyPoints({ loss: [0.7], val_loss: [0.8] }, []).map((p) => p.panel); // ["Training", "Validation"]
+ * const long = { loss: Array.from({ length: 100000 }, (_, i) => 1 / (i + 1)) };
+ * historyPoints(long, [], 5000).length <= 5000; // true
  * ```
  */
 export function historyPoints(
   history: Readonly<Record<string, readonly number[]>>,
   metrics: readonly string[],
+  maxPoints = Infinity,
 ): HistoryPoint[] {
   const panels: [HistoryPoint["panel"], string][] = [["Training", ""]];
   if (history.val_loss) panels.push(["Validation", "val_"]);
+  const keys = panels.flatMap(([, prefix]) => ["loss", ...metrics].map((m) => prefix + m));
+  const drawn = drawnEpochs(keys.map((k) => history[k] ?? []), maxPoints);
   const points: HistoryPoint[] = [];
+  let k = 0;
   for (const [panel, prefix] of panels) {
     for (const metric of ["loss", ...metrics]) {
       const key = prefix + metric;
-      (history[key] ?? []).forEach((value, i) => {
-        if (Number.isFinite(value)) {
-          points.push({
-            panel,
-            epoch: i + 1,
-            key,
-            metric,
-            kind: isLoss(key) ? "loss" : "metric",
-            value,
-          });
-        }
-      });
+      const values = history[key] ?? [];
+      for (const i of drawn[k]) {
+        points.push({
+          panel,
+          epoch: i + 1,
+          key,
+          metric,
+          kind: isLoss(key) ? "loss" : "metric",
+          value: values[i],
+          series: `s${k}`,
+        });
+      }
+      k++;
     }
   }
   return points;
 }
 
-/** A vega-lite field reference: dots and brackets in user metric names are escaped. */
-const field = (name: string) => name.replace(/[.[\]\\]/g, "\\$&");
+/** Per series, the indices of its finite values to draw (all of them within the budget). */
+function drawnEpochs(series: readonly (readonly number[])[], maxPoints: number): number[][] {
+  const finite = (values: readonly number[], i: number) => Number.isFinite(values[i]);
+  const total = series.reduce((n, s) => n + s.length, 0);
+  if (total <= maxPoints) {
+    return series.map((s) => s.flatMap((_, i) => finite(s, i) ? [i] : []));
+  }
+  const n = series.reduce((m, s) => Math.max(m, s.length), 0);
+  const bins = Math.max(20, Math.floor(maxPoints / (3 * Math.max(1, series.length))));
+  return series.map((s) => {
+    const picked: number[] = [];
+    for (let b = 0; b < bins; b++) {
+      const from = Math.floor((b * n) / bins),
+        to = Math.min(s.length, Math.floor(((b + 1) * n) / bins));
+      let lo = -1, hi = -1;
+      for (let i = from; i < to; i++) {
+        if (!finite(s, i)) continue;
+        if (lo < 0 || s[i] < s[lo]) lo = i;
+        if (hi < 0 || s[i] > s[hi]) hi = i;
+      }
+      const last = b === bins - 1 ? s.length - 1 : -1;
+      for (
+        const i of new Set(
+          [from, lo, hi, last].filter((i) => i >= 0 && i < s.length).sort((a, c) => a - c),
+        )
+      ) {
+        if (finite(s, i)) picked.push(i);
+      }
+    }
+    return picked;
+  });
+}
 
 /**
  * The vega-lite spec of the figure: per panel a black loss line on the left axis, metric lines
@@ -168,6 +219,8 @@ export function historySpec(
   } as const;
   const panel = (name: string, prefix: string) => {
     const keys = ["loss", ...metrics].map((m) => prefix + m);
+    // Tooltip fields are the series ids of the panel's keys, in the same order as the points.
+    const ids = new Map(points.map((p) => [p.key, p.series]));
     const layers: Record<string, unknown>[] = [
       {
         transform: [{ filter: { field: "kind", equal: "loss" } }],
@@ -211,7 +264,7 @@ export function historySpec(
     }
     if (hover) {
       layers.push({
-        transform: [{ pivot: "key", value: "value", groupby: ["epoch"] }],
+        transform: [{ pivot: "series", value: "value", groupby: ["epoch"] }],
         mark: { type: "rule", color: "#888888" },
         params: [{
           name: `hover_${name}`,
@@ -228,8 +281,8 @@ export function historySpec(
           opacity: { condition: { param: `hover_${name}`, empty: false, value: 0.4 }, value: 0 },
           tooltip: [
             { field: "epoch", type: "quantitative", title: "epoch" },
-            ...keys.map((k) => ({
-              field: field(k),
+            ...keys.filter((k) => ids.has(k)).map((k) => ({
+              field: ids.get(k)!,
               type: "quantitative",
               title: k,
               format: ".4f",
@@ -318,7 +371,7 @@ export async function plotHistory(
     width: checkInt(fn, "width", o.width ?? 320, 50, 2000),
     height: checkInt(fn, "height", o.height ?? 220, 50, 2000),
   };
-  const points = historyPoints(h, metrics).map((p) => ({
+  const points = historyPoints(h, metrics, MAX_DRAWN_POINTS).map((p) => ({
     ...p,
     key: xmlChars(p.key),
     metric: xmlChars(p.metric),

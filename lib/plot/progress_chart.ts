@@ -7,6 +7,7 @@
  * @module
  */
 import { escapeXml } from "../core/escape.ts";
+import { extent } from "./extent.ts";
 
 /** Colours of the metric curves, in order (loss is always black). */
 export const METRIC_COLORS: readonly string[] = [
@@ -63,10 +64,11 @@ const LINE = 16;
 const TOP = 6;
 const PLOT = { x: 56, width: 528, height: 96 };
 
-function extent(values: number[]): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [0, 1];
-  let lo = Math.min(...finite), hi = Math.max(...finite);
+/** The scale of some series: their finite extent, widened when flat. */
+function scaleOf(series: readonly (readonly number[])[]): [number, number] {
+  const found = extent(series.flat());
+  if (found === null) return [0, 1];
+  let [lo, hi] = found;
   if (lo === hi) {
     const pad = Math.abs(lo) * 0.05 || 0.5;
     lo -= pad;
@@ -112,8 +114,8 @@ export function progressChartGeometry(
   const metricNames = [
     ...new Set(keys.filter((k) => !isLoss(k)).map((k) => k.replace(/^val_/, ""))),
   ];
-  const left = extent(keys.filter(isLoss).flatMap((k) => [...history[k]]));
-  const right = extent(keys.filter((k) => !isLoss(k)).flatMap((k) => [...history[k]]));
+  const left = scaleOf(keys.filter(isLoss).map((k) => history[k]));
+  const right = scaleOf(keys.filter((k) => !isLoss(k)).map((k) => history[k]));
   const xOf = (i: number) =>
     plot.x + (epochs > 1 ? (i / (epochs - 1)) * plot.width : plot.width / 2);
   const yOf = ([lo, hi]: [number, number], v: number) =>
@@ -124,9 +126,10 @@ export function progressChartGeometry(
     const color = loss
       ? "#000000"
       : METRIC_COLORS[metricNames.indexOf(key.replace(/^val_/, "")) % METRIC_COLORS.length];
-    const points = history[key].flatMap((v, i): [number, number][] =>
-      Number.isFinite(v) ? [[xOf(i), yOf(scale, v)]] : []
-    );
+    const points = summarised(history[key], plot.width).map(([i, v]): [number, number] => [
+      xOf(i),
+      yOf(scale, v),
+    ]);
     return { key, color, dashed: key.startsWith("val_"), axis: loss ? "left" : "right", points };
   });
   const ticks = (scale: [number, number]): [string, number][] =>
@@ -151,6 +154,44 @@ export function progressChartGeometry(
     rightTicks: hasMetrics ? ticks(right) : [],
     xTicks: [["1", xOf(0)], [String(epochs), xOf(epochs - 1)]],
   };
+}
+
+/**
+ * The finite points of a series as `[index, value]`; past two per pixel column, only the first,
+ * lowest, highest and last of each column, in order: the line looks the same and the SVG stays
+ * small at any number of epochs.
+ *
+ * @example
+ * ```ts
+ * import { summarised } from "./progress_chart.ts";
+ * summarised([1, 5, 2, 3], 500).length; // 4
+ * summarised(Array.from({ length: 100000 }, (_, i) => Math.sin(i)), 500).length <= 2000; // true
+ * ```
+ */
+export function summarised(values: readonly number[], columns: number): [number, number][] {
+  const out: [number, number][] = [];
+  const n = values.length;
+  if (n <= 2 * columns) {
+    for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) out.push([i, values[i]]);
+    return out;
+  }
+  for (let c = 0; c < columns; c++) {
+    const from = Math.floor((c * n) / columns), to = Math.floor(((c + 1) * n) / columns);
+    let first = -1, last = -1, lo = -1, hi = -1;
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (first < 0) first = lo = hi = i;
+      last = i;
+      if (v < values[lo]) lo = i;
+      if (v > values[hi]) hi = i;
+    }
+    if (first < 0) continue;
+    for (const i of [...new Set([first, lo, hi, last])].sort((a, b) => a - b)) {
+      out.push([i, values[i]]);
+    }
+  }
+  return out;
 }
 
 const f = (v: number) => String(Math.round(v * 10) / 10);
@@ -185,8 +226,8 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
     }</text>`;
   out.push(
     text(8, 0, g.title),
-    `<rect x="${bar.x}" y="${bar.y}" width="${bar.width}" height="${bar.height}" fill="#e6e6e6"/>`,
-    `<rect x="${bar.x}" y="${bar.y}" width="${
+    `<rect class="bar" x="${bar.x}" y="${bar.y}" width="${bar.width}" height="${bar.height}" fill="#e6e6e6"/>`,
+    `<rect class="bar" x="${bar.x}" y="${bar.y}" width="${
       f(bar.width * bar.fraction)
     }" height="${bar.height}" fill="#4682b4"/>`,
     text(bar.x + bar.width + 8, 0, g.status),
@@ -198,14 +239,14 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
   );
   for (const [label, y] of g.leftTicks) {
     out.push(
-      `<text x="${plot.x - 4}" y="${f(y + 3)}" text-anchor="end" fill="#000000">${
+      `<text class="tick-left" x="${plot.x - 4}" y="${f(y + 3)}" text-anchor="end" fill="#000000">${
         escapeXml(label)
       }</text>`,
     );
   }
   for (const [label, y] of g.rightTicks) {
     out.push(
-      `<text x="${plot.x + plot.width + 4}" y="${f(y + 3)}" fill="#4682b4">${
+      `<text class="tick-right" x="${plot.x + plot.width + 4}" y="${f(y + 3)}" fill="#4682b4">${
         escapeXml(label)
       }</text>`,
     );

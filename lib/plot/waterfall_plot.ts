@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
+import { extent, maxOf } from "./extent.ts";
 import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
   axisLabel,
@@ -91,10 +92,9 @@ function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions)
 export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): Figure {
   const data = checkedRows("waterfallPlot", e, options);
   const labels = new Map(data.rows.map((r) => [r.key, axisLabel(r)]));
-  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const longest = maxOf(labels.values(), (l) => l.length, 0);
   const space = data.link === "logit" ? "log-odds" : "model output";
-  const ends = data.rows.flatMap((r) => [r.start, r.end]);
-  const [lo, hi] = [Math.min(...ends), Math.max(...ends)];
+  const [lo, hi] = extent(data.rows.flatMap((r) => [r.start, r.end])) ?? [0, 0];
   const pad = (hi - lo || 1) * 0.12;
   const color = (r: WaterfallRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
   const svg = plotToSvg({
