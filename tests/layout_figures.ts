@@ -211,6 +211,11 @@ export async function layoutFigures(): Promise<LayoutFigure[]> {
       engine: "tfjs (fused engine not used: the model has a layer the fused engine does not run)",
     }, Object.fromEntries(Object.entries(h1500).map(([k, v]) => [k, v.slice(0, 1200)]))),
   );
+  const hNames = history(12, [`Cohen's kappa ${LONG}`, "balanced_accuracy", "matthews_corr"]);
+  add(
+    "progress-long-names",
+    progressFrame({ epoch: 12, elapsedMs: 1200, epochMs: 72, logs: last(hNames) }, hNames),
+  );
   const hLong = history(100_000, ["accuracy"]);
   add(
     "progress-100k",

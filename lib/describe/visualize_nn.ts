@@ -249,7 +249,9 @@ function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): Ne
   const widest = (lines: string[]) => lines.reduce((w, t) => Math.max(w, textWidth(t, 11)), 0);
   const descWidths = descTexts.map(widest);
   const longest = descWidths.reduce((a, b) => Math.max(a, b), 0);
-  const defaultGap = Math.max(120, longest + 16);
+  // Descriptions are centred between columns, the input's on its column: half a gap apart.
+  const firstPair = (descWidths[0] ?? 0) + (descWidths[1] ?? 0) + 16;
+  const defaultGap = Math.max(120, longest + 16, firstPair);
   // The input column's description is centred on it: room for half of it on the left.
   const marginX = Math.max(46, Math.ceil((descWidths[0] ?? 0) / 2 + 8));
   const legendWidth = o.weights ? legendNaturalWidth() + 32 : 0;

@@ -9,10 +9,8 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { extent, maxOf } from "./extent.ts";
-import { signedValueLabels } from "./shap_marks.ts";
+import { labelledDomain, rowLabels, signedValueLabels } from "./shap_marks.ts";
 import {
-  axisLabel,
   checkExplanation,
   type ContributionRow,
   type ExplanationData,
@@ -60,23 +58,27 @@ function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): Cont
  */
 export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
   const rows = checkedRows("barPlot", e, options);
-  const labels = new Map(rows.map((r) => [r.key, axisLabel(r)]));
-  const longest = maxOf(labels.values(), (l) => l.length, 0);
+  const { labels, marginLeft } = rowLabels(rows);
+  const width = 720, marginRight = 30;
   const space = e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value";
-  const extent = maxOf(rows, (r) => Math.abs(r.value), 0) || 1;
-  const lo = -maxOf(rows, (r) => -r.value, 0);
-  const hi = maxOf(rows, (r) => r.value, 0);
+  // Bars start at 0; room for every value label past its bar's end.
+  const [lo, hi] = labelledDomain(
+    [{ x: 0, value: null }, ...rows.map((r) => ({ x: r.value, value: r.value }))],
+    width - marginLeft - marginRight,
+    4,
+    0.05,
+  );
   const color = (r: ContributionRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
   const svg = plotToSvg({
-    width: 720,
+    width,
     height: 70 + 30 * rows.length,
-    marginLeft: Math.min(300, 16 + 6.2 * longest),
-    marginRight: 30,
+    marginLeft,
+    marginRight,
     marginTop: 16,
     marginBottom: 44,
     style: { fontSize: "12px" },
     x: {
-      domain: [lo - (lo < 0 ? 0.18 * extent : 0), hi + (hi > 0 ? 0.18 * extent : 0)],
+      domain: [Math.min(lo, 0), Math.max(hi, 0)],
       label: space,
       labelAnchor: "center",
       grid: true,

@@ -10,10 +10,14 @@ import { Figure } from "../display/display.ts";
 import { checkOneOf, checkOptions } from "../core/errors.ts";
 import type { Link } from "../explain/explain.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { extent, maxOf } from "./extent.ts";
-import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
-  axisLabel,
+  labelledDomain,
+  niceTicks,
+  outputAndBaseLabels,
+  rowLabels,
+  signedValueLabels,
+} from "./shap_marks.ts";
+import {
   checkExplanation,
   type ContributionRow,
   type ExplanationData,
@@ -123,23 +127,33 @@ function decisionData(fn: string, e: ExplanationData, options?: DecisionOptions)
 export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Figure {
   const data = decisionData("decisionPlot", e, options);
   const levels = data.steps.length;
-  const labels = new Map(data.steps.map((s) => [s.level, axisLabel(s)]));
-  const longest = maxOf(labels.values(), (l) => l.length, 0);
+  const rows = rowLabels(data.steps);
+  const labels = new Map(data.steps.map((s) => [s.level, rows.labels.get(s.key)!]));
+  const width = 720, marginRight = 40;
   const color = (s: DecisionStep) => s.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
-  const [lo, hi] = extent([data.axisBase, ...data.steps.map((s) => s.axisAfter)]) ?? [0, 0];
-  const pad = (hi - lo || 0.1) * 0.15;
-  const domain = data.axis === "probability"
-    ? [Math.max(0, lo - pad), Math.min(1, hi + pad)]
-    : [lo - pad, hi + pad];
+  // Room for every value label inside the frame, away from the row labels on the left.
+  const domain = labelledDomain(
+    [
+      { x: data.axisBase, value: null },
+      ...data.steps.map((s) => ({ x: s.axisAfter, value: s.value })),
+    ],
+    width - rows.marginLeft - marginRight,
+    7,
+    0.15,
+  );
+  // A probability axis may need room past 0 or 1 for labels; its ticks stay in [0, 1].
+  const ticks = data.axis === "probability"
+    ? niceTicks(Math.max(0, domain[0]), Math.min(1, domain[1]), 6)
+    : undefined;
   const svg = plotToSvg({
-    width: 720,
+    width,
     height: 110 + 30 * levels,
-    marginLeft: Math.min(300, 16 + 6.2 * longest),
-    marginRight: 40,
+    marginLeft: rows.marginLeft,
+    marginRight,
     marginTop: 50,
     marginBottom: 50,
     style: { fontSize: "12px" },
-    x: { domain, label: `model output (${data.axis})`, labelAnchor: "center", grid: true },
+    x: { domain, ticks, label: `model output (${data.axis})`, labelAnchor: "center", grid: true },
     y: {
       domain: [0, levels + 0.4],
       ticks: data.steps.map((s) => s.level),

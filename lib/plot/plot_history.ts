@@ -232,7 +232,9 @@ export function historySpec(
             type: "quantitative",
             title: "Loss",
             scale: { zero: false },
-            axis: { titleColor: "black", orient: "left" },
+            // End labels inside the plot's height: a label poking above would lift this
+            // panel's title above the other's.
+            axis: { titleColor: "black", orient: "left", labelFlush: true },
           },
         },
       },
@@ -248,7 +250,7 @@ export function historySpec(
             type: "quantitative",
             title: "Score",
             scale: { zero: false },
-            axis: { titleColor: "steelblue", orient: "right" },
+            axis: { titleColor: "steelblue", orient: "right", labelFlush: true },
           },
           color: {
             field: "metric",

@@ -8,6 +8,7 @@
  */
 import { escapeXml } from "../core/escape.ts";
 import { extent } from "./extent.ts";
+import { shorten, textWidth } from "../describe/text_width.ts";
 
 /** Colours of the metric curves, in order (loss is always black). */
 export const METRIC_COLORS: readonly string[] = [
@@ -62,7 +63,11 @@ export interface ProgressChartGeometry {
 const WIDTH = 640;
 const LINE = 16;
 const TOP = 6;
-const PLOT = { x: 56, width: 528, height: 96 };
+// The right tick labels end before the rotated "score" title, which ends inside the picture.
+const PLOT = { x: 56, width: 516, height: 96 };
+/** Advance of the progress text's monospace font (DejaVu Sans Mono, Menlo: 0.602 em) at 12px. */
+const CHAR = 7.3;
+const TEXT_CHARS = Math.floor((WIDTH - 16) / CHAR);
 
 /** The scale of some series: their finite extent, widened when flat. */
 function scaleOf(series: readonly (readonly number[])[]): [number, number] {
@@ -77,10 +82,44 @@ function scaleOf(series: readonly (readonly number[])[]): [number, number] {
   return [lo, hi];
 }
 
-function tick(v: number): string {
+function tick(v: number, digits = 3): string {
   return Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0)
-    ? v.toExponential(1)
-    : String(Number(v.toPrecision(3)));
+    ? v.toExponential(digits - 2)
+    : String(Number(v.toPrecision(digits)));
+}
+
+/** Both ends of a scale, with as many digits as it takes for them to read differently. */
+function endTicks([lo, hi]: [number, number]): [string, string] {
+  for (let digits = 3; digits < 8; digits++) {
+    const ends: [string, string] = [tick(hi, digits), tick(lo, digits)];
+    if (ends[0] !== ends[1]) return ends;
+  }
+  return [tick(hi, 8), tick(lo, 8)];
+}
+
+/**
+ * Lines of the progress text wrapped to the chart's width (at " - " between values, else
+ * at a space, else anywhere), so none is cut at the edge.
+ *
+ * @example
+ * ```ts
+ * import { wrapLines } from "./progress_chart.ts";
+ * wrapLines(["a - b - c"], 5); // ["a - b", "c"]
+ * ```
+ */
+export function wrapLines(lines: readonly string[], chars: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    let rest = line;
+    while (Array.from(rest).length > chars) {
+      const head = Array.from(rest).slice(0, chars + 1).join("");
+      const cut = [head.lastIndexOf(" - "), head.lastIndexOf(" ")].find((i) => i > 0) ?? chars;
+      out.push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut).replace(/^ - /, "").trimStart();
+    }
+    out.push(rest);
+  }
+  return out;
 }
 
 /**
@@ -105,7 +144,8 @@ export function progressChartGeometry(
   text: { title: string; status: string; lines: string[] },
   fraction: number,
 ): ProgressChartGeometry {
-  const { title, status, lines } = text;
+  const { title, status } = text;
+  const lines = wrapLines(text.lines, TEXT_CHARS);
   // Room for two text lines always, so the SVG keeps its size from the first update to the last.
   const plotY = TOP + (1 + Math.max(2, lines.length)) * LINE + 10;
   const plot = { ...PLOT, y: plotY };
@@ -132,8 +172,10 @@ export function progressChartGeometry(
     ]);
     return { key, color, dashed: key.startsWith("val_"), axis: loss ? "left" : "right", points };
   });
-  const ticks = (scale: [number, number]): [string, number][] =>
-    [scale[1], scale[0]].map((v) => [tick(v), yOf(scale, v)]);
+  const ticks = (scale: [number, number]): [string, number][] => {
+    const [top, bottom] = endTicks(scale);
+    return [[top, yOf(scale, scale[1])], [bottom, yOf(scale, scale[0])]];
+  };
   const hasMetrics = metricNames.length > 0;
   return {
     width: WIDTH,
@@ -143,7 +185,8 @@ export function progressChartGeometry(
     status,
     lines,
     bar: {
-      x: 120,
+      // After the longest title of the run ("Epoch 1500/1500"), so they never touch.
+      x: Math.max(120, Math.ceil(8 + Array.from(`Epoch ${epochs}/${epochs}`).length * CHAR + 12)),
       y: TOP + 3,
       width: 180,
       height: 10,
@@ -263,7 +306,7 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
       plot.y + plot.height + 12
     }" text-anchor="middle">epoch</text>`,
     axisTitle(12, plot.y + plot.height / 2, -90, "#000000", "loss"),
-    axisTitle(g.width - 6, plot.y + plot.height / 2, 90, "#4682b4", "score"),
+    axisTitle(g.width - 12, plot.y + plot.height / 2, 90, "#4682b4", "score"),
   );
   for (const s of g.series) {
     if (s.points.length === 0) continue;
@@ -275,18 +318,27 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
         : `<polyline points="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"${dash}/>`,
     );
   }
-  // Legend: one entry per series, in history order.
+  // Legend: one entry per series, in history order, names shortened until the row fits.
+  const entry = (label: string) => 28 + textWidth(label, 10);
+  let names = g.series.map((s) => s.key);
+  for (
+    let max = 40;
+    max > 4 && names.reduce((w, n) => w + entry(n), 0) > g.width - plot.x - 8;
+    max -= 2
+  ) {
+    names = g.series.map((s) => shorten(s.key, max));
+  }
   let x = plot.x;
   const y = plot.y + plot.height + 28;
-  for (const s of g.series) {
+  for (const [k, s] of g.series.entries()) {
     const dash = s.dashed ? ` stroke-dasharray="4 3"` : "";
     out.push(
       `<line x1="${x}" y1="${y - 3}" x2="${x + 16}" y2="${
         y - 3
       }" stroke="${s.color}" stroke-width="1.5"${dash}/>`,
-      `<text x="${x + 20}" y="${y}">${escapeXml(s.key)}</text>`,
+      `<text x="${x + 20}" y="${y}">${escapeXml(names[k])}</text>`,
     );
-    x += 28 + s.key.length * 6;
+    x += entry(names[k]);
   }
   out.push("</g></svg>");
   return out.join("");

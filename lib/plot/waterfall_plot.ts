@@ -9,10 +9,8 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { extent, maxOf } from "./extent.ts";
-import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
+import { labelledDomain, outputAndBaseLabels, rowLabels, signedValueLabels } from "./shap_marks.ts";
 import {
-  axisLabel,
   checkExplanation,
   type ContributionRow,
   type ExplanationData,
@@ -91,21 +89,26 @@ function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions)
  */
 export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): Figure {
   const data = checkedRows("waterfallPlot", e, options);
-  const labels = new Map(data.rows.map((r) => [r.key, axisLabel(r)]));
-  const longest = maxOf(labels.values(), (l) => l.length, 0);
+  const { labels, marginLeft } = rowLabels(data.rows);
+  const width = 720, marginRight = 30;
   const space = data.link === "logit" ? "log-odds" : "model output";
-  const [lo, hi] = extent(data.rows.flatMap((r) => [r.start, r.end])) ?? [0, 0];
-  const pad = (hi - lo || 1) * 0.12;
+  // Room for every value label (past each bar's end) inside the frame.
+  const domain = labelledDomain(
+    data.rows.flatMap((r) => [{ x: r.start, value: null }, { x: r.end, value: r.value }]),
+    width - marginLeft - marginRight,
+    4,
+    0.12,
+  );
   const color = (r: WaterfallRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
   const svg = plotToSvg({
-    width: 720,
+    width,
     height: 90 + 30 * data.rows.length,
-    marginLeft: Math.min(300, 16 + 6.2 * longest),
-    marginRight: 30,
+    marginLeft,
+    marginRight,
     marginTop: 40,
     marginBottom: 44,
     style: { fontSize: "12px" },
-    x: { domain: [lo - pad, hi + pad], label: space, labelAnchor: "center", grid: true },
+    x: { domain, label: space, labelAnchor: "center", grid: true },
     y: {
       domain: data.rows.map((r) => r.key),
       tickFormat: (key: string) => labels.get(key) ?? key,
