@@ -9,7 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { labelledDomain, rowLabels, signedValueLabels } from "./shap_marks.ts";
+import { labelledDomain, MAX_DRAWN_ROWS, rowLabels, signedValueLabels } from "./shap_marks.ts";
 import {
   checkExplanation,
   type ContributionRow,
@@ -40,9 +40,14 @@ export function barRows(e: ExplanationData, options?: BarOptions): ContributionR
 }
 
 /** {@linkcode barRows} with errors naming `fn`, the public function called. */
-function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): ContributionRow[] {
+function checkedRows(
+  fn: string,
+  e: ExplanationData,
+  options?: BarOptions,
+  maxRows = Infinity,
+): ContributionRow[] {
   const o = checkOptions(fn, options);
-  return topContributions(e, checkExplanation(fn, e, o.top ?? 10));
+  return topContributions(e, Math.min(maxRows, checkExplanation(fn, e, o.top ?? 10)));
 }
 
 /**
@@ -57,7 +62,7 @@ function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): Cont
  * ```
  */
 export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
-  const rows = checkedRows("barPlot", e, options);
+  const rows = checkedRows("barPlot", e, options, MAX_DRAWN_ROWS);
   const { labels, marginLeft } = rowLabels(rows);
   const width = 720, marginRight = 30;
   const space = e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value";

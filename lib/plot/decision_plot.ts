@@ -12,6 +12,7 @@ import type { Link } from "../explain/explain.ts";
 import { plotToSvg } from "./plot_dom.ts";
 import {
   labelledDomain,
+  MAX_DRAWN_ROWS,
   niceTicks,
   outputAndBaseLabels,
   rowLabels,
@@ -84,9 +85,14 @@ export function decisionRows(e: ExplanationData, options?: DecisionOptions): Dec
   return decisionData("decisionRows", e, options);
 }
 
-function decisionData(fn: string, e: ExplanationData, options?: DecisionOptions): DecisionData {
+function decisionData(
+  fn: string,
+  e: ExplanationData,
+  options?: DecisionOptions,
+  maxRows = Infinity,
+): DecisionData {
   const o = checkOptions(fn, options);
-  const top = checkExplanation(fn, e, o.top ?? 10);
+  const top = Math.min(maxRows, checkExplanation(fn, e, o.top ?? 10));
   const link = checkOneOf(fn, "link", o.link ?? e.link, ["identity", "logit"] as const);
   const toAxis = link === "logit" ? sigmoid : (v: number) => v;
   const contributions = topContributions(e, top).reverse();
@@ -125,7 +131,7 @@ function decisionData(fn: string, e: ExplanationData, options?: DecisionOptions)
  * ```
  */
 export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Figure {
-  const data = decisionData("decisionPlot", e, options);
+  const data = decisionData("decisionPlot", e, options, MAX_DRAWN_ROWS);
   const levels = data.steps.length;
   const rows = rowLabels(data.steps);
   const labels = new Map(data.steps.map((s) => [s.level, rows.labels.get(s.key)!]));

@@ -71,9 +71,13 @@ const TEXT_CHARS = Math.floor((WIDTH - 16) / CHAR);
 
 /** The scale of some series: their finite extent, widened when flat. */
 function scaleOf(series: readonly (readonly number[])[]): [number, number] {
-  const found = extent(series.flat());
-  if (found === null) return [0, 1];
-  let [lo, hi] = found;
+  let lo = Infinity, hi = -Infinity;
+  for (const values of series) {
+    const [a, b] = extent(values) ?? [Infinity, -Infinity];
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  }
+  if (lo > hi) return [0, 1];
   if (lo === hi) {
     const pad = Math.abs(lo) * 0.05 || 0.5;
     lo -= pad;

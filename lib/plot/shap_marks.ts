@@ -135,6 +135,12 @@ export function niceTicks(a: number, b: number, count: number): number[] {
   return ticks;
 }
 
+/**
+ * Most rows a SHAP plot draws (30 px each): a larger `top` keeps the largest features and
+ * sums the rest into the "N other features" row, so the figure stays readable and small.
+ */
+export const MAX_DRAWN_ROWS = 100;
+
 /** Widest row label, in px: the label margin never takes more of the 720 px picture. */
 export const MAX_LABEL_WIDTH = 280;
 

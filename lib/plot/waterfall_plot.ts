@@ -9,7 +9,13 @@ import * as Plot from "@observablehq/plot";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { labelledDomain, outputAndBaseLabels, rowLabels, signedValueLabels } from "./shap_marks.ts";
+import {
+  labelledDomain,
+  MAX_DRAWN_ROWS,
+  outputAndBaseLabels,
+  rowLabels,
+  signedValueLabels,
+} from "./shap_marks.ts";
 import {
   checkExplanation,
   type ContributionRow,
@@ -62,9 +68,14 @@ export function waterfallRows(e: ExplanationData, options?: WaterfallOptions): W
 }
 
 /** {@linkcode waterfallRows} with errors naming `fn`, the public function called. */
-function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions): WaterfallData {
+function checkedRows(
+  fn: string,
+  e: ExplanationData,
+  options?: WaterfallOptions,
+  maxRows = Infinity,
+): WaterfallData {
   const o = checkOptions(fn, options);
-  const top = checkExplanation(fn, e, o.top ?? 10);
+  const top = Math.min(maxRows, checkExplanation(fn, e, o.top ?? 10));
   const contributions = topContributions(e, top);
   const rows: WaterfallRow[] = new Array(contributions.length);
   let cumulative = e.baseValue;
@@ -88,7 +99,7 @@ function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions)
  * ```
  */
 export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): Figure {
-  const data = checkedRows("waterfallPlot", e, options);
+  const data = checkedRows("waterfallPlot", e, options, MAX_DRAWN_ROWS);
   const { labels, marginLeft } = rowLabels(data.rows);
   const width = 720, marginRight = 30;
   const space = data.link === "logit" ? "log-odds" : "model output";
