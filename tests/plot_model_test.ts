@@ -108,9 +108,13 @@ Deno.test("DeepNN: Keras's tables, name (Class) with input and output shapes", a
   assert.equal(nodesOf(all).length, 6);
   assert.equal(edgesOf(all).length, 5);
   const texts = select(all, "text").map((t) => t.text);
-  for (const t of ["h1", " (Dense)", "Input shape: (None, 10)", "Output shape: (None, 6)"]) {
+  for (const t of ["h1 (Dense)", "Input shape: (None, 10)", "Output shape: (None, 6)"]) {
     assert.ok(texts.includes(t), t);
   }
+  // The name in bold and the class as runs of one text, laid out by the browser's font.
+  const runs = select(all, "tspan").map((t) => [t.text, t.attrs["font-weight"] ?? "normal"]);
+  assert.ok(runs.some(([t, w]) => t === "h1" && w === "bold"));
+  assert.ok(runs.some(([t, w]) => t === " (Dense)" && w === "normal"));
   // The functional perceptron: its InputLayer is the model's own, not added again.
   const p = modelDiagram(perceptron({ style: "functional" }));
   assert.deepEqual(p.nodes.map((n) => n.header), ["input (InputLayer)", "output (Dense)"]);
@@ -134,7 +138,7 @@ Deno.test("options: shapes, names, dtype, activations, trainable and direction",
   );
   // A one-cell row spans the two shape columns.
   const dot = modelDot(modelDiagram(model, { showLayerActivations: true }));
-  assert.match(dot, /<tr><td colspan="2">Activation: relu<\/td><\/tr>/);
+  assert.match(dot, /<tr><td colspan="2" width="\d+">Activation: relu<\/td><\/tr>/);
   assert.match(dot, /rankdir=TB/);
   const svgSize = async (rankdir: "TB" | "LR") => {
     const [root] = await parseXml((await plotModel(model, { rankdir })).toSVG());
@@ -164,7 +168,7 @@ Deno.test("escaping: layer and model names show as text in DOT labels and in the
   assert.ok(!svg.includes("<script"));
   assert.ok(!svg.includes("<i>"));
   const all = await parseXml(svg);
-  const texts = select(all, "text").map((t) => t.text);
+  const texts = select(all, "tspan").map((t) => t.text);
   assert.ok(texts.includes("<script>alert(1)</script>"));
   assert.ok(texts.includes(`a&b "c"`));
   assert.ok(texts.includes(`a&b "c" <i>`));

@@ -157,7 +157,7 @@ function descriptionLines(record: LayerRecord, index: number, last: boolean): st
 }
 
 /** Longest layer name in a description line; the SVG's `data-layer` keeps the whole name. */
-const MAX_NAME = 24;
+const MAX_NAME = 32;
 
 const round = (v: number) => Math.round(v * 100) / 100;
 

@@ -192,6 +192,18 @@ function drawnEpochs(series: readonly (readonly number[])[], maxPoints: number):
 }
 
 /**
+ * A tooltip title that shows as given: vega-lite 5 writes tooltip titles into a vega
+ * expression string and escapes only `"` there (compile/mark/encode/tooltip.js), so
+ * backslashes and line breaks are escaped here to reach the tooltip as typed.
+ */
+function tooltipTitle(name: string): string {
+  return name.replace(
+    /[\\\n\r\u2028\u2029]/g,
+    (c) => c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
  * The vega-lite spec of the figure: per panel a black loss line on the left axis, metric lines
  * on an independent right axis, and (with `hover`) an invisible rule per epoch whose tooltip
  * lists every value of that epoch.
@@ -286,7 +298,7 @@ export function historySpec(
             ...keys.filter((k) => ids.has(k)).map((k) => ({
               field: ids.get(k)!,
               type: "quantitative",
-              title: k,
+              title: tooltipTitle(k),
               format: ".4f",
             })),
           ],
