@@ -5,6 +5,7 @@ import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { deepNN, perceptron } from "../lib/build/models.ts";
 import { modelDiagram, type RankDir } from "../lib/describe/plot_model.ts";
 import { layoutDot, modelDot, plotModel } from "../lib/plot/model_graph.ts";
+import { textWidth } from "../lib/describe/text_width.ts";
 import { parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 /** Two inputs, a branch each, a concatenate, a shared trunk and two output heads. */
@@ -281,4 +282,26 @@ Deno.test("bad input: ArgumentErrors naming plotModel, no leaked tensors", async
   assert.throws(() => modelDiagram(model, { rankdir: "RL" as "LR" }), ArgumentError);
   await plotModel(model, { showDtype: true });
   assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("a $ in the title is text: well-formed SVG with the title as given", async () => {
+  const model = perceptron();
+  for (const title of ["Revenue in US$'000", "$& $1 $$ $` $'"]) {
+    const svg = (await plotModel(model, { title })).toSVG();
+    const all = await parseXml(svg); // throws on malformed XML
+    assert.equal(all[0].attrs["aria-label"], `Layer graph: ${title}`);
+    assert.ok(select(all, "title").some((t) => t.text === `Layer graph: ${title}`));
+    assert.ok(select(all, "text").some((t) => t.text === title));
+  }
+  model.dispose();
+});
+
+Deno.test("cells are sized for DejaVu Sans: each cell's width holds its text at 11 px", () => {
+  const dot = modelDot(modelDiagram(deepNN({ features: 10 }), { showLayerActivations: true }));
+  const cells = [...dot.matchAll(/<td(?: colspan="\d+")? width="(\d+)"[^>]*>([^<]*)<\/td>/g)];
+  assert.ok(cells.length >= 12);
+  for (const [, width, text] of cells) {
+    const plain = text.replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+    assert.ok(Number(width) >= textWidth(plain, 11) + 8, `${plain}: ${width}`);
+  }
 });

@@ -78,10 +78,8 @@ function chainRecords(fn: string, model: tf.LayersModel): LayerRecord[] {
   }
   // Only layers that map a vector to a vector have neuron columns: a Conv2D's 28x28x1 image
   // is not "1 input", and an RNN's sequence is not a column either.
-  const flat = graph.nodes.find((n) =>
-    !DRAWABLE.has(n.className) || n.outputShapes.some((s) => s.length !== 2) ||
-    n.inputShapes.some((s) => s.length !== 2)
-  );
+  const flat = graph.nodes.find((n) => !DRAWABLE.has(n.className)) ??
+    graph.nodes.find((n) => [...n.outputShapes, ...n.inputShapes].some((s) => s.length !== 2));
   if (flat) {
     const shape = flat.outputShapes[0] ?? [];
     throw ArgumentError.because(

@@ -116,8 +116,9 @@ export function wrapLines(lines: readonly string[], chars: number): string[] {
   for (const line of lines) {
     let rest = line;
     while (Array.from(rest).length > chars) {
-      const head = Array.from(rest).slice(0, chars + 1).join("");
-      const cut = [head.lastIndexOf(" - "), head.lastIndexOf(" ")].find((i) => i > 0) ?? chars;
+      const head = Array.from(rest).slice(0, chars + 3).join("");
+      const cut = [head.lastIndexOf(" - ", chars), head.lastIndexOf(" ", chars)]
+        .find((i) => i > 0) ?? chars;
       out.push(rest.slice(0, cut).trimEnd());
       rest = rest.slice(cut).replace(/^ - /, "").trimStart();
     }
