@@ -19,6 +19,7 @@ import {
   summary,
   train,
   visualizeNN,
+  waterfallPlot,
 } from "../lib/mod.ts";
 
 const outDir = Deno.args[0] ?? "examples/output";
@@ -54,6 +55,7 @@ const explanation = explain(model, {
   link: "logit",
 });
 decisionPlot(explanation, { top: 10 }).save(`${outDir}/explanation.svg`);
+waterfallPlot(explanation, { top: 6 }).save(`${outDir}/waterfall.svg`);
 const total = explanation.values.reduce((a, b) => a + b, 0);
 console.log(
   `explanation (${explanation.method}): base ${explanation.baseValue.toFixed(4)} + ` +
@@ -62,4 +64,4 @@ console.log(
 
 // 6. Keep the trained model for other scripts: loadModel(`${outDir}/model`).
 await saveModel(model, `${outDir}/model`);
-console.log(`wrote ${outDir}/diagram.svg, history.svg, explanation.svg and model/`);
+console.log(`wrote ${outDir}/diagram.svg, history.svg, explanation.svg, waterfall.svg and model/`);

@@ -224,5 +224,15 @@ export async function layoutFigures(): Promise<LayoutFigure[]> {
       hLong,
     ),
   );
+  // The README's figures as committed (examples/readme_figures.ts writes them).
+  const dir = new URL("../examples/figures/", import.meta.url);
+  for (const entry of [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isFile && entry.name.endsWith(".svg")) {
+      add(
+        `readme-${entry.name.replace(/\.svg$/, "")}`,
+        Deno.readTextFileSync(new URL(entry.name, dir)),
+      );
+    }
+  }
   return figures;
 }

@@ -8,7 +8,8 @@
 // "dejavu" has only DejaVu fonts (a usual Linux machine: Helvetica and Arial fall back to the
 // wider DejaVu Sans), "liberation" only Liberation fonts (Helvetica- and Arial-compatible
 // metrics, as on macOS or Windows). The page checks which font it got before measuring.
-// Screenshots of every figure go to site/screenshots/layout/<setup>/<figure>.png.
+// Screenshots go to site/screenshots/layout/<setup>/<figure>.png: of the figures with defects,
+// or of every figure with LAYOUT_SHOTS=1.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -245,10 +246,13 @@ async function check(setup: Setup, html: string, shots: string): Promise<Defect[
           JSON.stringify(fonts)
         })`,
       );
-      await Deno.mkdir(shots, { recursive: true });
+      // Screenshots of the figures with defects, or of all with LAYOUT_SHOTS=1 (to look at).
+      const all = Deno.env.get("LAYOUT_SHOTS") === "1";
+      const failing = new Set(defects.map((d) => d.figure));
+      if (all || failing.size > 0) await Deno.mkdir(shots, { recursive: true });
       for (const el of await p.$$("figure[data-name]")) {
-        const name = await el.getAttribute("data-name");
-        await el.screenshot({ path: join(shots, `${name}.png`) });
+        const name = (await el.getAttribute("data-name"))!;
+        if (all || failing.has(name)) await el.screenshot({ path: join(shots, `${name}.png`) });
       }
       return defects;
     } finally {

@@ -305,6 +305,18 @@ export function historySpec(
         },
       });
     }
+    // An invisible rule 8 px above the plot: the panel's top bound is there whatever its
+    // axis labels do, so vega sets the "Training" and "Validation" titles on one line.
+    layers.push({
+      data: { values: [{}] },
+      mark: { type: "rule", opacity: 0, strokeWidth: 1 },
+      encoding: {
+        x: { value: 0 },
+        x2: { value: size.width },
+        y: { value: -8 },
+        y2: { value: -8 },
+      },
+    });
     return {
       title: name,
       width: size.width,
