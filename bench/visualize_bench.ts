@@ -10,8 +10,8 @@
 import { dirname, fromFileUrl, join } from "./paths.ts";
 import { type BenchOptions, type BenchRow, median, timeIt } from "./common.ts";
 import { tf } from "../lib/core/tf.ts";
-import { visualizeNN } from "../lib/plot/network_svg.ts";
-import { plotModel } from "../lib/plot/model_graph.ts";
+import { visualizeNN } from "../lib/describe/visualize_nn.ts";
+import { plotModel } from "../lib/describe/plot_model.ts";
 
 const ROOT = join(dirname(fromFileUrl(import.meta.url)), "..");
 const COLD_FLAG = "--cold-plot-model";

@@ -71,18 +71,20 @@ export {
   type NetworkLink,
   type NeuronCircle,
   type TextLine,
+  visualizeNN,
   type VisualizeNNOptions,
 } from "./describe/visualize_nn.ts";
-export { renderNetworkSVG, visualizeNN } from "./plot/network_svg.ts";
+export { renderNetworkSVG } from "./plot/network_svg.ts";
 export {
   type DiagramEdge,
   type DiagramNode,
   type ModelDiagram,
   modelDiagram,
+  plotModel,
   type PlotModelOptions,
   type RankDir,
 } from "./describe/plot_model.ts";
-export { layoutDot, modelDot, plotModel } from "./plot/model_graph.ts";
+export { layoutDot, modelDot } from "./plot/model_graph.ts";
 export { loadModel, saveModel } from "./save/model_io.ts";
 export {
   type BackgroundInfo,

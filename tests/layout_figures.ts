@@ -3,8 +3,8 @@
 // and hard cases: long names, many layers, LR layouts, every optional row, hostile text.
 import { tf } from "../lib/core/tf.ts";
 import { deepNN, perceptron } from "../lib/build/models.ts";
-import { visualizeNN } from "../lib/plot/network_svg.ts";
-import { plotModel } from "../lib/plot/model_graph.ts";
+import { visualizeNN } from "../lib/describe/visualize_nn.ts";
+import { plotModel } from "../lib/describe/plot_model.ts";
 import { plotHistory } from "../lib/plot/plot_history.ts";
 import { waterfallPlot } from "../lib/plot/waterfall_plot.ts";
 import { barPlot } from "../lib/plot/bar_plot.ts";

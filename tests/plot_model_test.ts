@@ -3,9 +3,9 @@ import { tf } from "../lib/core/tf.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { deepNN, perceptron } from "../lib/build/models.ts";
-import { modelDiagram, type RankDir } from "../lib/describe/plot_model.ts";
-import { layoutDot, modelDot, plotModel } from "../lib/plot/model_graph.ts";
-import { textWidth } from "../lib/describe/text_width.ts";
+import { modelDiagram, plotModel, type RankDir } from "../lib/describe/plot_model.ts";
+import { layoutDot, modelDot } from "../lib/plot/model_graph.ts";
+import { textWidth } from "../lib/core/text_width.ts";
 import { parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 /** Two inputs, a branch each, a concatenate, a shared trunk and two output heads. */

@@ -3,9 +3,14 @@ import { tf } from "../lib/core/tf.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { deepNN, perceptron } from "../lib/build/models.ts";
-import { describeNetwork, NETWORK_COLORS, networkGeometry } from "../lib/describe/visualize_nn.ts";
-import { renderNetworkSVG, visualizeNN } from "../lib/plot/network_svg.ts";
-import { textWidth } from "../lib/describe/text_width.ts";
+import {
+  describeNetwork,
+  NETWORK_COLORS,
+  networkGeometry,
+  visualizeNN,
+} from "../lib/describe/visualize_nn.ts";
+import { renderNetworkSVG } from "../lib/plot/network_svg.ts";
+import { textWidth } from "../lib/core/text_width.ts";
 import { countBy, parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";

@@ -1,17 +1,19 @@
 /**
- * The data of Keras's `plot_model` diagram: one node per layer (a small table with the
- * layer's name, class and shapes), one edge per connection. {@linkcode modelDiagram} gives
- * it as plain data before layout; `modelDot`, `layoutDot` and `plotModel` in lib/plot lay it
- * out with Graphviz and draw it.
+ * Keras's `plot_model`: one node per layer (a small table with the layer's name, class and
+ * shapes), one edge per connection. {@linkcode modelDiagram} gives the diagram as plain data
+ * before layout, {@linkcode describeDiagram} as text, and {@linkcode plotModel} lays it out
+ * with Graphviz (`renderModelGraph` in lib/plot) and returns a {@linkcode Figure}.
  *
  * @module
  */
 import type { tf } from "../core/tf.ts";
 import { ArgumentError, checkBoolean, checkOneOf, checkOptions } from "../core/errors.ts";
 import { formatShapes, modelGraph } from "../build/graph.ts";
+import { Figure } from "../display/display.ts";
+import type { DiagramNode, ModelDiagram, RankDir } from "../plot/model_graph.ts";
+import { renderModelGraph } from "../plot/model_graph.ts";
 
-/** Direction of the layout: top to bottom or left to right. */
-export type RankDir = "TB" | "LR";
+export type { DiagramEdge, DiagramNode, ModelDiagram, RankDir } from "../plot/model_graph.ts";
 
 /** Options of {@linkcode plotModel} and {@linkcode modelDiagram}. */
 export interface PlotModelOptions {
@@ -29,44 +31,6 @@ export interface PlotModelOptions {
   rankdir?: RankDir;
   /** Title above the graph; `""` for none. Default: the model's name. */
   title?: string;
-}
-
-/** One node of the diagram: a layer drawn as a small table. */
-export interface DiagramNode {
-  /** Position in the model's topological order, from 0. */
-  index: number;
-  /** Layer name. */
-  name: string;
-  /** Layer class. */
-  className: string;
-  /** Header text: `name (Class)`, or `Class` without layer names. */
-  header: string;
-  /** Table rows below the header, each one or two cells of text. */
-  rows: string[][];
-  /** Header background colour. */
-  fill: string;
-}
-
-/** One connection, by node index. */
-export interface DiagramEdge {
-  /** Index of the layer the tensor comes from. */
-  from: number;
-  /** Index of the layer it goes to. */
-  to: number;
-}
-
-/** The layer diagram as plain data, before layout. */
-export interface ModelDiagram {
-  /** Model name. */
-  name: string;
-  /** Title above the graph (may be empty). */
-  title: string;
-  /** Layout direction. */
-  rankdir: RankDir;
-  /** One node per layer (Sequential models get their input node, as Keras draws it). */
-  nodes: DiagramNode[];
-  /** One edge per connection. */
-  edges: DiagramEdge[];
 }
 
 /** Header colours, matching the neuron diagram's green input and blue neurons. */
@@ -146,24 +110,7 @@ function buildDiagram(fn: string, model: tf.LayersModel, o: CheckedOptions): Mod
  * ```
  */
 export function modelDiagram(model: tf.LayersModel, options?: PlotModelOptions): ModelDiagram {
-  return modelDiagramFor("modelDiagram", model, options);
-}
-
-/**
- * {@linkcode modelDiagram} with errors naming `fn`, the public function called.
- *
- * @example
- * ```ts
- * import { modelDiagramFor } from "./plot_model.ts";
- * import { perceptron } from "../build/models.ts";
- * modelDiagramFor("plotModel", perceptron()).nodes.length; // 2
- * ```
- */
-export function modelDiagramFor(
-  fn: string,
-  model: tf.LayersModel,
-  options?: PlotModelOptions,
-): ModelDiagram {
+  const fn = "modelDiagram";
   return buildDiagram(fn, model, checkPlotOptions(fn, options));
 }
 
@@ -195,4 +142,28 @@ export function describeDiagram(d: ModelDiagram): string {
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * Draws a model's layer graph, as Keras's `plot_model` does: one node per layer with its
+ * name, class and shapes (plus optional dtype, activation and trainable rows) and one edge
+ * per connection, laid out by Graphviz so branching models come out clean. Async because
+ * the layout engine loads on first use: `await plotModel(model)`.
+ *
+ * @example
+ * ```ts
+ * import { plotModel } from "./plot_model.ts";
+ * import { deepNN } from "../build/models.ts";
+ * const fig = await plotModel(deepNN({ features: 10 }), { showLayerActivations: true });
+ * fig.toSVG().match(/class="node layer"/g)?.length; // 6
+ * fig.save("model.svg");
+ * ```
+ */
+export async function plotModel(
+  model: tf.LayersModel,
+  options?: PlotModelOptions,
+): Promise<Figure> {
+  const fn = "plotModel";
+  const diagram = buildDiagram(fn, model, checkPlotOptions(fn, options));
+  return new Figure(await renderModelGraph(diagram), describeDiagram(diagram));
 }

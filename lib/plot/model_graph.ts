@@ -1,23 +1,56 @@
 /**
- * Keras's `plot_model` drawn: a {@linkcode ModelDiagram} (lib/describe) written as Graphviz
- * DOT ({@linkcode modelDot}), laid out by Graphviz (`@viz-js/viz`, Graphviz compiled to
- * WebAssembly) and finished as a standalone SVG; {@linkcode plotModel} does it all and returns
- * a {@linkcode Figure}. No tfjs here: the model is only handed on to the diagram.
+ * Keras's `plot_model` drawn: a {@linkcode ModelDiagram} (computed by `modelDiagram` in
+ * lib/describe) written as Graphviz DOT ({@linkcode modelDot}), laid out by Graphviz
+ * (`@viz-js/viz`, Graphviz compiled to WebAssembly) and finished as a standalone SVG
+ * ({@linkcode renderModelGraph}).
  *
  * @module
  */
 import type { Viz } from "@viz-js/viz";
-import { Figure } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
 import { once } from "../core/once.ts";
-import { shorten, textWidth } from "../describe/text_width.ts";
-import {
-  describeDiagram,
-  type DiagramNode,
-  type ModelDiagram,
-  modelDiagramFor,
-  type PlotModelOptions,
-} from "../describe/plot_model.ts";
+import { shorten, textWidth } from "../core/text_width.ts";
+
+/** Direction of the layout: top to bottom or left to right. */
+export type RankDir = "TB" | "LR";
+
+/** One node of the diagram: a layer drawn as a small table. */
+export interface DiagramNode {
+  /** Position in the model's topological order, from 0. */
+  index: number;
+  /** Layer name. */
+  name: string;
+  /** Layer class. */
+  className: string;
+  /** Header text: `name (Class)`, or `Class` without layer names. */
+  header: string;
+  /** Table rows below the header, each one or two cells of text. */
+  rows: string[][];
+  /** Header background colour. */
+  fill: string;
+}
+
+/** One connection, by node index. */
+export interface DiagramEdge {
+  /** Index of the layer the tensor comes from. */
+  from: number;
+  /** Index of the layer it goes to. */
+  to: number;
+}
+
+/** The layer diagram as plain data, before layout. */
+export interface ModelDiagram {
+  /** Model name. */
+  name: string;
+  /** Title above the graph (may be empty). */
+  title: string;
+  /** Layout direction. */
+  rankdir: RankDir;
+  /** One node per layer (Sequential models get their input node, as Keras draws it). */
+  nodes: DiagramNode[];
+  /** One edge per connection. */
+  edges: DiagramEdge[];
+}
 
 const FONT_FAMILY = "Helvetica, Arial, sans-serif";
 // Graphviz sizes text with Helvetica/Arial metrics only when the font is named alone; the
@@ -237,25 +270,18 @@ function finishSvg(svg: string, diagram: ModelDiagram): string {
 }
 
 /**
- * Draws a model's layer graph, as Keras's `plot_model` does: one node per layer with its
- * name, class and shapes (plus optional dtype, activation and trainable rows) and one edge
- * per connection, laid out by Graphviz so branching models come out clean. Async because
- * the layout engine loads on first use: `await plotModel(model)`.
+ * Lays out a {@linkcode ModelDiagram} with Graphviz and returns it as a standalone SVG: fonts
+ * named, text centred in its cells, `data-layer`/`data-from`/`data-to` markers on nodes and
+ * edges, all user text escaped.
  *
  * @example
  * ```ts
- * import { plotModel } from "./model_graph.ts";
- * import { deepNN } from "../build/models.ts";
- * const fig = await plotModel(deepNN({ features: 10 }), { showLayerActivations: true });
- * fig.toSVG().match(/class="node layer"/g)?.length; // 6
- * fig.save("model.svg");
+ * import { modelDiagram } from "../describe/plot_model.ts";
+ * import { renderModelGraph } from "./model_graph.ts";
+ * import { perceptron } from "../build/models.ts";
+ * (await renderModelGraph(modelDiagram(perceptron()))).includes('data-layer="output"'); // true
  * ```
  */
-export async function plotModel(
-  model: Parameters<typeof modelDiagramFor>[1],
-  options?: PlotModelOptions,
-): Promise<Figure> {
-  const diagram = modelDiagramFor("plotModel", model, options);
-  const svg = await layoutDot(modelDot(diagram));
-  return new Figure(finishSvg(svg, diagram), describeDiagram(diagram));
+export async function renderModelGraph(diagram: ModelDiagram): Promise<string> {
+  return finishSvg(await layoutDot(modelDot(diagram)), diagram);
 }

@@ -1,20 +1,12 @@
 /**
- * The article's `visualize_nn` neuron diagram as SVG: {@linkcode renderNetworkSVG} draws a
- * {@linkcode NetworkGeometry} (computed by `networkGeometry` in lib/describe), and
- * {@linkcode visualizeNN} does both and returns a {@linkcode Figure}. No tfjs here: the model
- * is only handed on to the geometry.
+ * The neuron diagram as SVG: {@linkcode renderNetworkSVG} draws a {@linkcode NetworkGeometry}
+ * (computed by `networkGeometry` in lib/describe) as a standalone document.
  *
  * @module
  */
-import { Figure } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
-import { textWidth } from "../describe/text_width.ts";
-import type { NetworkGeometry, TextLine } from "../describe/network_types.ts";
-import {
-  describeNetwork,
-  networkGeometryFor,
-  type VisualizeNNOptions,
-} from "../describe/visualize_nn.ts";
+import { textWidth } from "../core/text_width.ts";
+import type { NetworkGeometry, TextLine } from "./network_types.ts";
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
@@ -158,28 +150,4 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
   }
   out.push(`</svg>`);
   return out.join("\n");
-}
-
-/**
- * Draws a model as the article's neuron diagram: one column of circles per layer (plus the
- * input column of a Sequential model), links between them, and optionally each layer's
- * formula (`description`) and trained weights (`weights`). Columns wider than `maxNeurons`
- * show their first and last neurons, an ellipsis and a `+N` count. Models that are not a
- * single chain of dense layers are rejected with a pointer to `plotModel`.
- *
- * @example
- * ```ts
- * import { visualizeNN } from "./network_svg.ts";
- * import { deepNN } from "../build/models.ts";
- * const fig = visualizeNN(deepNN({ features: 10 }), { description: true });
- * fig.toSVG().match(/class="link"/g)?.length; // 90
- * fig.save("deepnn.svg");
- * ```
- */
-export function visualizeNN(
-  model: Parameters<typeof networkGeometryFor>[1],
-  options?: VisualizeNNOptions,
-): Figure {
-  const geometry = networkGeometryFor("visualizeNN", model, options);
-  return new Figure(renderNetworkSVG(geometry), describeNetwork(geometry));
 }

@@ -8,7 +8,7 @@
  */
 import { escapeXml } from "../core/escape.ts";
 import { extent } from "./extent.ts";
-import { shorten, textWidth } from "../describe/text_width.ts";
+import { shorten, textWidth } from "../core/text_width.ts";
 
 /** Colours of the metric curves, in order (loss is always black). */
 export const METRIC_COLORS: readonly string[] = [

@@ -12,7 +12,7 @@ import {
   formatSigned,
   SHAP_COLORS,
 } from "../explain/shap_rows.ts";
-import { textWidth } from "../describe/text_width.ts";
+import { textWidth } from "../core/text_width.ts";
 import { extent } from "./extent.ts";
 
 /**

@@ -1,25 +1,10 @@
 /**
- * The plain data of the neuron diagram ({@linkcode NetworkGeometry}): what
- * `networkGeometry` computes and `renderNetworkSVG` draws, and the diagram's colours.
+ * The plain data of the neuron diagram ({@linkcode NetworkGeometry}): what `networkGeometry`
+ * (lib/describe) computes and `renderNetworkSVG` draws. Types only: the renderer owns the
+ * shape of the data it draws.
  *
  * @module
  */
-
-/** Options of {@linkcode visualizeNN} and {@linkcode networkGeometry}. */
-export interface VisualizeNNOptions {
-  /** Write each layer's name and formula above it, as the article does. Default false. */
-  description?: boolean;
-  /** Colour links by the weight's sign and size them by its magnitude. Default false. */
-  weights?: boolean;
-  /** Most neurons drawn per column; wider layers are collapsed. At least 2. Default 12. */
-  maxNeurons?: number;
-  /** Width in pixels (100 to 20000). Default: from the number of columns. */
-  width?: number;
-  /** Height in pixels (100 to 20000). Default: from the tallest column. */
-  height?: number;
-  /** Title above the diagram; `""` for none. Default: the model's name. */
-  title?: string;
-}
 
 /** Where a column sits in the network, which decides its colour and neuron labels. */
 export type ColumnRole = "input" | "hidden" | "output";
@@ -202,31 +187,3 @@ export interface NetworkGeometry {
   /** What was left out to keep the figure small (e.g. `maxNeurons` lowered), or `null`. */
   note: TextLine | null;
 }
-
-/**
- * The diagram's colours: the article's (matplotlib names) for columns and links, and
- * TensorFlow Playground's blue/orange for the sign of a weight.
- *
- * @example
- * ```ts
- * import { NETWORK_COLORS } from "./network_types.ts";
- * import { networkGeometry } from "./visualize_nn.ts";
- * import { deepNN } from "../build/models.ts";
- * const g = networkGeometry(deepNN({ features: 4 }));
- * g.columns[2].fill === NETWORK_COLORS.neuronless; // true: drop1 is red
- * ```
- */
-export const NETWORK_COLORS = {
-  /** Circles of the input and output columns. */
-  inputOutput: "limegreen",
-  /** Circles of hidden columns. */
-  hidden: "blue",
-  /** Circles of layers without neurons (Dropout and the like). */
-  neuronless: "red",
-  /** Text and links of the input/output columns. */
-  inputOutputText: "green",
-  /** Positive weights. */
-  positive: "#0877bd",
-  /** Negative weights. */
-  negative: "#e8710a",
-} as const;
