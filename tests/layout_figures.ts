@@ -140,6 +140,11 @@ export async function layoutFigures(): Promise<LayoutFigure[]> {
     add("graph-lr-long", (await plotModel(longNames, { rankdir: "LR" })).toSVG());
     add("graph-many-layers", (await plotModel(many, { showLayerNames: false })).toSVG());
     add("graph-mnist", (await plotModel(mnist, { showTrainable: true })).toSVG());
+    add("graph-no-shapes", (await plotModel(heads, { showShapes: false })).toSVG());
+    add(
+      "nn-narrow-weights",
+      visualizeNN(small, { weights: true, width: 200, height: 220 }).toSVG(),
+    );
   } finally {
     for (const m of models) m.dispose();
   }
