@@ -164,6 +164,7 @@ Deno.test("plotHistory: 100,000 epochs are summarised: spec and SVG together und
   };
   const fig = await plotHistory(h);
   const size = JSON.stringify(fig.toSpec()).length + fig.toSVG().length;
+  assert.match(String(fig), / Drawn from \d+ of 400000 points: per stretch of epochs/);
   assert.ok(size < 2 ** 20, `spec + SVG = ${size} bytes`);
   const points = historyPoints(h, ["accuracy"], MAX_DRAWN_POINTS);
   assert.ok(points.length <= MAX_DRAWN_POINTS, `${points.length} points`);

@@ -352,6 +352,18 @@ function describeHistory(
     `. Last epoch: ${last}.`;
 }
 
+/** Says when the chart draws a summary of a long history rather than every epoch. */
+function summaryNote(
+  history: Readonly<Record<string, readonly number[]>>,
+  metrics: readonly string[],
+  drawn: number,
+): string {
+  const all = historyPoints(history, metrics).length;
+  return drawn < all
+    ? ` Drawn from ${drawn} of ${all} points: per stretch of epochs its first epoch and each curve's lowest and highest value.`
+    : "";
+}
+
 /**
  * Plots a training history as the article does: "Training" and "Validation" panels, loss in
  * black on the left axis, metrics on the right axis. The result renders as a live vega-lite
@@ -407,7 +419,7 @@ export async function plotHistory(
   // invisible rules (and vega's voronoi cells), two thirds of the SVG's bytes for nothing.
   return await vegaLiteFigure(
     historySpec(points, drawn, size),
-    describeHistory(h, metrics),
+    describeHistory(h, metrics) + summaryNote(h, metrics, points.length),
     historySpec(points, drawn, size, false),
   );
 }
