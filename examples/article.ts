@@ -19,6 +19,7 @@ import {
   summary,
   train,
   visualizeNN,
+  waterfallPlot,
 } from "../lib/mod.ts";
 import { join } from "node:path";
 
@@ -55,6 +56,7 @@ const explanation = explain(model, {
   link: "logit",
 });
 decisionPlot(explanation, { top: 10 }).save(`${outDir}/explanation.svg`);
+waterfallPlot(explanation, { top: 6 }).save(`${outDir}/waterfall.svg`);
 const total = explanation.values.reduce((a, b) => a + b, 0);
 console.log(
   `explanation (${explanation.method}): base ${explanation.baseValue.toFixed(4)} + ` +
@@ -64,4 +66,6 @@ console.log(
 // 6. Keep the trained model for other scripts: loadModel(`${outDir}/model`).
 await saveModel(model, `${outDir}/model`);
 // join() so that "out/" prints as out/diagram.svg, not out//diagram.svg.
-console.log(`wrote ${join(outDir, "diagram.svg")}, history.svg, explanation.svg and model/`);
+console.log(
+  `wrote ${join(outDir, "diagram.svg")}, history.svg, explanation.svg, waterfall.svg and model/`,
+);

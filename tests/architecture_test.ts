@@ -84,14 +84,7 @@ interface Exception {
 }
 
 /** Known exceptions, listed in ARCHITECTURE.md too. A fixed one must be removed here. */
-const EXCEPTIONS: readonly Exception[] = [
-  {
-    file: "lib/describe/plot_model.ts",
-    import: "../deps/viz.ts",
-    owner: "figures engineer (issue 13: the SVG parts of plot_model.ts move to lib/plot)",
-    why: "the Graphviz layout draws SVG; it belongs with the renderers",
-  },
-];
+const EXCEPTIONS: readonly Exception[] = [];
 
 // ---------------------------------------------------------------------------------------
 // Reading the imports.

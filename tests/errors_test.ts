@@ -40,9 +40,10 @@ import {
   waterfallPlot,
   waterfallRows,
 } from "../lib/mod.ts";
-import { describeNetwork, renderNetworkSVG } from "../lib/describe/visualize_nn.ts";
+import { describeNetwork } from "../lib/describe/visualize_nn.ts";
+import { renderNetworkSVG } from "../lib/plot/network_svg.ts";
 import { formatShape } from "../lib/build/graph.ts";
-import { layoutDot, modelDot } from "../lib/describe/plot_model.ts";
+import { layoutDot, modelDot } from "../lib/plot/model_graph.ts";
 import { topContributions } from "../lib/plot/shap_rows.ts";
 import { checkInt, checkOptions, closestName } from "../lib/core/errors.ts";
 import { rng } from "../lib/core/random.ts";

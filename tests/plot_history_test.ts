@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { DOMParser } from "linkedom";
-import { defaultMetrics, historyPoints, plotHistory } from "../lib/plot/plot_history.ts";
+import {
+  defaultMetrics,
+  historyPoints,
+  MAX_DRAWN_POINTS,
+  plotHistory,
+} from "../lib/plot/plot_history.ts";
 import { VEGALITE_MIME, vegaLiteToSVG } from "../lib/display/vega.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
@@ -147,4 +152,75 @@ Deno.test("plotHistory: bad input is an ArgumentError", () => {
       String(message),
     );
   }
+});
+
+Deno.test("plotHistory: 100,000 epochs are summarised: spec and SVG together under 1 MB, extremes kept", async () => {
+  const n = 100_000;
+  const h = {
+    loss: Array.from({ length: n }, (_, i) => 1 / (i + 1) + (i === 61_234 ? 5 : 0)),
+    accuracy: Array.from({ length: n }, (_, i) => (i === 77_777 ? -3 : 0.5 + 0.4 * Math.sin(i))),
+    val_loss: Array.from({ length: n }, (_, i) => 2 / (i + 1)),
+    val_accuracy: Array.from({ length: n }, () => 0.5),
+  };
+  const fig = await plotHistory(h);
+  const size = JSON.stringify(fig.toSpec()).length + fig.toSVG().length;
+  assert.match(String(fig), / Drawn from \d+ of 400000 points: per stretch of epochs/);
+  assert.ok(size < 2 ** 20, `spec + SVG = ${size} bytes`);
+  const points = historyPoints(h, ["accuracy"], MAX_DRAWN_POINTS);
+  assert.ok(points.length <= MAX_DRAWN_POINTS, `${points.length} points`);
+  const at = (key: string, epoch: number) =>
+    points.find((p) => p.key === key && p.epoch === epoch)?.value;
+  assert.equal(at("loss", 61_235), h.loss[61_234]); // the spike is drawn
+  assert.equal(at("accuracy", 77_778), -3); // so is the dip
+  assert.equal(at("loss", 1), 1);
+  assert.equal(at("val_loss", n), 2 / n); // and the last epoch
+  // A short history is drawn whole.
+  assert.equal(historyPoints(HISTORY, ["F1"], MAX_DRAWN_POINTS).length, 4 * EPOCHS);
+});
+
+Deno.test("plotHistory: metric names with quotes, backslashes, newlines, dots and brackets work in vega", async () => {
+  const names = [`Cohen's kappa`, `say "hi"`, "back\\slash", "two\nlines", "a.b[0]", "$&"];
+  const h: Record<string, number[]> = { loss: [0.7, 0.6, 0.5], val_loss: [0.8, 0.7, 0.6] };
+  names.forEach((name, k) => {
+    h[name] = [0.1 * k, 0.2 * k, 0.3 * k];
+    h[`val_${name}`] = [0.01 * k, 0.02 * k, 0.03 * k];
+  });
+  const fig = await plotHistory(h);
+  const vega = await import("vega");
+  const vl = await import("vega-lite");
+  const errors: string[] = [];
+  const logger = {
+    level: () => logger,
+    error: (...a: unknown[]) => (errors.push(a.join(" ")), logger),
+    warn: (...a: unknown[]) => (errors.push(a.join(" ")), logger),
+    info: () => logger,
+    debug: () => logger,
+  };
+  const view = new vega.View(vega.parse(vl.compile(fig.toSpec()).spec), {
+    renderer: "none",
+    logger: logger as never,
+  });
+  await view.runAsync();
+  // Every hover rule's tooltip lists each series by its name with its value at that epoch.
+  const tooltips: Record<string, string>[] = [];
+  const walk = (node: unknown) => {
+    if (!node || typeof node !== "object") return;
+    const n = node as { items?: unknown[]; tooltip?: Record<string, string> };
+    if (n.tooltip) tooltips.push(n.tooltip);
+    for (const item of n.items ?? []) walk(item);
+  };
+  walk((view.scenegraph() as unknown as { root: unknown }).root);
+  view.finalize();
+  assert.deepEqual(errors, []);
+  // (vega gives the rule and its hover cell the same tooltip.)
+  const epoch3 = [...new Set(tooltips.filter((t) => t.epoch === "3").map((t) => JSON.stringify(t)))]
+    .map((t) => JSON.parse(t) as Record<string, string>);
+  assert.equal(epoch3.length, 2, "one tooltip per panel at epoch 3");
+  const training = epoch3.find((t) => "loss" in t)!;
+  const validation = epoch3.find((t) => "val_loss" in t)!;
+  names.forEach((name, k) => {
+    assert.equal(training[name], (0.3 * k).toFixed(4), name);
+    assert.equal(validation[`val_${name}`], (0.03 * k).toFixed(4), `val_${name}`);
+  });
+  assert.equal(training.loss, "0.5000");
 });

@@ -3,13 +3,9 @@ import { tf } from "../lib/core/tf.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { deepNN, perceptron } from "../lib/build/models.ts";
-import {
-  layoutDot,
-  modelDiagram,
-  modelDot,
-  plotModel,
-  type RankDir,
-} from "../lib/describe/plot_model.ts";
+import { modelDiagram, plotModel, type RankDir } from "../lib/describe/plot_model.ts";
+import { layoutDot, modelDot } from "../lib/plot/model_graph.ts";
+import { textWidth } from "../lib/core/text_width.ts";
 import { parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 /** Two inputs, a branch each, a concatenate, a shared trunk and two output heads. */
@@ -113,9 +109,13 @@ Deno.test("DeepNN: Keras's tables, name (Class) with input and output shapes", a
   assert.equal(nodesOf(all).length, 6);
   assert.equal(edgesOf(all).length, 5);
   const texts = select(all, "text").map((t) => t.text);
-  for (const t of ["h1", " (Dense)", "Input shape: (None, 10)", "Output shape: (None, 6)"]) {
+  for (const t of ["h1 (Dense)", "Input shape: (None, 10)", "Output shape: (None, 6)"]) {
     assert.ok(texts.includes(t), t);
   }
+  // The name in bold and the class as runs of one text, laid out by the browser's font.
+  const runs = select(all, "tspan").map((t) => [t.text, t.attrs["font-weight"] ?? "normal"]);
+  assert.ok(runs.some(([t, w]) => t === "h1" && w === "bold"));
+  assert.ok(runs.some(([t, w]) => t === " (Dense)" && w === "normal"));
   // The functional perceptron: its InputLayer is the model's own, not added again.
   const p = modelDiagram(perceptron({ style: "functional" }));
   assert.deepEqual(p.nodes.map((n) => n.header), ["input (InputLayer)", "output (Dense)"]);
@@ -139,7 +139,7 @@ Deno.test("options: shapes, names, dtype, activations, trainable and direction",
   );
   // A one-cell row spans the two shape columns.
   const dot = modelDot(modelDiagram(model, { showLayerActivations: true }));
-  assert.match(dot, /<tr><td colspan="2">Activation: relu<\/td><\/tr>/);
+  assert.match(dot, /<tr><td colspan="2" width="\d+">Activation: relu<\/td><\/tr>/);
   assert.match(dot, /rankdir=TB/);
   const svgSize = async (rankdir: "TB" | "LR") => {
     const [root] = await parseXml((await plotModel(model, { rankdir })).toSVG());
@@ -169,7 +169,7 @@ Deno.test("escaping: layer and model names show as text in DOT labels and in the
   assert.ok(!svg.includes("<script"));
   assert.ok(!svg.includes("<i>"));
   const all = await parseXml(svg);
-  const texts = select(all, "text").map((t) => t.text);
+  const texts = select(all, "tspan").map((t) => t.text);
   assert.ok(texts.includes("<script>alert(1)</script>"));
   assert.ok(texts.includes(`a&b "c"`));
   assert.ok(texts.includes(`a&b "c" <i>`));
@@ -282,4 +282,26 @@ Deno.test("bad input: ArgumentErrors naming plotModel, no leaked tensors", async
   assert.throws(() => modelDiagram(model, { rankdir: "RL" as "LR" }), ArgumentError);
   await plotModel(model, { showDtype: true });
   assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("a $ in the title is text: well-formed SVG with the title as given", async () => {
+  const model = perceptron();
+  for (const title of ["Revenue in US$'000", "$& $1 $$ $` $'"]) {
+    const svg = (await plotModel(model, { title })).toSVG();
+    const all = await parseXml(svg); // throws on malformed XML
+    assert.equal(all[0].attrs["aria-label"], `Layer graph: ${title}`);
+    assert.ok(select(all, "title").some((t) => t.text === `Layer graph: ${title}`));
+    assert.ok(select(all, "text").some((t) => t.text === title));
+  }
+  model.dispose();
+});
+
+Deno.test("cells are sized for DejaVu Sans: each cell's width holds its text at 11 px", () => {
+  const dot = modelDot(modelDiagram(deepNN({ features: 10 }), { showLayerActivations: true }));
+  const cells = [...dot.matchAll(/<td(?: colspan="\d+")? width="(\d+)"[^>]*>([^<]*)<\/td>/g)];
+  assert.ok(cells.length >= 12);
+  for (const [, width, text] of cells) {
+    const plain = text.replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+    assert.ok(Number(width) >= textWidth(plain, 11) + 8, `${plain}: ${width}`);
+  }
 });

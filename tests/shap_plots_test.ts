@@ -228,3 +228,25 @@ Deno.test("figures save to a file", async () => {
     await Deno.remove(path);
   }
 });
+
+Deno.test("waterfallPlot with top: 150000 on 150,000 features: no stack overflow, 100 features drawn, the rest summed", () => {
+  const n = 150_000;
+  const values = Array.from({ length: n }, (_, i) => Math.sin(i + 1) / (i + 1));
+  const e: ExplanationData = {
+    values,
+    baseValue: 0.5,
+    output: 0.5 + values.reduce((a, b) => a + b, 0),
+    featureNames: values.map((_, i) => `f${i}`),
+    instance: values.map(() => 1),
+    link: "identity",
+  };
+  const fig = waterfallPlot(e, { top: 150_000 });
+  const svg = fig.toSVG();
+  assert.ok(svg.length < 2 ** 20, `${svg.length} bytes`);
+  assert.equal((svg.match(/class="shap-bar"/g) ?? []).length > 0, true);
+  const lines = String(fig).split("\n");
+  assert.equal(lines.length, 1 + 100 + 1); // heading, 100 features, the rest
+  assert.equal(lines.at(-1)!.startsWith("  149900 other features: "), true, lines.at(-1));
+  // The data function still gives every row asked for.
+  assert.equal(waterfallRows(e, { top: 2000 }).rows.length, 2001);
+});

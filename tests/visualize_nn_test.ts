@@ -7,9 +7,10 @@ import {
   describeNetwork,
   NETWORK_COLORS,
   networkGeometry,
-  renderNetworkSVG,
   visualizeNN,
 } from "../lib/describe/visualize_nn.ts";
+import { renderNetworkSVG } from "../lib/plot/network_svg.ts";
+import { textWidth } from "../lib/core/text_width.ts";
 import { countBy, parseXml, select, type XmlElement } from "./svg_xml.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -501,4 +502,77 @@ Deno.test("output size: a model too deep to draw as neurons gets a clear error p
     () => visualizeNN(deep),
     /^ArgumentError: visualizeNN: model "deep" has 801 layers: its neuron diagram would draw \d+ units even with maxNeurons 2 \(the limit is 4500, to keep the output under 1 MB\); use summary\(model\) to see its layers$/,
   );
+});
+
+Deno.test("non-dense models are refused with a pointer to plotModel: Conv2D, RNN", () => {
+  const conv = tf.sequential({
+    name: "Digits",
+    layers: [
+      tf.layers.conv2d({ name: "conv", filters: 4, kernelSize: 3, inputShape: [28, 28, 1] }),
+      tf.layers.flatten({ name: "flat" }),
+      tf.layers.dense({ name: "out", units: 10 }),
+    ],
+  });
+  const rnn = tf.sequential({
+    name: "Seq",
+    layers: [
+      tf.layers.simpleRNN({ name: "rnn", units: 8, inputShape: [5, 3] }),
+      tf.layers.dense({ name: "out", units: 1 }),
+    ],
+  });
+  try {
+    for (
+      const [model, layer] of [
+        [conv, /model "Digits" has layer "conv" \(Conv2D, output shape \[null, 26, 26, 4\]\)/],
+        [rnn, /model "Seq" has layer "rnn" \(SimpleRNN, output shape \[null, 8\]\)/],
+      ] as const
+    ) {
+      for (const call of [() => visualizeNN(model), () => networkGeometry(model)]) {
+        assert.throws(
+          call,
+          (e: unknown) =>
+            e instanceof ArgumentError && e.argument === "model" && layer.test(e.message) &&
+            /draws dense networks only/.test(e.message) && /plotModel\(model\)/.test(e.message),
+        );
+      }
+    }
+  } finally {
+    conv.dispose();
+    rnn.dispose();
+  }
+});
+
+Deno.test("weights legend: inside the picture on a perceptron, on two rows in a narrow picture", () => {
+  const model = perceptron();
+  const fits = (g: ReturnType<typeof networkGeometry>) => {
+    for (const item of g.legend!.items) {
+      const right = item.x2 + 6 + textWidth(item.label, 10);
+      assert.ok(right <= g.width - 8, `${item.label} ends at ${right} of ${g.width}`);
+      assert.ok(item.y + 4 <= g.height, `${item.label} at y ${item.y}`);
+    }
+    const note = g.legend!.note;
+    assert.ok(note.x + textWidth(note.text, 10) <= g.width - 8, note.text);
+    assert.ok(note.y + 3 <= g.height);
+  };
+  const wide = networkGeometry(model, { weights: true });
+  fits(wide);
+  assert.equal(new Set(wide.legend!.items.map((i) => i.y)).size, 1); // one row
+  const narrow = networkGeometry(model, { weights: true, width: 200 });
+  fits(narrow);
+  assert.ok(new Set(narrow.legend!.items.map((i) => i.y)).size > 1); // wrapped
+  model.dispose();
+});
+
+Deno.test("long names are shortened in descriptions and the title, whole in data-layer", async () => {
+  const name = "layer_" + "x".repeat(80);
+  const model = mlp([3, 2, 1], "M" + "y".repeat(300));
+  (model.layers[0] as unknown as { name: string }).name = name;
+  const g = networkGeometry(model, { description: true });
+  const title = g.title!.text;
+  assert.ok(title.includes("…") && textWidth(title, 15, true) <= g.width - 16, title);
+  const shown = g.descriptions.filter((d) => d.column === 1).map((d) => d.text)[0];
+  assert.ok(shown.length <= 32 && shown.startsWith("layer_x") && shown.includes("…"), shown);
+  const all = await parseXml(renderNetworkSVG(g));
+  assert.ok(columnLayers(all).includes(name));
+  model.dispose();
 });

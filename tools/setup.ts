@@ -220,6 +220,24 @@ async function ensureChromium(): Promise<void> {
   }
 }
 
+/** Helvetica/Arial-compatible fonts: the layout check draws every figure with them and DejaVu. */
+async function ensureLiberationFonts(): Promise<void> {
+  const font = "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf";
+  const present = () => {
+    try {
+      return Deno.statSync(font).isFile;
+    } catch {
+      return false;
+    }
+  };
+  if (present()) return say("fonts-liberation2: present");
+  if (isRoot() && hasApt()) {
+    say("fonts-liberation2 missing: installing Debian package fonts-liberation2");
+    await aptInstall(["fonts-liberation2"]);
+  }
+  if (!present()) say("fonts-liberation2 not available: the layout check will say so and fail");
+}
+
 async function ensureClassicNotebook(): Promise<void> {
   if (!("missing" in findFrontend("classic"))) return say("classic notebook: present");
   if (isRoot() && hasApt()) {
@@ -273,6 +291,7 @@ if (import.meta.main && Deno.args.includes("--kernelspec")) {
   await ensureKernelspec();
   if (Deno.args.includes("--browser")) {
     await ensureChromium();
+    await ensureLiberationFonts();
     await ensureClassicNotebook();
     await ensureJupyterLab();
   }

@@ -77,10 +77,12 @@ export function finishPage(html: string, title: string): string {
   return html
     .replace(/<script[^>]*\bsrc="(?:file:|https?:)[^"]*"[^>]*>\s*<\/script>/g, "")
     .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>/g, "")
-    .replace(/<title>[\s\S]*?<\/title>/, `<title>${escapeXml(title)}</title>${NO_ICON}`)
+    // Replacements are functions: a `$` in a notebook's heading is text, not a pattern.
+    .replace(/<title>[\s\S]*?<\/title>/, () => `<title>${escapeXml(title)}</title>${NO_ICON}`)
     .replace(
       /<body([^>]*)>/,
-      `<body$1>\n<nav class="dlnb-nav" style="padding:8px 16px;font-family:sans-serif">` +
+      (_, attributes: string) =>
+        `<body${attributes}>\n<nav class="dlnb-nav" style="padding:8px 16px;font-family:sans-serif">` +
         `<a href="index.html">&larr; Tutorial index</a></nav>`,
     );
 }

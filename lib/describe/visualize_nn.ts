@@ -1,8 +1,8 @@
 /**
  * The article's `visualize_nn` neuron diagram: one column of circles per layer, links between
- * them, optional descriptions and trained weights. {@linkcode networkGeometry} computes the
- * picture as plain data (positions, colours, labels); {@linkcode renderNetworkSVG} turns that
- * data into a standalone SVG; {@linkcode visualizeNN} does both and returns a {@linkcode Figure}.
+ * them, optional descriptions and trained weights. {@linkcode networkGeometry} gives the
+ * picture as plain data, {@linkcode describeNetwork} as text, and {@linkcode visualizeNN}
+ * draws it with `renderNetworkSVG` (lib/plot) and returns a {@linkcode Figure}.
  *
  * @module
  */
@@ -15,9 +15,23 @@ import {
   checkOptions,
 } from "../core/errors.ts";
 import { Figure } from "../display/display.ts";
-import { escapeXml } from "../core/escape.ts";
-import { modelGraph } from "../build/graph.ts";
-import { type LayerRecord, layerRecords } from "../build/layer_table.ts";
+import type { NetworkGeometry } from "../plot/network_types.ts";
+import { checkGeometry, renderNetworkSVG } from "../plot/network_svg.ts";
+import { type CheckedNetworkOptions, formatWeight, layoutNetwork } from "./network_geometry.ts";
+
+export type {
+  CollapsedMarker,
+  ColumnRole,
+  Connection,
+  LegendItem,
+  NetworkColumn,
+  NetworkGeometry,
+  NetworkLegend,
+  NetworkLink,
+  NeuronCircle,
+  TextLine,
+} from "../plot/network_types.ts";
+export { DRAWING_BUDGET, NETWORK_COLORS } from "./network_geometry.ts";
 
 /** Options of {@linkcode visualizeNN} and {@linkcode networkGeometry}. */
 export interface VisualizeNNOptions {
@@ -35,231 +49,10 @@ export interface VisualizeNNOptions {
   title?: string;
 }
 
-/** Where a column sits in the network, which decides its colour and neuron labels. */
-export type ColumnRole = "input" | "hidden" | "output";
-
-/** How a column is linked to the previous one. */
-export type Connection = "none" | "dense" | "oneToOne";
-
-/** One column of the diagram: one layer (or the input Sequential models do not list). */
-export interface NetworkColumn {
-  /** Position from the left, from 0. */
-  index: number;
-  /** Layer name. */
-  name: string;
-  /** Layer class, e.g. `Dense`, `Dropout`, `InputLayer`. */
-  className: string;
-  /** Activation name of a layer with neurons, else `null`. */
-  activation: string | null;
-  /** Input, hidden or output column. */
-  role: ColumnRole;
-  /** True for layers after the input without neurons (Dropout and the like): drawn red. */
-  neuronless: boolean;
-  /** Circles the layer stands for (its output size, as in the article). */
-  size: number;
-  /** Circles actually drawn (at most `maxNeurons`). */
-  drawn: number;
-  /** Circles left out of a collapsed column (`size - drawn`). */
-  hidden: number;
-  /** How the column is linked to the previous one. */
-  connection: Connection;
-  /** Horizontal position of the column's centre. */
-  x: number;
-  /** Colour of the column's circles. */
-  fill: string;
-  /** Colour of the column's description text. */
-  textColor: string;
-}
-
-/** One neuron circle. */
-export interface NeuronCircle {
-  /** Column index. */
-  column: number;
-  /** Neuron index inside its layer, from 0 (collapsed columns skip the middle ones). */
-  neuron: number;
-  /** Centre. */
-  x: number;
-  /** Centre. */
-  y: number;
-  /** Radius. */
-  r: number;
-  /** Fill colour. */
-  fill: string;
-  /** Label: `X1`.. for inputs, `H1`.. for hidden neurons, `y1`.. for outputs. */
-  label: string;
-  /** Anchor point of the label. */
-  labelX: number;
-  /** Anchor point of the label (text baseline). */
-  labelY: number;
-  /** SVG `text-anchor` of the label. */
-  labelAnchor: "start" | "end";
-  /** Label font size. */
-  labelSize: number;
-}
-
-/** One link between two drawn neurons of neighbouring columns. */
-export interface NetworkLink {
-  /** Column the link starts from. */
-  fromColumn: number;
-  /** Neuron index in the start column. */
-  fromNeuron: number;
-  /** Column the link ends in (the layer whose weight it is). */
-  toColumn: number;
-  /** Neuron index in the end column. */
-  toNeuron: number;
-  /** Start point. */
-  x1: number;
-  /** Start point. */
-  y1: number;
-  /** End point. */
-  x2: number;
-  /** End point. */
-  y2: number;
-  /** Stroke colour. */
-  color: string;
-  /** Stroke width. */
-  width: number;
-  /** Stroke opacity. */
-  opacity: number;
-  /** The weight drawn, with `weights: true` on a layer that has one, else `null`. */
-  weight: number | null;
-}
-
-/** One line of text. */
-export interface TextLine {
-  /** The text, unescaped. */
-  text: string;
-  /** Anchor point. */
-  x: number;
-  /** Baseline. */
-  y: number;
-  /** Fill colour. */
-  color: string;
-  /** SVG `text-anchor`. */
-  anchor: "start" | "middle" | "end";
-  /** Font size. */
-  size: number;
-  /** Column the text describes, or `null`. */
-  column: number | null;
-}
-
-/** The marker of a collapsed column: a vertical ellipsis and a `+N` label. */
-export interface CollapsedMarker {
-  /** Column index. */
-  column: number;
-  /** Centre of the ellipsis. */
-  x: number;
-  /** Centre of the ellipsis. */
-  y: number;
-  /** Neurons not drawn. */
-  hidden: number;
-  /** `+N`. */
-  label: string;
-  /** Anchor (start) of the `+N` label. */
-  labelX: number;
-  /** Font size of the ellipsis and label. */
-  size: number;
-}
-
-/** One sample line of the weights legend. */
-export interface LegendItem {
-  /** What the sample stands for. */
-  label: string;
-  /** Sample line start. */
-  x1: number;
-  /** Sample line y. */
-  y: number;
-  /** Sample line end. */
-  x2: number;
-  /** Stroke colour. */
-  color: string;
-  /** Stroke width. */
-  width: number;
-  /** Stroke opacity. */
-  opacity: number;
-}
-
-/** The legend shown with `weights: true`. */
-export interface NetworkLegend {
-  /** Sample lines. */
-  items: LegendItem[];
-  /** A note on how magnitude is drawn. */
-  note: TextLine;
-  /** Largest absolute weight among the drawn links (the one drawn widest). */
-  maxAbsWeight: number;
-}
-
-/** Everything the diagram shows, as plain data. */
-export interface NetworkGeometry {
-  /** Model name. */
-  name: string;
-  /** Canvas width. */
-  width: number;
-  /** Canvas height. */
-  height: number;
-  /** Font family of all text. */
-  fontFamily: string;
-  /** Title, or `null`. */
-  title: TextLine | null;
-  /** Columns, left to right. */
-  columns: NetworkColumn[];
-  /** Drawn neurons. */
-  circles: NeuronCircle[];
-  /** Drawn links (between drawn neurons only). */
-  links: NetworkLink[];
-  /** Description lines (empty without `description: true`). */
-  descriptions: TextLine[];
-  /** Markers of collapsed columns. */
-  collapsed: CollapsedMarker[];
-  /** Weights legend, or `null` without `weights: true`. */
-  legend: NetworkLegend | null;
-  /** What was left out to keep the figure small (e.g. `maxNeurons` lowered), or `null`. */
-  note: TextLine | null;
-}
-
-/**
- * The diagram's colours: the article's (matplotlib names) for columns and links, and
- * TensorFlow Playground's blue/orange for the sign of a weight.
- *
- * @example
- * ```ts
- * import { NETWORK_COLORS, networkGeometry } from "./visualize_nn.ts";
- * import { deepNN } from "../build/models.ts";
- * const g = networkGeometry(deepNN({ features: 4 }));
- * g.columns[2].fill === NETWORK_COLORS.neuronless; // true: drop1 is red
- * ```
- */
-export const NETWORK_COLORS = {
-  /** Circles of the input and output columns. */
-  inputOutput: "limegreen",
-  /** Circles of hidden columns. */
-  hidden: "blue",
-  /** Circles of layers without neurons (Dropout and the like). */
-  neuronless: "red",
-  /** Text and links of the input/output columns. */
-  inputOutputText: "green",
-  /** Positive weights. */
-  positive: "#0877bd",
-  /** Negative weights. */
-  negative: "#e8710a",
-} as const;
-
-const FONT_FAMILY = "Helvetica, Arial, sans-serif";
-const FN = "visualizeNN";
-
-interface CheckedOptions {
-  description: boolean;
-  weights: boolean;
-  maxNeurons: number;
-  width: number | undefined;
-  height: number | undefined;
-  title: string | undefined;
-}
-
 function checkVisualizeOptions(
   fn: string,
   options: VisualizeNNOptions | undefined,
-): CheckedOptions {
+): CheckedNetworkOptions {
   const o = checkOptions(fn, options, {
     description: true,
     weights: true,
@@ -283,62 +76,6 @@ function checkVisualizeOptions(
   };
 }
 
-/** Checks the model can be drawn as a chain and returns its layer records. */
-function chainRecords(fn: string, model: tf.LayersModel): LayerRecord[] {
-  const graph = modelGraph(model, fn);
-  if (!graph.isChain) {
-    throw ArgumentError.because(
-      fn,
-      "model",
-      `model ${
-        JSON.stringify(graph.name)
-      } is not a single chain of layers (it branches, merges or has several inputs or outputs), so it has no neuron columns to draw; draw its layer graph with plotModel(model) instead`,
-    );
-  }
-  return layerRecords(graph, model, false);
-}
-
-/**
- * A Dense layer's weight from neuron `from` to neuron `to`, read from the kernel's flat data
- * (the diagram only needs the drawn links; copying a 10,000 x 10,000 kernel took seconds).
- */
-function kernelReader(
-  model: tf.LayersModel,
-  name: string,
-): ((from: number, to: number) => number) | null {
-  const layer = model.layers.find((l) => l.name === name);
-  const kernel = layer?.getWeights()[0];
-  if (!kernel || kernel.rank !== 2) return null;
-  const flat = kernel.dataSync();
-  const cols = kernel.shape[1]!;
-  return (from, to) => flat[from * cols + to];
-}
-
-/** Which neurons of a layer of `size` are drawn, and the slot of each (a gap for the ellipsis). */
-function drawnNeurons(size: number, maxNeurons: number): { neurons: number[]; gapAfter: number } {
-  if (size <= maxNeurons) {
-    return { neurons: Array.from({ length: size }, (_, i) => i), gapAfter: -1 };
-  }
-  const head = Math.ceil(maxNeurons / 2);
-  const tail = maxNeurons - head;
-  const neurons = Array.from({ length: head }, (_, i) => i);
-  for (let i = size - tail; i < size; i++) neurons.push(i);
-  return { neurons, gapAfter: head - 1 };
-}
-
-/** The article's description: the name, then `relu (`, `Σ10[X*w]+b`, `) = 6 out` for neurons. */
-function descriptionLines(record: LayerRecord, index: number, last: boolean): string[] {
-  if (index === 0 || record.neurons === 0 || record.activation === null) return [record.name];
-  return [
-    record.name,
-    `${record.activation} (`,
-    `Σ${record.inputs}[X*w]+b`,
-    `) = ${record.neurons} ${last ? "Y" : "out"}`,
-  ];
-}
-
-const round = (v: number) => Math.round(v * 100) / 100;
-
 /**
  * Computes the neuron diagram of a model as plain data: columns, circles, links,
  * description lines, collapsed-column markers and the weights legend.
@@ -358,405 +95,6 @@ export function networkGeometry(
 ): NetworkGeometry {
   const fn = "networkGeometry";
   return layoutNetwork(fn, model, checkVisualizeOptions(fn, options));
-}
-
-/** What a diagram may draw, in link-sized units (~150 bytes): an output stays under 1 MB. */
-export const DRAWING_BUDGET = 4500;
-
-/** Links plus circles drawn with `maxNeurons` per column; a circle and its label weigh ~4 links. */
-function drawingSize(records: LayerRecord[], maxNeurons: number): number {
-  const drawn = records.map((r) => Math.min(r.outputs, maxNeurons));
-  let size = 4 * drawn.reduce((a, b) => a + b, 0);
-  for (let i = 1; i < records.length; i++) {
-    size += records[i].neurons === 0 ? drawn[i] : drawn[i - 1] * drawn[i];
-  }
-  return size;
-}
-
-function layoutNetwork(fn: string, model: tf.LayersModel, o: CheckedOptions): NetworkGeometry {
-  const records = chainRecords(fn, model);
-  const count = records.length;
-  const last = count - 1;
-  // Collapse further when the drawing would pass the budget, and say so on the figure.
-  let maxNeurons = o.maxNeurons;
-  while (maxNeurons > 2 && drawingSize(records, maxNeurons) > DRAWING_BUDGET) maxNeurons--;
-  if (drawingSize(records, maxNeurons) > DRAWING_BUDGET) {
-    throw ArgumentError.because(
-      fn,
-      "model",
-      `model ${JSON.stringify(model.name)} has ${count} layers: its neuron diagram would draw ` +
-        `${drawingSize(records, maxNeurons)} units even with maxNeurons 2 (the limit ` +
-        `is ${DRAWING_BUDGET}, to keep the output under 1 MB); use summary(model) to see its layers`,
-    );
-  }
-  const noteText = maxNeurons < o.maxNeurons
-    ? `maxNeurons lowered from ${o.maxNeurons} to ${maxNeurons} to keep the figure small`
-    : null;
-  const picks = records.map((r) => drawnNeurons(r.outputs, maxNeurons));
-  const slots = picks.map((p) => p.neurons.length + (p.gapAfter >= 0 ? 1 : 0));
-  const maxSlots = Math.max(1, ...slots);
-
-  // Vertical bands: title, description lines, neurons, legend.
-  const titleText = o.title ?? model.name;
-  const titleBand = titleText ? 34 : 10;
-  const lineGap = 14;
-  const descBand = o.description ? 4 * lineGap + 10 : 0;
-  const legendBand = o.weights ? 50 : 0;
-  const bottom = noteText ? 28 : 14;
-  const top = titleBand + descBand;
-  const marginX = 46;
-
-  const descTexts = o.description ? records.map((r, i) => descriptionLines(r, i, i === last)) : [];
-  const longest = Math.max(0, ...descTexts.flat().map((t) => Array.from(t).length));
-  const defaultGap = Math.max(120, longest * 6.6 + 16);
-  const width = o.width ??
-    Math.round(2 * marginX + (count > 1 ? (count - 1) * defaultGap : 2 * defaultGap));
-  const height = o.height ?? Math.round(top + Math.max(160, maxSlots * 30) + legendBand + bottom);
-
-  const plotHeight = Math.max(40, height - top - legendBand - bottom);
-  const xGap = count > 1 ? (width - 2 * marginX) / (count - 1) : width - 2 * marginX;
-  const yGap = plotHeight / maxSlots;
-  const r = Math.min(14, Math.max(1.5, Math.min(yGap * 0.3, xGap * 0.12)));
-  const labelSize = Math.min(11, Math.max(7, r * 1.2));
-  const centreY = top + plotHeight / 2;
-  const columnX = (i: number) => count > 1 ? marginX + i * xGap : width / 2;
-
-  const columns: NetworkColumn[] = records.map((record, i) => {
-    const neuronless = i > 0 && record.neurons === 0;
-    const role: ColumnRole = i === 0 ? "input" : i === last ? "output" : "hidden";
-    const inputOutput = role !== "hidden";
-    return {
-      index: i,
-      name: record.name,
-      className: record.className,
-      activation: neuronless || i === 0 ? null : record.activation,
-      role,
-      neuronless,
-      size: record.outputs,
-      drawn: picks[i].neurons.length,
-      hidden: record.outputs - picks[i].neurons.length,
-      connection: i === 0 ? "none" : neuronless ? "oneToOne" : "dense",
-      x: round(columnX(i)),
-      fill: neuronless
-        ? NETWORK_COLORS.neuronless
-        : inputOutput
-        ? NETWORK_COLORS.inputOutput
-        : NETWORK_COLORS.hidden,
-      textColor: neuronless
-        ? NETWORK_COLORS.neuronless
-        : inputOutput
-        ? NETWORK_COLORS.inputOutputText
-        : NETWORK_COLORS.hidden,
-    };
-  });
-
-  // Neuron positions: slot k of a column with `slots` slots, centred vertically.
-  const positions = picks.map((pick, i) => {
-    const firstY = centreY - ((slots[i] - 1) / 2) * yGap;
-    const ys = new Map<number, number>();
-    pick.neurons.forEach((neuron, k) => {
-      const slot = pick.gapAfter >= 0 && k > pick.gapAfter ? k + 1 : k;
-      ys.set(neuron, round(firstY + slot * yGap));
-    });
-    return { ys, gapY: pick.gapAfter >= 0 ? firstY + (pick.gapAfter + 1) * yGap : null };
-  });
-
-  const circles: NeuronCircle[] = [];
-  const collapsed: CollapsedMarker[] = [];
-  for (const column of columns) {
-    const x = column.x;
-    const prefix = column.role === "input" ? "X" : column.role === "output" ? "y" : "H";
-    for (const [neuron, y] of positions[column.index].ys) {
-      const hiddenLabel = column.role === "hidden";
-      circles.push({
-        column: column.index,
-        neuron,
-        x,
-        y,
-        r: round(r),
-        fill: column.fill,
-        label: `${prefix}${neuron + 1}`,
-        labelX: round(
-          column.role === "input" ? x - r - 3 : hiddenLabel ? x + r * 0.75 + 1 : x + r + 3,
-        ),
-        labelY: round(hiddenLabel ? y - r * 0.75 - 1 : y + labelSize * 0.35),
-        labelAnchor: column.role === "input" ? "end" : "start",
-        labelSize: round(hiddenLabel ? labelSize * 0.9 : labelSize),
-      });
-    }
-    const gapY = positions[column.index].gapY;
-    if (gapY !== null) {
-      const size = Math.min(14, Math.max(9, yGap * 0.8));
-      collapsed.push({
-        column: column.index,
-        x,
-        y: round(gapY),
-        hidden: column.hidden,
-        label: `+${column.hidden}`,
-        labelX: round(x + Math.max(r, size * 0.3) + 3),
-        size: round(size),
-      });
-    }
-  }
-
-  // Links among drawn neurons; dense layers carry a weight per link.
-  const links: NetworkLink[] = [];
-  for (const column of columns) {
-    if (column.connection === "none") continue;
-    const i = column.index;
-    const from = positions[i - 1].ys;
-    const to = positions[i].ys;
-    const color = column.neuronless
-      ? NETWORK_COLORS.neuronless
-      : i === last
-      ? NETWORK_COLORS.inputOutputText
-      : NETWORK_COLORS.hidden;
-    const weight = o.weights && records[i].neurons > 0
-      ? kernelReader(model, records[i].name)
-      : null;
-    const x1 = columns[i - 1].x;
-    const addLink = (
-      fromNeuron: number,
-      y1: number,
-      toNeuron: number,
-      y2: number,
-      weight: number | null,
-    ) =>
-      links.push({
-        fromColumn: i - 1,
-        fromNeuron,
-        toColumn: i,
-        toNeuron,
-        x1,
-        y1,
-        x2: column.x,
-        y2,
-        color,
-        width: 1,
-        opacity: 0.5,
-        weight,
-      });
-    for (const [toNeuron, y2] of to) {
-      if (column.connection === "oneToOne") {
-        const y1 = from.get(toNeuron);
-        if (y1 !== undefined) addLink(toNeuron, y1, toNeuron, y2, null);
-        continue;
-      }
-      for (const [fromNeuron, y1] of from) {
-        addLink(fromNeuron, y1, toNeuron, y2, weight ? weight(fromNeuron, toNeuron) : null);
-      }
-    }
-  }
-
-  let legend: NetworkLegend | null = null;
-  if (o.weights) {
-    let maxAbs = 0;
-    for (const link of links) {
-      if (link.weight !== null) maxAbs = Math.max(maxAbs, Math.abs(link.weight));
-    }
-    for (const link of links) {
-      if (link.weight === null) continue;
-      const t = maxAbs > 0 ? Math.abs(link.weight) / maxAbs : 0;
-      link.color = link.weight >= 0 ? NETWORK_COLORS.positive : NETWORK_COLORS.negative;
-      link.width = round(0.3 + 2.7 * t);
-      link.opacity = round(0.2 + 0.7 * t);
-    }
-    const y = height - bottom - legendBand + 18;
-    const sample = (label: string, x1: number, color: string, t: number): LegendItem => ({
-      label,
-      x1,
-      y,
-      x2: x1 + 28,
-      color,
-      width: round(0.3 + 2.7 * t),
-      opacity: round(0.2 + 0.7 * t),
-    });
-    legend = {
-      items: [
-        sample("positive weight", 16, NETWORK_COLORS.positive, 1),
-        sample("negative weight", 146, NETWORK_COLORS.negative, 1),
-        sample("small |w|", 276, "#555555", 0.1),
-      ],
-      note: {
-        text: `width and opacity grow with |w|; widest: |w| = ${formatWeight(maxAbs)}`,
-        x: 16,
-        y: y + 22,
-        color: "#333333",
-        anchor: "start",
-        size: 10,
-        column: null,
-      },
-      maxAbsWeight: maxAbs,
-    };
-  }
-
-  const descriptions: TextLine[] = descTexts.flatMap((lines, i) => {
-    const x = i === 0 || count === 1 ? columns[0].x : (columns[i - 1].x + columns[i].x) / 2;
-    return lines.map((text, k) => ({
-      text,
-      x: round(x),
-      y: titleBand + 12 + k * lineGap,
-      color: columns[i].textColor,
-      anchor: "middle" as const,
-      size: 11,
-      column: i,
-    }));
-  });
-
-  return {
-    name: model.name,
-    width,
-    height,
-    fontFamily: FONT_FAMILY,
-    title: titleText
-      ? {
-        text: titleText,
-        x: round(width / 2),
-        y: 22,
-        color: "#111111",
-        anchor: "middle",
-        size: 15,
-        column: null,
-      }
-      : null,
-    note: noteText
-      ? {
-        text: noteText,
-        x: 8,
-        y: height - 8,
-        color: "#555555",
-        anchor: "start",
-        size: 10,
-        column: null,
-      }
-      : null,
-    columns,
-    circles,
-    links,
-    descriptions,
-    collapsed,
-    legend,
-  };
-}
-
-function formatWeight(w: number): string {
-  return Math.abs(w) >= 100 || (w !== 0 && Math.abs(w) < 0.01) ? w.toExponential(2) : w.toFixed(2);
-}
-
-function textElement(t: TextLine, cls: string, extra = ""): string {
-  return `<text class="${cls}"${extra} x="${t.x}" y="${t.y}" fill="${
-    escapeXml(t.color)
-  }" font-size="${t.size}" text-anchor="${escapeXml(t.anchor)}">${escapeXml(t.text)}</text>`;
-}
-
-/** `X12` as `X` with a subscript `12`. */
-function neuronLabel(label: string, size: number): string {
-  const m = /^([A-Za-z]+)(\d+)$/.exec(label);
-  if (!m) return escapeXml(label);
-  return `${m[1]}<tspan font-size="${round(size * 0.75)}" dy="${round(size * 0.3)}">${
-    m[2]
-  }</tspan>`;
-}
-
-/**
- * Renders a {@linkcode NetworkGeometry} as a standalone SVG document. Elements carry stable
- * markers: `circle.neuron`, `line.link`, `text.neuron-label`, `text.description`,
- * `g.collapsed` and `g.legend`, with `data-column` and `data-neuron`; `g.column` elements map
- * each `data-column` to its layer's name (`data-layer`).
- *
- * @example
- * ```ts
- * import { networkGeometry, renderNetworkSVG } from "./visualize_nn.ts";
- * import { perceptron } from "../build/models.ts";
- * const svg = renderNetworkSVG(networkGeometry(perceptron()));
- * svg.match(/class="neuron"/g)?.length; // 4
- * ```
- */
-export function renderNetworkSVG(geometry: NetworkGeometry): string {
-  checkGeometry("renderNetworkSVG", geometry);
-  const g = geometry;
-  const layer = (column: number) => escapeXml(g.columns[column]?.name ?? "");
-  const out: string[] = [];
-  const label = g.title?.text ?? g.name;
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="${
-      escapeXml(g.fontFamily)
-    }" role="img" aria-label="${escapeXml(`Neural network diagram: ${label}`)}">`,
-    `<title>${escapeXml(`Neural network diagram: ${label}`)}</title>`,
-    `<rect width="${g.width}" height="${g.height}" fill="white"/>`,
-  );
-  if (g.title) out.push(textElement(g.title, "title", ' font-weight="bold"'));
-  if (g.note) out.push(textElement(g.note, "note"));
-  if (g.descriptions.length > 0) {
-    out.push(`<g class="descriptions">`);
-    for (const t of g.descriptions) {
-      const col = t.column ?? 0;
-      out.push(textElement(t, "description", ` data-column="${col}" data-layer="${layer(col)}"`));
-    }
-    out.push(`</g>`);
-  }
-  // Each column's layer name once: neurons and links refer to it by data-column (a name on
-  // every element made long names cost megabytes on wide networks).
-  out.push(`<g class="columns">`);
-  g.columns.forEach((_, i) =>
-    out.push(`<g class="column" data-column="${i}" data-layer="${layer(i)}"/>`)
-  );
-  out.push(`</g>`, `<g class="links" stroke-linecap="round">`);
-  for (const l of g.links) {
-    const weight = l.weight === null ? "" : ` data-weight="${Number(l.weight.toPrecision(4))}"`;
-    out.push(
-      `<line class="link" data-column="${l.toColumn}" data-from="${l.fromNeuron}" data-to="${l.toNeuron}"${weight} x1="${l.x1}" y1="${l.y1}" x2="${l.x2}" y2="${l.y2}" stroke="${
-        escapeXml(l.color)
-      }" stroke-width="${l.width}" stroke-opacity="${l.opacity}"/>`,
-    );
-  }
-  out.push(`</g>`, `<g class="neurons" stroke="black" stroke-width="0.8">`);
-  for (const c of g.circles) {
-    out.push(
-      `<circle class="neuron" data-column="${c.column}" data-neuron="${c.neuron}" cx="${c.x}" cy="${c.y}" r="${c.r}" fill="${
-        escapeXml(c.fill)
-      }"/>`,
-    );
-  }
-  // A white halo keeps labels readable where they cross links.
-  out.push(
-    `</g>`,
-    `<g class="neuron-labels" fill="#222222" stroke="white" stroke-width="2.5" stroke-linejoin="round" paint-order="stroke">`,
-  );
-  for (const c of g.circles) {
-    out.push(
-      `<text class="neuron-label" data-column="${c.column}" x="${c.labelX}" y="${c.labelY}" font-size="${c.labelSize}" text-anchor="${
-        escapeXml(c.labelAnchor)
-      }">${neuronLabel(c.label, c.labelSize)}</text>`,
-    );
-  }
-  out.push(`</g>`);
-  for (const m of g.collapsed) {
-    out.push(
-      `<g class="collapsed" data-column="${m.column}" data-layer="${
-        layer(m.column)
-      }" data-hidden="${m.hidden}" fill="#444444" font-size="${m.size}" stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke">`,
-      `<text x="${m.x}" y="${round(m.y + m.size * 0.35)}" text-anchor="middle">⋮</text>`,
-      `<text class="collapsed-count" x="${m.labelX}" y="${round(m.y + m.size * 0.35)}">${
-        escapeXml(m.label)
-      }</text>`,
-      `</g>`,
-    );
-  }
-  if (g.legend) {
-    out.push(`<g class="legend" font-size="10" fill="#333333">`);
-    for (const item of g.legend.items) {
-      out.push(
-        `<line x1="${item.x1}" y1="${item.y}" x2="${item.x2}" y2="${item.y}" stroke="${
-          escapeXml(item.color)
-        }" stroke-width="${item.width}" stroke-opacity="${item.opacity}"/>`,
-        `<text x="${item.x2 + 6}" y="${round(item.y + 3.5)}">${escapeXml(item.label)}</text>`,
-      );
-    }
-    out.push(textElement(g.legend.note, "legend-note"), `</g>`);
-  }
-  out.push(`</svg>`);
-  return out.join("\n");
 }
 
 /**
@@ -780,7 +118,7 @@ export function describeNetwork(geometry: NetworkGeometry): string {
     }: ${g.columns.length} columns, ${g.circles.length} neurons, ${g.links.length} links`,
   ];
   const heads = g.columns.map((c) => `${c.name} (${c.className})`);
-  const pad = Math.max(...heads.map((h) => h.length));
+  const pad = heads.reduce((a, h) => Math.max(a, h.length), 0);
   for (const c of g.columns) {
     const prefix = c.role === "input" ? "X" : c.role === "output" ? "y" : "H";
     const what = c.role === "input"
@@ -812,7 +150,7 @@ export function describeNetwork(geometry: NetworkGeometry): string {
  * input column of a Sequential model), links between them, and optionally each layer's
  * formula (`description`) and trained weights (`weights`). Columns wider than `maxNeurons`
  * show their first and last neurons, an ellipsis and a `+N` count. Models that are not a
- * single chain of layers are rejected with a pointer to `plotModel`.
+ * single chain of dense layers are rejected with a pointer to `plotModel`.
  *
  * @example
  * ```ts
@@ -824,15 +162,7 @@ export function describeNetwork(geometry: NetworkGeometry): string {
  * ```
  */
 export function visualizeNN(model: tf.LayersModel, options?: VisualizeNNOptions): Figure {
-  const geometry = layoutNetwork(FN, model, checkVisualizeOptions(FN, options));
+  const fn = "visualizeNN";
+  const geometry = layoutNetwork(fn, model, checkVisualizeOptions(fn, options));
   return new Figure(renderNetworkSVG(geometry), describeNetwork(geometry));
-}
-
-/** Refuses anything but what {@linkcode networkGeometry} returns. */
-function checkGeometry(fn: string, g: unknown): void {
-  const ok = g !== null && typeof g === "object" &&
-    ["columns", "circles", "links", "descriptions", "collapsed"].every((k) =>
-      Array.isArray((g as Record<string, unknown>)[k])
-    );
-  if (!ok) throw new ArgumentError(fn, "geometry", g, "what networkGeometry() returns");
 }

@@ -9,9 +9,8 @@ import * as Plot from "../deps/plot.ts";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { signedValueLabels } from "./shap_marks.ts";
+import { labelledDomain, MAX_DRAWN_ROWS, rowLabels, signedValueLabels } from "./shap_marks.ts";
 import {
-  axisLabel,
   checkExplanation,
   type ContributionRow,
   explainedNote,
@@ -42,9 +41,14 @@ export function barRows(e: ExplanationData, options?: BarOptions): ContributionR
 }
 
 /** {@linkcode barRows} with errors naming `fn`, the public function called. */
-function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): ContributionRow[] {
+function checkedRows(
+  fn: string,
+  e: ExplanationData,
+  options?: BarOptions,
+  maxRows = Infinity,
+): ContributionRow[] {
   const o = checkOptions(fn, options, { top: true });
-  return topContributions(e, checkExplanation(fn, e, o.top ?? 10));
+  return topContributions(e, Math.min(maxRows, checkExplanation(fn, e, o.top ?? 10)));
 }
 
 /**
@@ -59,24 +63,28 @@ function checkedRows(fn: string, e: ExplanationData, options?: BarOptions): Cont
  * ```
  */
 export function barPlot(e: ExplanationData, options?: BarOptions): Figure {
-  const rows = checkedRows("barPlot", e, options);
-  const labels = new Map(rows.map((r) => [r.key, axisLabel(r)]));
-  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const rows = checkedRows("barPlot", e, options, MAX_DRAWN_ROWS);
+  const { labels, marginLeft } = rowLabels(rows);
+  const width = 720, marginRight = 30;
   const space = (e.link === "logit" ? "SHAP value (log-odds)" : "SHAP value") + explainedNote(e);
-  const extent = Math.max(...rows.map((r) => Math.abs(r.value))) || 1;
-  const lo = Math.min(0, ...rows.map((r) => r.value));
-  const hi = Math.max(0, ...rows.map((r) => r.value));
+  // Bars start at 0; room for every value label past its bar's end.
+  const [lo, hi] = labelledDomain(
+    [{ x: 0, value: null }, ...rows.map((r) => ({ x: r.value, value: r.value }))],
+    width - marginLeft - marginRight,
+    4,
+    0.05,
+  );
   const color = (r: ContributionRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
   const svg = plotToSvg({
-    width: 720,
+    width,
     height: 70 + 30 * rows.length,
-    marginLeft: Math.min(300, 16 + 6.2 * longest),
-    marginRight: 30,
+    marginLeft,
+    marginRight,
     marginTop: 16,
     marginBottom: 44,
     style: { fontSize: "12px" },
     x: {
-      domain: [lo - (lo < 0 ? 0.18 * extent : 0), hi + (hi > 0 ? 0.18 * extent : 0)],
+      domain: [Math.min(lo, 0), Math.max(hi, 0)],
       label: space,
       labelAnchor: "center",
       grid: true,

@@ -9,9 +9,15 @@ import * as Plot from "../deps/plot.ts";
 import { Figure } from "../display/display.ts";
 import { checkOneOf, checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
-  axisLabel,
+  labelledDomain,
+  MAX_DRAWN_ROWS,
+  niceTicks,
+  outputAndBaseLabels,
+  rowLabels,
+  signedValueLabels,
+} from "./shap_marks.ts";
+import {
   checkExplanation,
   type ContributionRow,
   explainedNote,
@@ -79,9 +85,14 @@ export function decisionRows(e: ExplanationData, options?: DecisionOptions): Dec
   return decisionData("decisionRows", e, options);
 }
 
-function decisionData(fn: string, e: ExplanationData, options?: DecisionOptions): DecisionData {
+function decisionData(
+  fn: string,
+  e: ExplanationData,
+  options?: DecisionOptions,
+  maxRows = Infinity,
+): DecisionData {
   const o = checkOptions(fn, options, { top: true, link: true });
-  const top = checkExplanation(fn, e, o.top ?? 10);
+  const top = Math.min(maxRows, checkExplanation(fn, e, o.top ?? 10));
   const link = checkOneOf(fn, "link", o.link ?? e.link, ["identity", "logit"] as const);
   const toAxis = link === "logit" ? sigmoid : (v: number) => v;
   const contributions = topContributions(e, top).reverse();
@@ -120,27 +131,37 @@ function decisionData(fn: string, e: ExplanationData, options?: DecisionOptions)
  * ```
  */
 export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Figure {
-  const data = decisionData("decisionPlot", e, options);
+  const data = decisionData("decisionPlot", e, options, MAX_DRAWN_ROWS);
   const levels = data.steps.length;
-  const labels = new Map(data.steps.map((s) => [s.level, axisLabel(s)]));
-  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const rows = rowLabels(data.steps);
+  const labels = new Map(data.steps.map((s) => [s.level, rows.labels.get(s.key)!]));
+  const width = 720, marginRight = 40;
   const color = (s: DecisionStep) => s.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
-  const xs = [data.axisBase, ...data.steps.map((s) => s.axisAfter)];
-  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
-  const pad = (hi - lo || 0.1) * 0.15;
-  const domain = data.axis === "probability"
-    ? [Math.max(0, lo - pad), Math.min(1, hi + pad)]
-    : [lo - pad, hi + pad];
+  // Room for every value label inside the frame, away from the row labels on the left.
+  const domain = labelledDomain(
+    [
+      { x: data.axisBase, value: null },
+      ...data.steps.map((s) => ({ x: s.axisAfter, value: s.value })),
+    ],
+    width - rows.marginLeft - marginRight,
+    7,
+    0.15,
+  );
+  // A probability axis may need room past 0 or 1 for labels; its ticks stay in [0, 1].
+  const ticks = data.axis === "probability"
+    ? niceTicks(Math.max(0, domain[0]), Math.min(1, domain[1]), 6)
+    : undefined;
   const svg = plotToSvg({
-    width: 720,
+    width,
     height: 110 + 30 * levels,
-    marginLeft: Math.min(300, 16 + 6.2 * longest),
-    marginRight: 40,
+    marginLeft: rows.marginLeft,
+    marginRight,
     marginTop: 50,
     marginBottom: 50,
     style: { fontSize: "12px" },
     x: {
       domain,
+      ticks,
       label: `model output (${data.axis})${explainedNote(e)}`,
       labelAnchor: "center",
       grid: true,

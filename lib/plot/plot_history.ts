@@ -42,7 +42,19 @@ export interface HistoryPoint {
   kind: "loss" | "metric";
   /** The value. */
   value: number;
+  /**
+   * The series' field name in the chart's pivoted rows: `s0`, `s1`... (user metric names are
+   * never field names: quotes, dots or brackets in them would break vega's field paths).
+   */
+  series: string;
 }
+
+/**
+ * Most points a history chart draws: past it, {@linkcode historyPoints} keeps per stretch of
+ * epochs its first epoch and each series' lowest and highest value, so the curves keep their
+ * shape and the chart (spec and SVG) stays well under 1 MB at any number of epochs.
+ */
+export const MAX_DRAWN_POINTS = 4000;
 
 /** A history to plot: what `train` returns, or Keras's `training.history` dict as JSON. */
 export type HistoryLike =
@@ -103,42 +115,93 @@ export function defaultMetrics(history: Readonly<Record<string, readonly number[
 /**
  * The chart's data as plain rows: loss and each metric per epoch, in both panels (the
  * Validation panel only when the history has `val_loss`). Non-finite values are left out.
+ * Past `maxPoints` points the epochs are summarised: per stretch of epochs, its first epoch
+ * (every series, so tooltips list them all) and each series' lowest and highest epoch.
  *
  * @example
  * ```ts
  * import { historyPoints } from "./plot_history.ts";
  * historyPoints({ loss: [0.7], val_loss: [0.8] }, []).map((p) => p.panel); // ["Training", "Validation"]
+ * const long = { loss: Array.from({ length: 100000 }, (_, i) => 1 / (i + 1)) };
+ * historyPoints(long, [], 5000).length <= 5000; // true
  * ```
  */
 export function historyPoints(
   history: Readonly<Record<string, readonly number[]>>,
   metrics: readonly string[],
+  maxPoints = Infinity,
 ): HistoryPoint[] {
   const panels: [HistoryPoint["panel"], string][] = [["Training", ""]];
   if (history.val_loss) panels.push(["Validation", "val_"]);
+  const keys = panels.flatMap(([, prefix]) => ["loss", ...metrics].map((m) => prefix + m));
+  const drawn = drawnEpochs(keys.map((k) => history[k] ?? []), maxPoints);
   const points: HistoryPoint[] = [];
+  let k = 0;
   for (const [panel, prefix] of panels) {
     for (const metric of ["loss", ...metrics]) {
       const key = prefix + metric;
-      (history[key] ?? []).forEach((value, i) => {
-        if (Number.isFinite(value)) {
-          points.push({
-            panel,
-            epoch: i + 1,
-            key,
-            metric,
-            kind: isLoss(key) ? "loss" : "metric",
-            value,
-          });
-        }
-      });
+      const values = history[key] ?? [];
+      for (const i of drawn[k]) {
+        points.push({
+          panel,
+          epoch: i + 1,
+          key,
+          metric,
+          kind: isLoss(key) ? "loss" : "metric",
+          value: values[i],
+          series: `s${k}`,
+        });
+      }
+      k++;
     }
   }
   return points;
 }
 
-/** A vega-lite field reference: dots and brackets in user metric names are escaped. */
-const field = (name: string) => name.replace(/[.[\]\\]/g, "\\$&");
+/** Per series, the indices of its finite values to draw (all of them within the budget). */
+function drawnEpochs(series: readonly (readonly number[])[], maxPoints: number): number[][] {
+  const finite = (values: readonly number[], i: number) => Number.isFinite(values[i]);
+  const total = series.reduce((n, s) => n + s.length, 0);
+  if (total <= maxPoints) {
+    return series.map((s) => s.flatMap((_, i) => finite(s, i) ? [i] : []));
+  }
+  const n = series.reduce((m, s) => Math.max(m, s.length), 0);
+  const bins = Math.max(20, Math.floor(maxPoints / (3 * Math.max(1, series.length))));
+  return series.map((s) => {
+    const picked: number[] = [];
+    for (let b = 0; b < bins; b++) {
+      const from = Math.floor((b * n) / bins),
+        to = Math.min(s.length, Math.floor(((b + 1) * n) / bins));
+      let lo = -1, hi = -1;
+      for (let i = from; i < to; i++) {
+        if (!finite(s, i)) continue;
+        if (lo < 0 || s[i] < s[lo]) lo = i;
+        if (hi < 0 || s[i] > s[hi]) hi = i;
+      }
+      const last = b === bins - 1 ? s.length - 1 : -1;
+      for (
+        const i of new Set(
+          [from, lo, hi, last].filter((i) => i >= 0 && i < s.length).sort((a, c) => a - c),
+        )
+      ) {
+        if (finite(s, i)) picked.push(i);
+      }
+    }
+    return picked;
+  });
+}
+
+/**
+ * A tooltip title that shows as given: vega-lite 5 writes tooltip titles into a vega
+ * expression string and escapes only `"` there (compile/mark/encode/tooltip.js), so
+ * backslashes and line breaks are escaped here to reach the tooltip as typed.
+ */
+function tooltipTitle(name: string): string {
+  return name.replace(
+    /[\\\n\r\u2028\u2029]/g,
+    (c) => c === "\\" ? "\\\\" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
 
 /**
  * The vega-lite spec of the figure: per panel a black loss line on the left axis, metric lines
@@ -168,6 +231,8 @@ export function historySpec(
   } as const;
   const panel = (name: string, prefix: string) => {
     const keys = ["loss", ...metrics].map((m) => prefix + m);
+    // Tooltip fields are the series ids of the panel's keys, in the same order as the points.
+    const ids = new Map(points.map((p) => [p.key, p.series]));
     const layers: Record<string, unknown>[] = [
       {
         transform: [{ filter: { field: "kind", equal: "loss" } }],
@@ -179,7 +244,9 @@ export function historySpec(
             type: "quantitative",
             title: "Loss",
             scale: { zero: false },
-            axis: { titleColor: "black", orient: "left" },
+            // End labels inside the plot's height: a label poking above would lift this
+            // panel's title above the other's.
+            axis: { titleColor: "black", orient: "left", labelFlush: true },
           },
         },
       },
@@ -195,7 +262,7 @@ export function historySpec(
             type: "quantitative",
             title: "Score",
             scale: { zero: false },
-            axis: { titleColor: "steelblue", orient: "right" },
+            axis: { titleColor: "steelblue", orient: "right", labelFlush: true },
           },
           color: {
             field: "metric",
@@ -211,7 +278,7 @@ export function historySpec(
     }
     if (hover) {
       layers.push({
-        transform: [{ pivot: "key", value: "value", groupby: ["epoch"] }],
+        transform: [{ pivot: "series", value: "value", groupby: ["epoch"] }],
         mark: { type: "rule", color: "#888888" },
         params: [{
           name: `hover_${name}`,
@@ -228,16 +295,28 @@ export function historySpec(
           opacity: { condition: { param: `hover_${name}`, empty: false, value: 0.4 }, value: 0 },
           tooltip: [
             { field: "epoch", type: "quantitative", title: "epoch" },
-            ...keys.map((k) => ({
-              field: field(k),
+            ...keys.filter((k) => ids.has(k)).map((k) => ({
+              field: ids.get(k)!,
               type: "quantitative",
-              title: k,
+              title: tooltipTitle(k),
               format: ".4f",
             })),
           ],
         },
       });
     }
+    // An invisible rule 8 px above the plot: the panel's top bound is there whatever its
+    // axis labels do, so vega sets the "Training" and "Validation" titles on one line.
+    layers.push({
+      data: { values: [{}] },
+      mark: { type: "rule", opacity: 0, strokeWidth: 1 },
+      encoding: {
+        x: { value: 0 },
+        x2: { value: size.width },
+        y: { value: -8 },
+        y2: { value: -8 },
+      },
+    });
     return {
       title: name,
       width: size.width,
@@ -271,6 +350,18 @@ function describeHistory(
   return `Training history, ${epochs} epochs: ${panels}, loss on the left axis (black)` +
     (metrics.length ? ` and ${metrics.join(", ")} on the right axis` : "") +
     `. Last epoch: ${last}.`;
+}
+
+/** Says when the chart draws a summary of a long history rather than every epoch. */
+function summaryNote(
+  history: Readonly<Record<string, readonly number[]>>,
+  metrics: readonly string[],
+  drawn: number,
+): string {
+  const all = historyPoints(history, metrics).length;
+  return drawn < all
+    ? ` Drawn from ${drawn} of ${all} points: per stretch of epochs its first epoch and each curve's lowest and highest value.`
+    : "";
 }
 
 /**
@@ -318,7 +409,7 @@ export function plotHistory(
     width: checkInt(fn, "width", o.width ?? 320, 50, 2000),
     height: checkInt(fn, "height", o.height ?? 220, 50, 2000),
   };
-  const points = historyPoints(h, metrics).map((p) => ({
+  const points = historyPoints(h, metrics, MAX_DRAWN_POINTS).map((p) => ({
     ...p,
     key: xmlChars(p.key),
     metric: xmlChars(p.metric),
@@ -328,7 +419,7 @@ export function plotHistory(
   // invisible rules (and vega's voronoi cells), two thirds of the SVG's bytes for nothing.
   return vegaLiteFigure( // not awaited: plotHistory is not async, so bad input throws at the call
     historySpec(points, drawn, size),
-    describeHistory(h, metrics),
+    describeHistory(h, metrics) + summaryNote(h, metrics, points.length),
     historySpec(points, drawn, size, false),
   );
 }

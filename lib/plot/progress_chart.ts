@@ -7,6 +7,8 @@
  * @module
  */
 import { escapeXml } from "../core/escape.ts";
+import { extent } from "./extent.ts";
+import { shorten, textWidth } from "../core/text_width.ts";
 
 /** Colours of the metric curves, in order (loss is always black). */
 export const METRIC_COLORS: readonly string[] = [
@@ -61,12 +63,21 @@ export interface ProgressChartGeometry {
 const WIDTH = 640;
 const LINE = 16;
 const TOP = 6;
-const PLOT = { x: 56, width: 528, height: 96 };
+// The right tick labels end before the rotated "score" title, which ends inside the picture.
+const PLOT = { x: 56, width: 516, height: 96 };
+/** Advance of the progress text's monospace font (DejaVu Sans Mono, Menlo: 0.602 em) at 12px. */
+const CHAR = 7.3;
+const TEXT_CHARS = Math.floor((WIDTH - 16) / CHAR);
 
-function extent(values: number[]): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [0, 1];
-  let lo = Math.min(...finite), hi = Math.max(...finite);
+/** The scale of some series: their finite extent, widened when flat. */
+function scaleOf(series: readonly (readonly number[])[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const values of series) {
+    const [a, b] = extent(values) ?? [Infinity, -Infinity];
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  }
+  if (lo > hi) return [0, 1];
   if (lo === hi) {
     const pad = Math.abs(lo) * 0.05 || 0.5;
     lo -= pad;
@@ -75,10 +86,45 @@ function extent(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-function tick(v: number): string {
+function tick(v: number, digits = 3): string {
   return Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0)
-    ? v.toExponential(1)
-    : String(Number(v.toPrecision(3)));
+    ? v.toExponential(digits - 2)
+    : String(Number(v.toPrecision(digits)));
+}
+
+/** Both ends of a scale, with as many digits as it takes for them to read differently. */
+function endTicks([lo, hi]: [number, number]): [string, string] {
+  for (let digits = 3; digits < 8; digits++) {
+    const ends: [string, string] = [tick(hi, digits), tick(lo, digits)];
+    if (ends[0] !== ends[1]) return ends;
+  }
+  return [tick(hi, 8), tick(lo, 8)];
+}
+
+/**
+ * Lines of the progress text wrapped to the chart's width (at " - " between values, else
+ * at a space, else anywhere), so none is cut at the edge.
+ *
+ * @example
+ * ```ts
+ * import { wrapLines } from "./progress_chart.ts";
+ * wrapLines(["a - b - c"], 5); // ["a - b", "c"]
+ * ```
+ */
+export function wrapLines(lines: readonly string[], chars: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    let rest = line;
+    while (Array.from(rest).length > chars) {
+      const head = Array.from(rest).slice(0, chars + 3).join("");
+      const cut = [head.lastIndexOf(" - ", chars), head.lastIndexOf(" ", chars)]
+        .find((i) => i > 0) ?? chars;
+      out.push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut).replace(/^ - /, "").trimStart();
+    }
+    out.push(rest);
+  }
+  return out;
 }
 
 /**
@@ -103,7 +149,8 @@ export function progressChartGeometry(
   text: { title: string; status: string; lines: string[] },
   fraction: number,
 ): ProgressChartGeometry {
-  const { title, status, lines } = text;
+  const { title, status } = text;
+  const lines = wrapLines(text.lines, TEXT_CHARS);
   // Room for two text lines always, so the SVG keeps its size from the first update to the last.
   const plotY = TOP + (1 + Math.max(2, lines.length)) * LINE + 10;
   const plot = { ...PLOT, y: plotY };
@@ -112,8 +159,8 @@ export function progressChartGeometry(
   const metricNames = [
     ...new Set(keys.filter((k) => !isLoss(k)).map((k) => k.replace(/^val_/, ""))),
   ];
-  const left = extent(keys.filter(isLoss).flatMap((k) => [...history[k]]));
-  const right = extent(keys.filter((k) => !isLoss(k)).flatMap((k) => [...history[k]]));
+  const left = scaleOf(keys.filter(isLoss).map((k) => history[k]));
+  const right = scaleOf(keys.filter((k) => !isLoss(k)).map((k) => history[k]));
   const xOf = (i: number) =>
     plot.x + (epochs > 1 ? (i / (epochs - 1)) * plot.width : plot.width / 2);
   const yOf = ([lo, hi]: [number, number], v: number) =>
@@ -124,13 +171,16 @@ export function progressChartGeometry(
     const color = loss
       ? "#000000"
       : METRIC_COLORS[metricNames.indexOf(key.replace(/^val_/, "")) % METRIC_COLORS.length];
-    const points = history[key].flatMap((v, i): [number, number][] =>
-      Number.isFinite(v) ? [[xOf(i), yOf(scale, v)]] : []
-    );
+    const points = summarised(history[key], plot.width).map(([i, v]): [number, number] => [
+      xOf(i),
+      yOf(scale, v),
+    ]);
     return { key, color, dashed: key.startsWith("val_"), axis: loss ? "left" : "right", points };
   });
-  const ticks = (scale: [number, number]): [string, number][] =>
-    [scale[1], scale[0]].map((v) => [tick(v), yOf(scale, v)]);
+  const ticks = (scale: [number, number]): [string, number][] => {
+    const [top, bottom] = endTicks(scale);
+    return [[top, yOf(scale, scale[1])], [bottom, yOf(scale, scale[0])]];
+  };
   const hasMetrics = metricNames.length > 0;
   return {
     width: WIDTH,
@@ -140,7 +190,8 @@ export function progressChartGeometry(
     status,
     lines,
     bar: {
-      x: 120,
+      // After the longest title of the run ("Epoch 1500/1500"), so they never touch.
+      x: Math.max(120, Math.ceil(8 + Array.from(`Epoch ${epochs}/${epochs}`).length * CHAR + 12)),
       y: TOP + 3,
       width: 180,
       height: 10,
@@ -151,6 +202,44 @@ export function progressChartGeometry(
     rightTicks: hasMetrics ? ticks(right) : [],
     xTicks: [["1", xOf(0)], [String(epochs), xOf(epochs - 1)]],
   };
+}
+
+/**
+ * The finite points of a series as `[index, value]`; past two per pixel column, only the first,
+ * lowest, highest and last of each column, in order: the line looks the same and the SVG stays
+ * small at any number of epochs.
+ *
+ * @example
+ * ```ts
+ * import { summarised } from "./progress_chart.ts";
+ * summarised([1, 5, 2, 3], 500).length; // 4
+ * summarised(Array.from({ length: 100000 }, (_, i) => Math.sin(i)), 500).length <= 2000; // true
+ * ```
+ */
+export function summarised(values: readonly number[], columns: number): [number, number][] {
+  const out: [number, number][] = [];
+  const n = values.length;
+  if (n <= 2 * columns) {
+    for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) out.push([i, values[i]]);
+    return out;
+  }
+  for (let c = 0; c < columns; c++) {
+    const from = Math.floor((c * n) / columns), to = Math.floor(((c + 1) * n) / columns);
+    let first = -1, last = -1, lo = -1, hi = -1;
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (first < 0) first = lo = hi = i;
+      last = i;
+      if (v < values[lo]) lo = i;
+      if (v > values[hi]) hi = i;
+    }
+    if (first < 0) continue;
+    for (const i of [...new Set([first, lo, hi, last])].sort((a, b) => a - b)) {
+      out.push([i, values[i]]);
+    }
+  }
+  return out;
 }
 
 const f = (v: number) => String(Math.round(v * 10) / 10);
@@ -185,8 +274,8 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
     }</text>`;
   out.push(
     text(8, 0, g.title),
-    `<rect x="${bar.x}" y="${bar.y}" width="${bar.width}" height="${bar.height}" fill="#e6e6e6"/>`,
-    `<rect x="${bar.x}" y="${bar.y}" width="${
+    `<rect class="bar" x="${bar.x}" y="${bar.y}" width="${bar.width}" height="${bar.height}" fill="#e6e6e6"/>`,
+    `<rect class="bar" x="${bar.x}" y="${bar.y}" width="${
       f(bar.width * bar.fraction)
     }" height="${bar.height}" fill="#4682b4"/>`,
     text(bar.x + bar.width + 8, 0, g.status),
@@ -198,14 +287,14 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
   );
   for (const [label, y] of g.leftTicks) {
     out.push(
-      `<text x="${plot.x - 4}" y="${f(y + 3)}" text-anchor="end" fill="#000000">${
+      `<text class="tick-left" x="${plot.x - 4}" y="${f(y + 3)}" text-anchor="end" fill="#000000">${
         escapeXml(label)
       }</text>`,
     );
   }
   for (const [label, y] of g.rightTicks) {
     out.push(
-      `<text x="${plot.x + plot.width + 4}" y="${f(y + 3)}" fill="#4682b4">${
+      `<text class="tick-right" x="${plot.x + plot.width + 4}" y="${f(y + 3)}" fill="#4682b4">${
         escapeXml(label)
       }</text>`,
     );
@@ -222,7 +311,7 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
       plot.y + plot.height + 12
     }" text-anchor="middle">epoch</text>`,
     axisTitle(12, plot.y + plot.height / 2, -90, "#000000", "loss"),
-    axisTitle(g.width - 6, plot.y + plot.height / 2, 90, "#4682b4", "score"),
+    axisTitle(g.width - 12, plot.y + plot.height / 2, 90, "#4682b4", "score"),
   );
   for (const s of g.series) {
     if (s.points.length === 0) continue;
@@ -234,18 +323,27 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
         : `<polyline points="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"${dash}/>`,
     );
   }
-  // Legend: one entry per series, in history order.
+  // Legend: one entry per series, in history order, names shortened until the row fits.
+  const entry = (label: string) => 28 + textWidth(label, 10);
+  let names = g.series.map((s) => s.key);
+  for (
+    let max = 40;
+    max > 4 && names.reduce((w, n) => w + entry(n), 0) > g.width - plot.x - 8;
+    max -= 2
+  ) {
+    names = g.series.map((s) => shorten(s.key, max));
+  }
   let x = plot.x;
   const y = plot.y + plot.height + 28;
-  for (const s of g.series) {
+  for (const [k, s] of g.series.entries()) {
     const dash = s.dashed ? ` stroke-dasharray="4 3"` : "";
     out.push(
       `<line x1="${x}" y1="${y - 3}" x2="${x + 16}" y2="${
         y - 3
       }" stroke="${s.color}" stroke-width="1.5"${dash}/>`,
-      `<text x="${x + 20}" y="${y}">${escapeXml(s.key)}</text>`,
+      `<text x="${x + 20}" y="${y}">${escapeXml(names[k])}</text>`,
     );
-    x += 28 + s.key.length * 6;
+    x += entry(names[k]);
   }
   out.push("</g></svg>");
   return out.join("");

@@ -5,7 +5,15 @@
  * @module
  */
 import * as Plot from "../deps/plot.ts";
-import { formatNumber, formatSigned, SHAP_COLORS } from "./shap_rows.ts";
+import {
+  axisLabel,
+  type ContributionRow,
+  formatNumber,
+  formatSigned,
+  SHAP_COLORS,
+} from "./shap_rows.ts";
+import { textWidth } from "../core/text_width.ts";
+import { extent } from "./extent.ts";
 
 /**
  * Value labels past each row's end point: right of rising rows in red, left of falling rows
@@ -67,4 +75,98 @@ export function outputAndBaseLabels(
       className: "shap-base",
     }),
   ];
+}
+
+/**
+ * An x domain with room for the value labels: each point's label (right of rising rows, left
+ * of falling ones, `gap` px away) stays inside the frame, so none reaches the row labels on
+ * the left or the picture's edge, whatever the values. `pad` is the least padding, as a
+ * fraction of the points' span; points with a `null` value have no label.
+ *
+ * @example
+ * ```ts
+ * import { labelledDomain } from "./shap_marks.ts";
+ * const [a, b] = labelledDomain([{ x: 0, value: -2 }, { x: 1, value: 1 }], 400, 7, 0.1);
+ * a < -0.1 && b > 1.1; // true
+ * ```
+ */
+export function labelledDomain(
+  points: readonly { x: number; value: number | null }[],
+  innerWidth: number,
+  gap: number,
+  pad: number,
+): [number, number] {
+  const [lo, hi] = extent(points.map((p) => p.x)) ?? [0, 0];
+  const span = hi - lo || 1;
+  // Width each label needs beyond its point, in px.
+  const need = (value: number) => gap + 4 + textWidth(formatSigned(value), 12);
+  // Solve for a domain [a, b] where every label fits: a point at x needs
+  // (x - a) / (b - a) * innerWidth >= need (falling) or (b - x) / (b - a) * innerWidth >= need.
+  let a = lo - pad * span, b = hi + pad * span;
+  for (let pass = 0; pass < 4; pass++) {
+    const scale = (b - a) / innerWidth;
+    for (const p of points) {
+      if (p.value === null) continue; // a point without a label
+      if (p.value < 0) a = Math.min(a, p.x - need(p.value) * scale);
+      else b = Math.max(b, p.x + need(p.value) * scale);
+    }
+  }
+  return [a, b];
+}
+
+/**
+ * About `count` round tick values inside `[a, b]`.
+ *
+ * @example
+ * ```ts
+ * import { niceTicks } from "./shap_marks.ts";
+ * niceTicks(0, 1, 5); // [0, 0.2, 0.4, 0.6, 0.8, 1]
+ * ```
+ */
+export function niceTicks(a: number, b: number, count: number): number[] {
+  const raw = (b - a) / Math.max(1, count);
+  if (!(raw > 0) || !Number.isFinite(raw)) return [a];
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let i = Math.ceil(a / step); i * step <= b + step * 1e-9; i++) {
+    ticks.push(Number((i * step).toPrecision(12)));
+  }
+  return ticks;
+}
+
+/**
+ * Most rows a SHAP plot draws (30 px each): a larger `top` keeps the largest features and
+ * sums the rest into the "N other features" row, so the figure stays readable and small.
+ */
+export const MAX_DRAWN_ROWS = 100;
+
+/** Widest row label, in px: the label margin never takes more of the 720 px picture. */
+export const MAX_LABEL_WIDTH = 280;
+
+/**
+ * Row labels that fit {@linkcode MAX_LABEL_WIDTH} at 12 px in DejaVu Sans (feature names
+ * shortened further when needed), and the left margin they need.
+ *
+ * @example
+ * ```ts
+ * import { rowLabels } from "./shap_marks.ts";
+ * const rows = [{ key: "a", feature: "x".repeat(80), featureValue: 1, label: "", value: 1, features: 1 }];
+ * rowLabels(rows).labels.get("a")!.length < 80; // true
+ * ```
+ */
+export function rowLabels(
+  rows: readonly ContributionRow[],
+): { labels: Map<string, string>; marginLeft: number } {
+  const labels = new Map<string, string>();
+  let widest = 0;
+  for (const r of rows) {
+    let label = axisLabel(r);
+    for (let max = 31; max > 4 && textWidth(label, 12) > MAX_LABEL_WIDTH; max -= 2) {
+      label = axisLabel(r, max);
+    }
+    labels.set(r.key, label);
+    widest = Math.max(widest, textWidth(label, 12));
+  }
+  return { labels, marginLeft: Math.ceil(16 + widest) };
 }

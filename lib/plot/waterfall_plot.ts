@@ -9,9 +9,14 @@ import * as Plot from "../deps/plot.ts";
 import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
-import { outputAndBaseLabels, signedValueLabels } from "./shap_marks.ts";
 import {
-  axisLabel,
+  labelledDomain,
+  MAX_DRAWN_ROWS,
+  outputAndBaseLabels,
+  rowLabels,
+  signedValueLabels,
+} from "./shap_marks.ts";
+import {
   checkExplanation,
   type ContributionRow,
   explainedNote,
@@ -64,9 +69,14 @@ export function waterfallRows(e: ExplanationData, options?: WaterfallOptions): W
 }
 
 /** {@linkcode waterfallRows} with errors naming `fn`, the public function called. */
-function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions): WaterfallData {
+function checkedRows(
+  fn: string,
+  e: ExplanationData,
+  options?: WaterfallOptions,
+  maxRows = Infinity,
+): WaterfallData {
   const o = checkOptions(fn, options, { top: true });
-  const top = checkExplanation(fn, e, o.top ?? 10);
+  const top = Math.min(maxRows, checkExplanation(fn, e, o.top ?? 10));
   const contributions = topContributions(e, top);
   const rows: WaterfallRow[] = new Array(contributions.length);
   let cumulative = e.baseValue;
@@ -90,23 +100,27 @@ function checkedRows(fn: string, e: ExplanationData, options?: WaterfallOptions)
  * ```
  */
 export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): Figure {
-  const data = checkedRows("waterfallPlot", e, options);
-  const labels = new Map(data.rows.map((r) => [r.key, axisLabel(r)]));
-  const longest = Math.max(...[...labels.values()].map((l) => l.length));
+  const data = checkedRows("waterfallPlot", e, options, MAX_DRAWN_ROWS);
+  const { labels, marginLeft } = rowLabels(data.rows);
+  const width = 720, marginRight = 30;
   const space = (data.link === "logit" ? "log-odds" : "model output") + explainedNote(e);
-  const ends = data.rows.flatMap((r) => [r.start, r.end]);
-  const [lo, hi] = [Math.min(...ends), Math.max(...ends)];
-  const pad = (hi - lo || 1) * 0.12;
+  // Room for every value label (past each bar's end) inside the frame.
+  const domain = labelledDomain(
+    data.rows.flatMap((r) => [{ x: r.start, value: null }, { x: r.end, value: r.value }]),
+    width - marginLeft - marginRight,
+    4,
+    0.12,
+  );
   const color = (r: WaterfallRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
   const svg = plotToSvg({
-    width: 720,
+    width,
     height: 90 + 30 * data.rows.length,
-    marginLeft: Math.min(300, 16 + 6.2 * longest),
-    marginRight: 30,
+    marginLeft,
+    marginRight,
     marginTop: 40,
     marginBottom: 44,
     style: { fontSize: "12px" },
-    x: { domain: [lo - pad, hi + pad], label: space, labelAnchor: "center", grid: true },
+    x: { domain, label: space, labelAnchor: "center", grid: true },
     y: {
       domain: data.rows.map((r) => r.key),
       tickFormat: (key: string) => labels.get(key) ?? key,
