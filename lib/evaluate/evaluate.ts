@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { heatCell } from "./cell_colors.ts";
 import { tf } from "../core/tf.ts";
 import { ArgumentError, checkNumber, checkOneOf, checkOptions } from "../core/errors.ts";
 import { TextTable } from "../display/display.ts";
@@ -244,17 +245,9 @@ function drawText(s: SingleOutputScores): string {
 function confusionHTML(c: ClassificationScores["confusion"]): string {
   const max = Math.max(c.tn, c.fp, c.fn, c.tp, 1);
   const cell = (v: number, label: string) => {
-    // A dark steelblue over white, opaque: the count's colour never meets a dark theme's
-    // background. The count is black or white, whichever contrasts more (WCAG >= 4.5 always).
-    const rgb = [43, 95, 138].map((c) => Math.round(255 + (c - 255) * (v / max)));
-    const [r, g, b] = rgb.map((c) => {
-      const s = c / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
-    const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    const color = 1.05 / (lum + 0.05) > (lum + 0.05) / 0.05 ? "#ffffff" : "#000000";
+    const { background, color } = heatCell(v / max);
     return `<td title="${label}: ${v}" style="width:64px;height:40px;text-align:center;` +
-      `background:rgb(${rgb.join(",")});color:${color}">${v}</td>`;
+      `background:${background};color:${color}">${v}</td>`;
   };
   return `<table class="dlnb-confusion"><caption>Confusion matrix</caption>` +
     `<tr><th></th><th>pred 0</th><th>pred 1</th></tr>` +

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { heatCell } from "./cell_colors.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { escapeXml } from "../core/escape.ts";
 
@@ -249,10 +250,10 @@ export function multiclassHTML(s: MulticlassScores): string {
     `</tbody></table>`;
   const cell = (v: number, t: number, p: number) => {
     const share = ratio(v, s.perClass[t].support);
-    const color = share > 0.55 ? "#ffffff" : "#1a1a1a";
+    const { background, color } = heatCell(share);
     const title = `true ${s.classNames[t]}, predicted ${s.classNames[p]}: ${v}`;
     return `<td title="${escapeXml(title)}" style="min-width:56px;height:36px;` +
-      `text-align:center;background:rgba(70,130,180,${share.toFixed(3)});color:${color}">` +
+      `text-align:center;background:${background};color:${color}">` +
       `${v}</td>`;
   };
   const confusion = `<table class="dlnb-confusion"><caption>Confusion matrix ` +
