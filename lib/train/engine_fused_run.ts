@@ -1,0 +1,443 @@
+/**
+ * One run of the fused engine: the buffers, forward and backward passes, the optimizer state,
+ * and the write-back of weights and state into the tfjs model (see engine_fused.ts).
+ *
+ * @module
+ */
+import { tf } from "../core/tf.ts";
+import { rng } from "../core/random.ts";
+import { Arena } from "./gemm.ts";
+import type { AdamFields, DenseOp, FusedSpec, Op } from "./engine_fused_model.ts";
+import {
+  activate,
+  activationGrad,
+  adamStep,
+  allFinite,
+  copyRows,
+  gatherRows,
+  rowSums,
+  sgdStep,
+  transpose,
+} from "./engine_fused_kernels.ts";
+import { batchLoss, batchMetric } from "./engine_fused_loss.ts";
+import {
+  type EpochCallback,
+  type EpochLogs,
+  historyKeys,
+  lossError,
+  type TrainJob,
+} from "./train_engine.ts";
+
+const fround = Math.fround;
+
+/** Where a Dense layer's parameters sit in the flat parameter vector. */
+interface DenseSlot {
+  readonly op: DenseOp;
+  /** Offset of the kernel, stored unit-major (`units x inputs`, the transpose of tfjs's). */
+  readonly kernelAt: number;
+  /** Offset of the bias (`units`), or -1. */
+  readonly biasAt: number;
+  /** The kernel in tfjs's layout (`inputs x units`), kept in step for dLoss/dInput. */
+  readonly kernel: Float32Array;
+}
+
+class FusedRun {
+  readonly spec: FusedSpec;
+  readonly job: TrainJob;
+  readonly ops: readonly Op[];
+  readonly slots: (DenseSlot | null)[];
+  /** All parameters, flat: per Dense layer its kernel (unit-major), then its bias. */
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  /** The state after the last complete epoch. */
+  readonly savedParams: Float32Array;
+  readonly savedM: Float32Array;
+  readonly savedV: Float32Array;
+  /** Float32 scalars as tfjs keeps them. */
+  accBeta1 = 0;
+  accBeta2 = 0;
+  iterations = 0;
+  savedAccBeta1 = 0;
+  savedAccBeta2 = 0;
+  savedIterations = 0;
+  /** Epochs completed and saved; -1 before the first. */
+  savedEpoch = -1;
+  writtenEpoch = -1;
+  /** Activations: outputs[0] is the input batch, outputs[k + 1] the output of op k. */
+  readonly outputs: Float32Array[];
+  /** The input each op read in the last forward pass. */
+  readonly inputs: Float32Array[];
+  readonly deltas: Float32Array[];
+  readonly masks: (Float32Array | null)[];
+  readonly targets: Float32Array;
+  readonly scratchA: Float32Array;
+  readonly scratchB: Float32Array;
+  /** Whether op k must pass a gradient to its input (some Dense layer comes before it). */
+  readonly needsInputGrad: boolean[];
+  readonly dropoutNext: () => number;
+  /** Where every buffer lives, and the matrix product that reads them. */
+  readonly arena: Arena;
+
+  constructor(spec: FusedSpec, job: TrainJob) {
+    this.spec = spec;
+    this.job = job;
+    this.ops = spec.ops;
+    const maxRows = Math.max(1, Math.min(job.plan.batchSize, job.rows));
+    // Layout first (sizes of every buffer the products touch), then one arena for all.
+    let size = 0;
+    let width = job.features;
+    let maxWidth = width;
+    const widths = [width];
+    const layout: { kernelAt: number; biasAt: number }[] = [];
+    for (const op of this.ops) {
+      if (op.kind === "dense") {
+        const kernelAt = size;
+        size += op.units * op.inputs;
+        layout.push({ kernelAt, biasAt: op.useBias ? size : -1 });
+        if (op.useBias) size += op.units;
+        width = op.units;
+      } else {
+        layout.push({ kernelAt: -1, biasAt: -1 });
+      }
+      widths.push(width);
+      maxWidth = Math.max(maxWidth, width);
+    }
+    const adam = spec.optimizer.kind === "adam";
+    const sizes = [
+      ...widths.map((w) => maxRows * w), // outputs
+      ...widths.map((w) => maxRows * w), // deltas
+      ...widths.map((w) => maxRows * w), // masks
+      ...this.ops.map((op) => (op.kind === "dense" ? op.inputs * op.units : 0)), // kernels
+      maxRows * job.outputs,
+      maxRows * maxWidth,
+      maxRows * maxWidth,
+      size,
+      size,
+      adam ? size : 0,
+      adam ? size : 0,
+    ];
+    this.arena = new Arena(Arena.floatsFor(sizes));
+    this.outputs = widths.map((w) => this.arena.take(maxRows * w));
+    this.deltas = widths.map((w) => this.arena.take(maxRows * w));
+    const maskBuffers = widths.map((w) => this.arena.take(maxRows * w));
+    this.masks = this.ops.map((op, k) => (op.kind === "dropout" ? maskBuffers[k] : null));
+    this.slots = this.ops.map((op, k) => {
+      const kernel = this.arena.take(op.kind === "dense" ? op.inputs * op.units : 0);
+      return op.kind === "dense" ? { op, ...layout[k], kernel } : null;
+    });
+    this.targets = this.arena.take(maxRows * job.outputs);
+    this.scratchA = this.arena.take(maxRows * maxWidth);
+    this.scratchB = this.arena.take(maxRows * maxWidth);
+    this.params = this.arena.take(size);
+    this.grads = this.arena.take(size);
+    this.m = this.arena.take(adam ? size : 0);
+    this.v = this.arena.take(adam ? size : 0);
+    this.inputs = this.ops.map((_, k) => this.outputs[k]);
+    let seenDense = false;
+    this.needsInputGrad = this.ops.map((op) => {
+      const needs = seenDense;
+      if (op.kind === "dense") seenDense = true;
+      return needs;
+    });
+    this.savedParams = new Float32Array(size);
+    this.savedM = new Float32Array(this.m.length);
+    this.savedV = new Float32Array(this.v.length);
+    this.dropoutNext = rng(job.plan.dropoutSeed).next;
+  }
+
+  /** Copies the model's weights and its optimizer's state in. */
+  load(): void {
+    const opt = this.spec.optimizer;
+    const adam = opt.kind === "adam" ? opt.optimizer as unknown as AdamFields : null;
+    for (const slot of this.slots) {
+      if (!slot) continue;
+      const { op } = slot;
+      const weights = this.spec.trainables;
+      const kernel = weights[op.kernelSlot].read().dataSync() as Float32Array;
+      slot.kernel.set(kernel);
+      transpose(kernel, 0, this.params, slot.kernelAt, op.inputs, op.units);
+      if (op.useBias) {
+        this.params.set(weights[op.biasSlot].read().dataSync() as Float32Array, slot.biasAt);
+      }
+      if (adam) {
+        const parts: [number, number, boolean][] = [[op.kernelSlot, slot.kernelAt, true]];
+        if (op.useBias) parts.push([op.biasSlot, slot.biasAt, false]);
+        for (const [index, at, isKernel] of parts) {
+          const pairs: [typeof adam.accumulatedFirstMoment, Float32Array][] = [
+            [adam.accumulatedFirstMoment, this.m],
+            [adam.accumulatedSecondMoment, this.v],
+          ];
+          for (const [moments, into] of pairs) {
+            const entry = moments[index];
+            if (!entry) continue; // fresh optimizer: zeros, as tfjs creates them
+            const values = entry.variable.dataSync() as Float32Array;
+            if (isKernel) transpose(values, 0, into, at, op.inputs, op.units);
+            else into.set(values, at);
+          }
+        }
+      }
+    }
+    if (adam) {
+      this.accBeta1 = adam.accBeta1.dataSync()[0];
+      this.accBeta2 = adam.accBeta2.dataSync()[0];
+    }
+    this.iterations = opt.optimizer.iterations;
+    this.save(-1);
+  }
+
+  /** Saves the current state as the last complete one. */
+  save(epoch: number): void {
+    this.savedParams.set(this.params);
+    this.savedM.set(this.m);
+    this.savedV.set(this.v);
+    this.savedAccBeta1 = this.accBeta1;
+    this.savedAccBeta2 = this.accBeta2;
+    this.savedIterations = this.iterations;
+    this.savedEpoch = epoch;
+  }
+
+  /** Forward pass over `rows` rows already in outputs[0]; returns the model's output buffer. */
+  forward(rows: number, training: boolean): Float32Array {
+    let current = this.outputs[0];
+    for (let k = 0; k < this.ops.length; k++) {
+      const op = this.ops[k];
+      this.inputs[k] = current;
+      const out = this.outputs[k + 1];
+      if (op.kind === "dense") {
+        const slot = this.slots[k] as DenseSlot;
+        this.arena.gemm(current, 0, this.params, slot.kernelAt, out, 0, rows, op.units, op.inputs);
+        activate(out, this.params, slot.biasAt, op.useBias, rows, op.units, op.activation);
+        current = out;
+      } else if (training) {
+        const mask = this.masks[k] as Float32Array;
+        const scale = fround(1 / fround(1 - op.rate));
+        const n = rows * op.width;
+        const next = this.dropoutNext;
+        for (let e = 0; e < n; e++) {
+          const keep = next() >= op.rate ? scale : 0;
+          mask[e] = keep;
+          out[e] = current[e] * keep;
+        }
+        current = out;
+      }
+    }
+    return current;
+  }
+
+  /** Backward pass from dLoss/dOutput in the last delta buffer; fills `grads`. */
+  backward(rows: number): void {
+    for (let k = this.ops.length - 1; k >= 0; k--) {
+      const op = this.ops[k];
+      const delta = this.deltas[k + 1];
+      if (op.kind === "dense") {
+        const slot = this.slots[k] as DenseSlot;
+        activationGrad(delta, this.outputs[k + 1], rows, op.units, op.activation);
+        // dKernelᵀ = dZᵀ · X, read along rows of dZᵀ and Xᵀ.
+        const dzT = this.scratchA, xT = this.scratchB;
+        transpose(delta, 0, dzT, 0, rows, op.units);
+        transpose(this.inputs[k], 0, xT, 0, rows, op.inputs);
+        this.arena.gemm(dzT, 0, xT, 0, this.grads, slot.kernelAt, op.units, op.inputs, rows);
+        if (op.useBias) rowSums(dzT, op.units, rows, this.grads, slot.biasAt);
+        if (this.needsInputGrad[k]) {
+          this.arena.gemm(delta, 0, slot.kernel, 0, this.deltas[k], 0, rows, op.inputs, op.units);
+        }
+      } else if (this.needsInputGrad[k]) {
+        const mask = this.masks[k] as Float32Array;
+        const into = this.deltas[k];
+        const n = rows * op.width;
+        for (let e = 0; e < n; e++) into[e] = delta[e] * mask[e];
+      }
+    }
+  }
+
+  /** Applies the optimizer to all parameters; returns false if a parameter is not finite. */
+  update(): boolean {
+    const opt = this.spec.optimizer;
+    let check: number;
+    if (opt.kind === "adam") {
+      check = adamStep(
+        this.params,
+        this.grads,
+        this.m,
+        this.v,
+        fround(opt.beta1),
+        fround(1 - opt.beta1),
+        fround(opt.beta2),
+        fround(1 - opt.beta2),
+        fround(1 - this.accBeta1),
+        fround(1 - this.accBeta2),
+        fround(opt.epsilon),
+        fround(-opt.learningRate),
+      );
+      this.accBeta1 = fround(this.accBeta1 * fround(opt.beta1));
+      this.accBeta2 = fround(this.accBeta2 * fround(opt.beta2));
+    } else {
+      check = sgdStep(this.params, this.grads, fround(-opt.learningRate));
+    }
+    this.iterations++;
+    for (let k = 0; k < this.slots.length; k++) {
+      const slot = this.slots[k];
+      if (slot) {
+        transpose(this.params, slot.kernelAt, slot.kernel, 0, slot.op.units, slot.op.inputs);
+      }
+    }
+    return check - check === 0;
+  }
+
+  /** Writes the saved weights into the model (once per saved epoch). */
+  writeWeights(): void {
+    if (this.savedEpoch < 0 || this.writtenEpoch === this.savedEpoch) return;
+    const p = this.savedParams;
+    for (const slot of this.slots) {
+      if (!slot) continue;
+      const { op } = slot;
+      const kernel = new Float32Array(op.inputs * op.units);
+      transpose(p, slot.kernelAt, kernel, 0, op.units, op.inputs);
+      const values: tf.Tensor[] = [tf.tensor2d(kernel, [op.inputs, op.units])];
+      if (op.useBias) values.push(tf.tensor1d(p.slice(slot.biasAt, slot.biasAt + op.units)));
+      try {
+        op.layer.setWeights(values);
+      } finally {
+        tf.dispose(values);
+      }
+    }
+    this.writtenEpoch = this.savedEpoch;
+  }
+
+  /** Writes the saved optimizer state into the model's optimizer. */
+  writeOptimizer(): void {
+    if (this.savedEpoch < 0) return;
+    const opt = this.spec.optimizer;
+    const internals = opt.optimizer as unknown as AdamFields;
+    internals.iterations_ = this.savedIterations;
+    if (opt.kind !== "adam") return;
+    const weights = this.spec.trainables;
+    for (const slot of this.slots) {
+      if (!slot) continue;
+      const { op } = slot;
+      const parts: [number, number, boolean][] = [[op.kernelSlot, slot.kernelAt, true]];
+      if (op.useBias) parts.push([op.biasSlot, slot.biasAt, false]);
+      for (const [index, at, isKernel] of parts) {
+        const pairs: [typeof internals.accumulatedFirstMoment, Float32Array, string][] = [
+          [internals.accumulatedFirstMoment, this.savedM, "m"],
+          [internals.accumulatedSecondMoment, this.savedV, "v"],
+        ];
+        for (const [moments, from, suffix] of pairs) {
+          let values: Float32Array;
+          if (isKernel) {
+            values = new Float32Array(op.inputs * op.units);
+            transpose(from, at, values, 0, op.units, op.inputs);
+          } else {
+            values = from.slice(at, at + op.units);
+          }
+          const t = tf.tensor(values, weights[index].shape);
+          try {
+            const entry = moments[index];
+            if (entry) entry.variable.assign(t);
+            else {
+              moments[index] = {
+                originalName: `${weights[index].name}/${suffix}`,
+                variable: tf.variable(t, false),
+              };
+            }
+          } finally {
+            t.dispose();
+          }
+        }
+      }
+    }
+    const accBetas = [tf.scalar(this.savedAccBeta1), tf.scalar(this.savedAccBeta2)];
+    try {
+      internals.accBeta1.assign(accBetas[0]);
+      internals.accBeta2.assign(accBetas[1]);
+    } finally {
+      tf.dispose(accBetas);
+    }
+  }
+}
+
+/** The error that stops a run whose loss or weights stopped being finite (as train's own). */
+function nanError(what: "loss" | "weights", epoch: number, epochs: number, value: number): Error {
+  return lossError(value, epoch, epochs, `the ${what}`);
+}
+
+/** Runs all epochs of `job` (see the module doc). */
+export async function runFused(
+  spec: FusedSpec,
+  job: TrainJob,
+  onEpochEnd: EpochCallback,
+): Promise<void> {
+  const run = new FusedRun(spec, job);
+  const { plan, features, outputs } = job;
+  const metrics = spec.metrics;
+  const validation = plan.valRows > 0;
+  const keys = historyKeys(job.metrics, validation);
+  const nValues = 1 + metrics.length;
+  const trainTotals = new Float64Array(nValues);
+  const valTotals = new Float64Array(nValues);
+  const xb = run.outputs[0];
+  const yb = run.targets;
+  const lossGrad = run.deltas[run.deltas.length - 1];
+  run.load();
+  try {
+    for (let epoch = 0; epoch < plan.epochs; epoch++) {
+      const order = plan.epochOrder(epoch);
+      trainTotals.fill(0);
+      let seen = 0;
+      for (let b = 0; b < plan.batches.length; b++) {
+        const start = plan.batches[b][0];
+        const rows = plan.batches[b][1] - start;
+        gatherRows(job.x, order, start, rows, features, xb);
+        gatherRows(job.y, order, start, rows, outputs, yb);
+        const out = run.forward(rows, true);
+        const loss = batchLoss(spec.loss, out, yb, rows, outputs, lossGrad);
+        if (!Number.isFinite(loss)) {
+          throw nanError(allFinite(run.params) ? "loss" : "weights", epoch, plan.epochs, loss);
+        }
+        // tfjs's BaseLogger: total += value * size, in float32.
+        trainTotals[0] = fround(trainTotals[0] + fround(loss * rows));
+        for (let i = 0; i < metrics.length; i++) {
+          const value = batchMetric(metrics[i], out, yb, rows, outputs);
+          trainTotals[i + 1] = fround(trainTotals[i + 1] + fround(value * rows));
+        }
+        seen += rows;
+        run.backward(rows);
+        if (!run.update()) {
+          const bad = run.params.find((w) => !Number.isFinite(w)) ?? NaN;
+          throw nanError("weights", epoch, plan.epochs, bad);
+        }
+      }
+      const logs: Record<string, number> = {};
+      const perSeen = fround(1 / seen);
+      for (let i = 0; i < nValues; i++) logs[keys[i]] = fround(perSeen * trainTotals[i]);
+      if (validation) {
+        // tfjs's testLoop: batches of batchSize in row order, total += size * value, / n.
+        valTotals.fill(0);
+        for (let start = 0; start < plan.valRows; start += plan.batchSize) {
+          const rows = Math.min(plan.batchSize, plan.valRows - start);
+          copyRows(job.x, plan.trainRows + start, rows, features, xb);
+          copyRows(job.y, plan.trainRows + start, rows, outputs, yb);
+          const out = run.forward(rows, false);
+          valTotals[0] = fround(
+            valTotals[0] + fround(rows * batchLoss(spec.loss, out, yb, rows, outputs, null)),
+          );
+          for (let i = 0; i < metrics.length; i++) {
+            const value = batchMetric(metrics[i], out, yb, rows, outputs);
+            valTotals[i + 1] = fround(valTotals[i + 1] + fround(rows * value));
+          }
+        }
+        for (let i = 0; i < nValues; i++) {
+          logs[keys[nValues + i]] = fround(valTotals[i] / plan.valRows);
+        }
+      }
+      run.save(epoch);
+      run.writeWeights();
+      await onEpochEnd(epoch, logs as EpochLogs);
+    }
+  } finally {
+    run.writeWeights();
+    run.writeOptimizer();
+  }
+}
