@@ -132,20 +132,24 @@ export function activationGrad(
   }
 }
 
-/** Row sums of a `rows x cols` matrix into `out[at..at+rows)` (bias gradients from dZᵀ). */
-export function rowSums(
+/**
+ * Column sums of a `rows x cols` matrix into `out[at..at+cols)` (bias gradients from dZ),
+ * accumulated in float64 (`acc`, at least `cols` long) row by row.
+ */
+export function columnSums(
   m: Float32Array,
   rows: number,
   cols: number,
+  acc: Float64Array,
   out: Float32Array,
   at: number,
 ): void {
+  acc.fill(0, 0, cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
-    let s = 0;
-    for (let c = 0; c < cols; c++) s += m[o + c];
-    out[at + r] = s;
+    for (let c = 0; c < cols; c++) acc[c] += m[o + c];
   }
+  for (let c = 0; c < cols; c++) out[at + c] = acc[c];
 }
 
 // tfjs clips probabilities with clipByValue(p, 1e-7, 1 - 1e-7): the forward pass compares in

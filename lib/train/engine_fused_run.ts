@@ -7,20 +7,27 @@
 import { tf } from "../core/tf.ts";
 import { rng } from "../core/random.ts";
 import { Arena } from "./gemm.ts";
-import type { AdamFields, DenseOp, FusedSpec, Op } from "./engine_fused_model.ts";
+import {
+  type AdamFields,
+  type DenseOp,
+  type FusedSpec,
+  type Op,
+  RELU,
+} from "./engine_fused_model.ts";
 import {
   activate,
   activationGrad,
   adamStep,
   allFinite,
+  columnSums,
   copyRows,
   gatherRows,
-  rowSums,
   sgdStep,
   transpose,
 } from "./engine_fused_kernels.ts";
 import { batchLoss, batchMetric } from "./engine_fused_loss.ts";
 import {
+  type BatchCallback,
   type EpochCallback,
   type EpochLogs,
   historyKeys,
@@ -33,12 +40,12 @@ const fround = Math.fround;
 /** Where a Dense layer's parameters sit in the flat parameter vector. */
 interface DenseSlot {
   readonly op: DenseOp;
-  /** Offset of the kernel, stored unit-major (`units x inputs`, the transpose of tfjs's). */
+  /** Offset of the kernel, in tfjs's layout (`inputs x units`). */
   readonly kernelAt: number;
   /** Offset of the bias (`units`), or -1. */
   readonly biasAt: number;
-  /** The kernel in tfjs's layout (`inputs x units`), kept in step for dLoss/dInput. */
-  readonly kernel: Float32Array;
+  /** The kernel transposed (`units x inputs`), kept in step for dLoss/dInput. */
+  readonly kernelT: Float32Array;
 }
 
 class FusedRun {
@@ -46,7 +53,7 @@ class FusedRun {
   readonly job: TrainJob;
   readonly ops: readonly Op[];
   readonly slots: (DenseSlot | null)[];
-  /** All parameters, flat: per Dense layer its kernel (unit-major), then its bias. */
+  /** All parameters, flat: per Dense layer its kernel (tfjs's layout), then its bias. */
   readonly params: Float32Array;
   readonly grads: Float32Array;
   readonly m: Float32Array;
@@ -72,15 +79,19 @@ class FusedRun {
   readonly deltas: Float32Array[];
   readonly masks: (Float32Array | null)[];
   readonly targets: Float32Array;
-  readonly scratchA: Float32Array;
-  readonly scratchB: Float32Array;
+  /** Column sums of dZ (bias gradients), accumulated in float64. */
+  readonly columnSums: Float64Array;
   /** Whether op k must pass a gradient to its input (some Dense layer comes before it). */
   readonly needsInputGrad: boolean[];
+  /** For a Dense op: the relu Dense op right below it, whose derivative gates its dX, or null. */
+  readonly gateOf: (number | null)[];
+  /** Whether a relu Dense op's derivative is applied by the op above it (gate or dropout). */
+  readonly gated: boolean[];
   readonly dropoutNext: () => number;
   /** Where every buffer lives, and the matrix product that reads them. */
   readonly arena: Arena;
 
-  constructor(spec: FusedSpec, job: TrainJob) {
+  constructor(spec: FusedSpec, job: TrainJob, threads: number) {
     this.spec = spec;
     this.job = job;
     this.ops = spec.ops;
@@ -108,28 +119,26 @@ class FusedRun {
     const sizes = [
       ...widths.map((w) => maxRows * w), // outputs
       ...widths.map((w) => maxRows * w), // deltas
-      ...widths.map((w) => maxRows * w), // masks
-      ...this.ops.map((op) => (op.kind === "dense" ? op.inputs * op.units : 0)), // kernels
+      ...this.ops.map((op) => (op.kind === "dropout" ? maxRows * op.width : 0)), // masks
+      ...this.ops.map((op) => (op.kind === "dense" ? op.inputs * op.units : 0)), // kernelsT
       maxRows * job.outputs,
-      maxRows * maxWidth,
-      maxRows * maxWidth,
       size,
       size,
       adam ? size : 0,
       adam ? size : 0,
     ];
-    this.arena = new Arena(Arena.floatsFor(sizes));
+    this.arena = new Arena(Arena.floatsFor(sizes), { threads });
     this.outputs = widths.map((w) => this.arena.take(maxRows * w));
     this.deltas = widths.map((w) => this.arena.take(maxRows * w));
-    const maskBuffers = widths.map((w) => this.arena.take(maxRows * w));
-    this.masks = this.ops.map((op, k) => (op.kind === "dropout" ? maskBuffers[k] : null));
+    this.masks = this.ops.map((op) =>
+      op.kind === "dropout" ? this.arena.take(maxRows * op.width) : null
+    );
     this.slots = this.ops.map((op, k) => {
-      const kernel = this.arena.take(op.kind === "dense" ? op.inputs * op.units : 0);
-      return op.kind === "dense" ? { op, ...layout[k], kernel } : null;
+      if (op.kind !== "dense") return null;
+      return { op, ...layout[k], kernelT: this.arena.take(op.inputs * op.units) };
     });
     this.targets = this.arena.take(maxRows * job.outputs);
-    this.scratchA = this.arena.take(maxRows * maxWidth);
-    this.scratchB = this.arena.take(maxRows * maxWidth);
+    this.columnSums = new Float64Array(maxWidth);
     this.params = this.arena.take(size);
     this.grads = this.arena.take(size);
     this.m = this.arena.take(adam ? size : 0);
@@ -141,6 +150,12 @@ class FusedRun {
       if (op.kind === "dense") seenDense = true;
       return needs;
     });
+    const reluDense = (k: number) => {
+      const op = this.ops[k];
+      return op !== undefined && op.kind === "dense" && op.activation === RELU;
+    };
+    this.gateOf = this.ops.map((op, k) => (op.kind === "dense" && reluDense(k - 1) ? k - 1 : null));
+    this.gated = this.ops.map((_, k) => reluDense(k) && k + 1 < this.ops.length);
     this.savedParams = new Float32Array(size);
     this.savedM = new Float32Array(this.m.length);
     this.savedV = new Float32Array(this.v.length);
@@ -156,15 +171,15 @@ class FusedRun {
       const { op } = slot;
       const weights = this.spec.trainables;
       const kernel = weights[op.kernelSlot].read().dataSync() as Float32Array;
-      slot.kernel.set(kernel);
-      transpose(kernel, 0, this.params, slot.kernelAt, op.inputs, op.units);
+      this.params.set(kernel, slot.kernelAt);
+      transpose(kernel, 0, slot.kernelT, 0, op.inputs, op.units);
       if (op.useBias) {
         this.params.set(weights[op.biasSlot].read().dataSync() as Float32Array, slot.biasAt);
       }
       if (adam) {
-        const parts: [number, number, boolean][] = [[op.kernelSlot, slot.kernelAt, true]];
-        if (op.useBias) parts.push([op.biasSlot, slot.biasAt, false]);
-        for (const [index, at, isKernel] of parts) {
+        const parts: [number, number][] = [[op.kernelSlot, slot.kernelAt]];
+        if (op.useBias) parts.push([op.biasSlot, slot.biasAt]);
+        for (const [index, at] of parts) {
           const pairs: [typeof adam.accumulatedFirstMoment, Float32Array][] = [
             [adam.accumulatedFirstMoment, this.m],
             [adam.accumulatedSecondMoment, this.v],
@@ -172,9 +187,7 @@ class FusedRun {
           for (const [moments, into] of pairs) {
             const entry = moments[index];
             if (!entry) continue; // fresh optimizer: zeros, as tfjs creates them
-            const values = entry.variable.dataSync() as Float32Array;
-            if (isKernel) transpose(values, 0, into, at, op.inputs, op.units);
-            else into.set(values, at);
+            into.set(entry.variable.dataSync() as Float32Array, at);
           }
         }
       }
@@ -207,8 +220,27 @@ class FusedRun {
       const out = this.outputs[k + 1];
       if (op.kind === "dense") {
         const slot = this.slots[k] as DenseSlot;
-        this.arena.gemm(current, 0, this.params, slot.kernelAt, out, 0, rows, op.units, op.inputs);
-        activate(out, this.params, slot.biasAt, op.useBias, rows, op.units, op.activation);
+        // z = x · kernel (+ bias, relu in the same pass); other activations after it.
+        const relu = op.activation === RELU;
+        this.arena.gemm(
+          current,
+          0,
+          op.inputs,
+          1,
+          this.params,
+          slot.kernelAt,
+          out,
+          0,
+          rows,
+          op.units,
+          op.inputs,
+          {
+            bias: op.useBias ? this.params : null,
+            biasAt: slot.biasAt,
+            relu,
+          },
+        );
+        if (!relu) activate(out, this.params, 0, false, rows, op.units, op.activation);
         current = out;
       } else if (training) {
         const mask = this.masks[k] as Float32Array;
@@ -233,21 +265,58 @@ class FusedRun {
       const delta = this.deltas[k + 1];
       if (op.kind === "dense") {
         const slot = this.slots[k] as DenseSlot;
-        activationGrad(delta, this.outputs[k + 1], rows, op.units, op.activation);
-        // dKernelᵀ = dZᵀ · X, read along rows of dZᵀ and Xᵀ.
-        const dzT = this.scratchA, xT = this.scratchB;
-        transpose(delta, 0, dzT, 0, rows, op.units);
-        transpose(this.inputs[k], 0, xT, 0, rows, op.inputs);
-        this.arena.gemm(dzT, 0, xT, 0, this.grads, slot.kernelAt, op.units, op.inputs, rows);
-        if (op.useBias) rowSums(dzT, op.units, rows, this.grads, slot.biasAt);
+        // relu's derivative was applied where dZ was made (the gate of the product below).
+        if (!this.gated[k]) {
+          activationGrad(delta, this.outputs[k + 1], rows, op.units, op.activation);
+        }
+        // dKernel = Xᵀ · dZ (x read through its strides), dBias = column sums of dZ.
+        const x = this.inputs[k];
+        this.arena.gemm(
+          x,
+          0,
+          1,
+          op.inputs,
+          delta,
+          0,
+          this.grads,
+          slot.kernelAt,
+          op.inputs,
+          op.units,
+          rows,
+        );
+        if (op.useBias) columnSums(delta, rows, op.units, this.columnSums, this.grads, slot.biasAt);
         if (this.needsInputGrad[k]) {
-          this.arena.gemm(delta, 0, slot.kernel, 0, this.deltas[k], 0, rows, op.inputs, op.units);
+          // dX = dZ · kernelᵀ, gated by relu's derivative of the Dense layer below when it
+          // feeds this one directly.
+          const gate = this.gateOf[k];
+          this.arena.gemm(
+            delta,
+            0,
+            op.units,
+            1,
+            slot.kernelT,
+            0,
+            this.deltas[k],
+            0,
+            rows,
+            op.inputs,
+            op.units,
+            {
+              gate: gate === null ? null : this.outputs[gate + 1],
+            },
+          );
         }
       } else if (this.needsInputGrad[k]) {
         const mask = this.masks[k] as Float32Array;
         const into = this.deltas[k];
         const n = rows * op.width;
-        for (let e = 0; e < n; e++) into[e] = delta[e] * mask[e];
+        if (this.gated[k - 1]) {
+          // relu's derivative of the Dense layer below, in the same pass.
+          const y = this.outputs[k];
+          for (let e = 0; e < n; e++) into[e] = y[e] > 0 ? delta[e] * mask[e] : 0;
+        } else {
+          for (let e = 0; e < n; e++) into[e] = delta[e] * mask[e];
+        }
       }
     }
   }
@@ -280,7 +349,7 @@ class FusedRun {
     for (let k = 0; k < this.slots.length; k++) {
       const slot = this.slots[k];
       if (slot) {
-        transpose(this.params, slot.kernelAt, slot.kernel, 0, slot.op.units, slot.op.inputs);
+        transpose(this.params, slot.kernelAt, slot.kernelT, 0, slot.op.inputs, slot.op.units);
       }
     }
     return check - check === 0;
@@ -293,8 +362,7 @@ class FusedRun {
     for (const slot of this.slots) {
       if (!slot) continue;
       const { op } = slot;
-      const kernel = new Float32Array(op.inputs * op.units);
-      transpose(p, slot.kernelAt, kernel, 0, op.units, op.inputs);
+      const kernel = p.slice(slot.kernelAt, slot.kernelAt + op.inputs * op.units);
       const values: tf.Tensor[] = [tf.tensor2d(kernel, [op.inputs, op.units])];
       if (op.useBias) values.push(tf.tensor1d(p.slice(slot.biasAt, slot.biasAt + op.units)));
       try {
@@ -317,21 +385,15 @@ class FusedRun {
     for (const slot of this.slots) {
       if (!slot) continue;
       const { op } = slot;
-      const parts: [number, number, boolean][] = [[op.kernelSlot, slot.kernelAt, true]];
-      if (op.useBias) parts.push([op.biasSlot, slot.biasAt, false]);
-      for (const [index, at, isKernel] of parts) {
+      const parts: [number, number, number][] = [[op.kernelSlot, slot.kernelAt, op.inputs]];
+      if (op.useBias) parts.push([op.biasSlot, slot.biasAt, 1]);
+      for (const [index, at, rows] of parts) {
         const pairs: [typeof internals.accumulatedFirstMoment, Float32Array, string][] = [
           [internals.accumulatedFirstMoment, this.savedM, "m"],
           [internals.accumulatedSecondMoment, this.savedV, "v"],
         ];
         for (const [moments, from, suffix] of pairs) {
-          let values: Float32Array;
-          if (isKernel) {
-            values = new Float32Array(op.inputs * op.units);
-            transpose(from, at, values, 0, op.units, op.inputs);
-          } else {
-            values = from.slice(at, at + op.units);
-          }
+          const values = from.slice(at, at + rows * op.units);
           const t = tf.tensor(values, weights[index].shape);
           try {
             const entry = moments[index];
@@ -363,13 +425,42 @@ function nanError(what: "loss" | "weights", epoch: number, epochs: number, value
   return lossError(value, epoch, epochs, `the ${what}`);
 }
 
-/** Runs all epochs of `job` (see the module doc). */
+/** Multiply-adds per step from which a run uses two threads (~4 ms of work per step). */
+const THREAD_WORK = 4_000_000;
+
+/** Threads worth using for `job`: 2 for models whose products outweigh the hand-off. */
+export function autoThreads(spec: FusedSpec, job: TrainJob): number {
+  const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)
+    ?.hardwareConcurrency ?? 1;
+  if (cores < 2) return 1;
+  const rows = Math.min(job.plan.batchSize, job.rows);
+  let work = 0;
+  for (const op of spec.ops) if (op.kind === "dense") work += 3 * rows * op.inputs * op.units;
+  return work >= THREAD_WORK ? 2 : 1;
+}
+
+/** Gives the event loop a turn (timers, signals, output) at most this often, in ms. */
+const YIELD_MS = 50;
+
+/** One macrotask turn. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Runs all epochs of `job` (see the module doc) on `threads` threads (results identical for
+ * any count); between batches, at most every {@linkcode YIELD_MS} ms, gives the event loop a
+ * turn and calls `onBatch` (which may throw to stop the run).
+ */
 export async function runFused(
   spec: FusedSpec,
   job: TrainJob,
   onEpochEnd: EpochCallback,
+  threads: number,
+  onBatch?: BatchCallback,
 ): Promise<void> {
-  const run = new FusedRun(spec, job);
+  const run = new FusedRun(spec, job, threads);
+  await run.arena.start();
   const { plan, features, outputs } = job;
   const metrics = spec.metrics;
   const validation = plan.valRows > 0;
@@ -381,6 +472,7 @@ export async function runFused(
   const yb = run.targets;
   const lossGrad = run.deltas[run.deltas.length - 1];
   run.load();
+  let yieldedAt = performance.now();
   try {
     for (let epoch = 0; epoch < plan.epochs; epoch++) {
       const order = plan.epochOrder(epoch);
@@ -407,6 +499,11 @@ export async function runFused(
         if (!run.update()) {
           const bad = run.params.find((w) => !Number.isFinite(w)) ?? NaN;
           throw nanError("weights", epoch, plan.epochs, bad);
+        }
+        if (performance.now() - yieldedAt >= YIELD_MS && b + 1 < plan.batches.length) {
+          await nextTurn();
+          if (onBatch) await onBatch(epoch, b + 1);
+          yieldedAt = performance.now();
         }
       }
       const logs: Record<string, number> = {};
@@ -435,8 +532,10 @@ export async function runFused(
       run.save(epoch);
       run.writeWeights();
       await onEpochEnd(epoch, logs as EpochLogs);
+      yieldedAt = performance.now();
     }
   } finally {
+    run.arena.close();
     run.writeWeights();
     run.writeOptimizer();
   }
