@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Arena, gemmJS } from "../lib/train/gemm.ts";
 import { rng } from "../lib/core/random.ts";
+import { adamStep, dropoutForward, sgdStep } from "../lib/train/engine_fused_kernels.ts";
 
 /** `relu(a · b + bias)` gated, the slow way, in float64; `a[i][p]` at `i * aRow + p * aCol`. */
 function naive(
@@ -118,7 +119,7 @@ Deno.test("Arena.gemm on 2 threads gives the same bits as on 1 (rows split, same
     for (const [i, arena] of [one, two].entries()) {
       const [a, b, c, bias, gate] = buffers[i];
       arena.gemm(a, 0, k, 1, b, 0, c, 0, m, n, k, { bias, relu: true });
-      arena.gemm(a, 0, 1, m, c, 0, b, 0, k, n, m, { gate }); // aᵀ · c into b (k x n)
+      arena.gemm(a, 0, 1, k, c, 0, b, 0, k, n, m, { gate }); // aᵀ · c into b (k x n)
     }
     assert.deepEqual(buffers[1][2], buffers[0][2]);
     assert.deepEqual(buffers[1][1], buffers[0][1]);
@@ -135,4 +136,59 @@ Deno.test("Arena hands out zeroed, disjoint buffers and refuses to overflow", ()
   a.fill(1);
   assert.deepEqual([...b], [0, 0, 0, 0, 0]);
   assert.throws(() => arena.take(1), /Arena: out of space/);
+});
+
+Deno.test("Arena.dropout draws the lib's rng stream (4 lanes at once) and masks as the JS loop", () => {
+  for (
+    const [n, rate, seed] of [[1, 0.2, 1], [7, 0.5, 42], [1000, 0.2, 0xdeadbeef], [33, 0.9, 0]]
+  ) {
+    const arena = new Arena(Arena.floatsFor([n, n, n]));
+    const input = arena.take(n), out = arena.take(n), mask = arena.take(n);
+    const r = rng(11);
+    for (let e = 0; e < n; e++) input[e] = r.normal();
+    const scale = Math.fround(1 / Math.fround(1 - rate));
+    const state = arena.dropout(input, out, mask, n, rate, scale, seed);
+    const jsOut = new Float32Array(n), jsMask = new Float32Array(n);
+    const jsState = dropoutForward(input, jsOut, jsMask, n, rate, scale, seed);
+    const stream = rng(seed);
+    const want = Array.from({ length: n }, () => (stream.next() >= rate ? scale : 0));
+    assert.deepEqual([...jsMask], want);
+    assert.deepEqual([...mask], want);
+    assert.deepEqual(out, jsOut);
+    assert.equal(state, jsState);
+    // The stream goes on from the returned state.
+    assert.equal(rng(state).next(), stream.next());
+  }
+});
+
+Deno.test("Arena.adam and Arena.sgd give the JS steps' float32 results bit for bit", () => {
+  const n = 37;
+  const arena = new Arena(Arena.floatsFor([n, n, n, n]));
+  const [w, g, m, v] = [n, n, n, n].map((s) => arena.take(s));
+  const r = rng(5);
+  for (const t of [w, g, m]) for (let e = 0; e < n; e++) t[e] = r.normal();
+  for (let e = 0; e < n; e++) v[e] = Math.abs(r.normal());
+  const [jw, jg, jm, jv] = [w, g, m, v].map((t) => Float32Array.from(t));
+  const f = Math.fround;
+  const c = [
+    f(0.9),
+    f(0.1),
+    f(0.999),
+    f(0.001),
+    f(1 - 0.9 ** 3),
+    f(1 - 0.999 ** 3),
+    f(1e-7),
+    f(-0.01),
+  ];
+  assert.equal(arena.adam(w, g, m, v, c), 0);
+  assert.equal(
+    adamStep(jw, jg, jm, jv, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]) - 0 < Infinity,
+    true,
+  );
+  assert.deepEqual([w, m, v], [jw, jm, jv]);
+  assert.equal(arena.sgd(w, g, f(-0.1)), 0);
+  sgdStep(jw, jg, f(-0.1));
+  assert.deepEqual(w, jw);
+  g[3] = Infinity;
+  assert.ok(Number.isNaN(arena.sgd(w, g, f(-0.1))), "a weight that is not finite shows");
 });

@@ -208,3 +208,32 @@ export function allFinite(a: Float32Array): boolean {
   for (let e = 0; e < a.length; e++) s += a[e] - a[e];
   return s === 0;
 }
+
+/**
+ * Inverted dropout over `n` values: `mask[e]` is `scale` where the next draw of mulberry32
+ * (the lib's `rng`, from `state`) is >= `rate`, else 0; `out[e] = input[e] * mask[e]`.
+ * The generator is inlined (the same numbers as `rng(seed).next()`); returns the new state.
+ */
+export function dropoutForward(
+  input: Float32Array,
+  out: Float32Array,
+  mask: Float32Array,
+  n: number,
+  rate: number,
+  scale: number,
+  state: number,
+): number {
+  // next() >= rate  <=>  u32 / 2^32 >= rate  <=>  u32 >= rate * 2^32 (both exact in float64).
+  const threshold = rate * 4294967296;
+  let s = state;
+  for (let e = 0; e < n; e++) {
+    s = (s + 0x6D2B79F5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const keep = ((t ^ (t >>> 14)) >>> 0) >= threshold ? scale : 0;
+    mask[e] = keep;
+    out[e] = input[e] * keep;
+  }
+  return s;
+}

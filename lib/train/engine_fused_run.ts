@@ -5,7 +5,6 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
-import { rng } from "../core/random.ts";
 import { Arena } from "./gemm.ts";
 import {
   type AdamFields,
@@ -21,6 +20,7 @@ import {
   allFinite,
   columnSums,
   copyRows,
+  dropoutForward,
   gatherRows,
   sgdStep,
   transpose,
@@ -36,6 +36,8 @@ import {
 } from "./train_engine.ts";
 
 const fround = Math.fround;
+
+type Eight = [number, number, number, number, number, number, number, number];
 
 /** Where a Dense layer's parameters sit in the flat parameter vector. */
 interface DenseSlot {
@@ -87,7 +89,8 @@ class FusedRun {
   readonly gateOf: (number | null)[];
   /** Whether a relu Dense op's derivative is applied by the op above it (gate or dropout). */
   readonly gated: boolean[];
-  readonly dropoutNext: () => number;
+  /** The state of the dropout stream (mulberry32, as `rng(plan.dropoutSeed)`). */
+  dropoutState: number;
   /** Where every buffer lives, and the matrix product that reads them. */
   readonly arena: Arena;
 
@@ -159,7 +162,7 @@ class FusedRun {
     this.savedParams = new Float32Array(size);
     this.savedM = new Float32Array(this.m.length);
     this.savedV = new Float32Array(this.v.length);
-    this.dropoutNext = rng(job.plan.dropoutSeed).next;
+    this.dropoutState = job.plan.dropoutSeed >>> 0;
   }
 
   /** Copies the model's weights and its optimizer's state in. */
@@ -246,12 +249,9 @@ class FusedRun {
         const mask = this.masks[k] as Float32Array;
         const scale = fround(1 / fround(1 - op.rate));
         const n = rows * op.width;
-        const next = this.dropoutNext;
-        for (let e = 0; e < n; e++) {
-          const keep = next() >= op.rate ? scale : 0;
-          mask[e] = keep;
-          out[e] = current[e] * keep;
-        }
+        this.dropoutState =
+          this.arena.dropout(current, out, mask, n, op.rate, scale, this.dropoutState) ??
+            dropoutForward(current, out, mask, n, op.rate, scale, this.dropoutState);
         current = out;
       }
     }
@@ -310,9 +310,11 @@ class FusedRun {
         const mask = this.masks[k] as Float32Array;
         const into = this.deltas[k];
         const n = rows * op.width;
-        if (this.gated[k - 1]) {
+        const y = this.gated[k - 1] ? this.outputs[k] : null;
+        if (this.arena.dropback(delta, mask, y, into, n)) {
+          // done in the SIMD kernel
+        } else if (y) {
           // relu's derivative of the Dense layer below, in the same pass.
-          const y = this.outputs[k];
           for (let e = 0; e < n; e++) into[e] = y[e] > 0 ? delta[e] * mask[e] : 0;
         } else {
           for (let e = 0; e < n; e++) into[e] = delta[e] * mask[e];
@@ -325,12 +327,9 @@ class FusedRun {
   update(): boolean {
     const opt = this.spec.optimizer;
     let check: number;
+    const negLearningRate = fround(-opt.learningRate);
     if (opt.kind === "adam") {
-      check = adamStep(
-        this.params,
-        this.grads,
-        this.m,
-        this.v,
+      const constants = [
         fround(opt.beta1),
         fround(1 - opt.beta1),
         fround(opt.beta2),
@@ -338,12 +337,16 @@ class FusedRun {
         fround(1 - this.accBeta1),
         fround(1 - this.accBeta2),
         fround(opt.epsilon),
-        fround(-opt.learningRate),
-      );
+        negLearningRate,
+      ];
+      // The SIMD step where the arena has it (the same float32 operations), else JavaScript.
+      check = this.arena.adam(this.params, this.grads, this.m, this.v, constants) ??
+        adamStep(this.params, this.grads, this.m, this.v, ...(constants as Eight));
       this.accBeta1 = fround(this.accBeta1 * fround(opt.beta1));
       this.accBeta2 = fround(this.accBeta2 * fround(opt.beta2));
     } else {
-      check = sgdStep(this.params, this.grads, fround(-opt.learningRate));
+      check = this.arena.sgd(this.params, this.grads, negLearningRate) ??
+        sgdStep(this.params, this.grads, negLearningRate);
     }
     this.iterations++;
     for (let k = 0; k < this.slots.length; k++) {

@@ -167,6 +167,10 @@ export class Arena {
   readonly #buffer: ArrayBufferLike;
   readonly #size: number;
   readonly #kernel: Kernel | null;
+  readonly #adam: Kernel | null;
+  readonly #sgd: Kernel | null;
+  readonly #dropout: Kernel | null;
+  readonly #dropback: Kernel | null;
   readonly #compiled: Compiled | null;
   readonly #memory: WebAssembly.Memory | null;
   #used = 0;
@@ -190,10 +194,19 @@ export class Arena {
       this.#memory = memory;
       this.#buffer = memory.buffer;
       this.#kernel = instance.exports.gemm as Kernel;
+      this.#adam = instance.exports.adam as Kernel;
+      this.#sgd = instance.exports.sgd as Kernel;
+      this.#dropout = instance.exports.dropout as Kernel;
+      this.#dropback = instance.exports.dropback as Kernel;
     } else {
       this.#memory = null;
       this.#buffer = new ArrayBuffer(floats * 4);
-      this.#kernel = null;
+      this.#kernel =
+        this.#adam =
+        this.#sgd =
+        this.#dropout =
+        this.#dropback =
+          null;
     }
     this.simd = found !== null;
     this.relaxed = found?.relaxed ?? false;
@@ -266,6 +279,94 @@ export class Arena {
   }
 
   /**
+   * One Adam step in the SIMD kernel over buffers of this arena (`w`, `g`, `m`, `v` of the same
+   * length), every operation in float32 as tfjs's; returns 0, or NaN if a new weight is not
+   * finite; `null` without SIMD (the caller runs its JavaScript step).
+   */
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    constants: readonly number[],
+  ): number | null {
+    if (!this.#adam) return null;
+    const n = Math.ceil(w.length / 4) * 4; // the padding is zeros and stays zeros
+    return (this.#adam as (...args: number[]) => number)(
+      w.byteOffset,
+      g.byteOffset,
+      m.byteOffset,
+      v.byteOffset,
+      n,
+      ...constants,
+    );
+  }
+
+  /** One SGD step (`w = (-lr * g) + w`) in the SIMD kernel, as {@linkcode Arena.adam}. */
+  sgd(w: Float32Array, g: Float32Array, negLearningRate: number): number | null {
+    if (!this.#sgd) return null;
+    const n = Math.ceil(w.length / 4) * 4;
+    return (this.#sgd as (...args: number[]) => number)(
+      w.byteOffset,
+      g.byteOffset,
+      n,
+      negLearningRate,
+    );
+  }
+
+  /**
+   * Inverted dropout in the SIMD kernel: draws `n` values of the lib's `rng` from `state`
+   * (mulberry32, 4 lanes at once: its state only counts up), `mask[e]` = `scale` where the
+   * draw is >= `rate`, else 0, `out[e] = input[e] * mask[e]`; returns the new state, or
+   * `null` without SIMD (the caller runs its JavaScript loop). Buffers from this arena.
+   */
+  dropout(
+    input: Float32Array,
+    out: Float32Array,
+    mask: Float32Array,
+    n: number,
+    rate: number,
+    scale: number,
+    state: number,
+  ): number | null {
+    const threshold = Math.ceil(rate * 4294967296); // draw / 2^32 >= rate <=> u32 >= this
+    if (!this.#dropout || threshold > 0xffffffff) return null;
+    // Whole vectors: the padding of arena buffers absorbs the last one.
+    this.#dropout(
+      input.byteOffset,
+      out.byteOffset,
+      mask.byteOffset,
+      Math.ceil(n / 4) * 4,
+      state | 0,
+      threshold | 0,
+      scale,
+    );
+    return (state + Math.imul(n, 0x6D2B79F5)) >>> 0;
+  }
+
+  /**
+   * `into = delta * mask`, zero where `y > 0` is false when `y` is given (relu's derivative);
+   * false without SIMD.
+   */
+  dropback(
+    delta: Float32Array,
+    mask: Float32Array,
+    y: Float32Array | null,
+    into: Float32Array,
+    n: number,
+  ): boolean {
+    if (!this.#dropback) return false;
+    this.#dropback(
+      delta.byteOffset,
+      mask.byteOffset,
+      y ? y.byteOffset : 0,
+      into.byteOffset,
+      Math.ceil(n / 4) * 4,
+    );
+    return true;
+  }
+
+  /**
    * `c = epilogue(a · b)` as {@linkcode gemmJS}, for buffers taken from this arena: in the
    * SIMD kernel when the arena has it and the product is long enough to gain from it, split
    * between two threads when it is longer still.
@@ -286,7 +387,7 @@ export class Arena {
   ): void {
     const kernel = this.#kernel;
     const work = m * n * k;
-    if (kernel === null || work < 2048 || k < 4 || n < 4 || m === 0) {
+    if (kernel === null || work < 2048 || m === 0) {
       gemmJS(a, aAt, aRow, aCol, b, bAt, c, cAt, m, n, k, epilogue);
       return;
     }
