@@ -106,11 +106,51 @@ function compiled(shared: boolean): Compiled | null {
   return compiledCache.get(shared) ?? null;
 }
 
-/** Control words shared with the worker: job number, done number, then the 11 arguments. */
-const SEQ = 0, DONE = 1, ARGS = 2;
+/**
+ * Control words shared with the worker: the job number, the next chunk to claim (job number
+ * in the high 16 bits, chunk index in the low 16), chunks finished, then the job's arguments
+ * (the kernel's 11, then rows per chunk and chunks).
+ */
+const SEQ = 0, NEXT = 1, FINISHED = 2, ARGS = 3, ARG_COUNT = 13, HELPED = ARGS + ARG_COUNT;
 
-/** The worker: instantiates the kernel on the shared memory, runs each job posted in `ctrl`. */
+/**
+ * Claims chunks of rows of the posted job `job` until none is left, running each in `gemm`.
+ * Both threads run it, so a worker the OS does not schedule only delays the chunk it holds.
+ * Self-contained: the worker gets its source text.
+ */
+function runChunks(c: Int32Array, job: number, gemm: Kernel, notify: boolean): void {
+  const a = c[3], b = c[4], cc = c[5], m = c[6], n = c[7], k = c[8], aRow = c[9], aCol = c[10];
+  const bias = c[11], gate = c[12], relu = c[13], rows = c[14], chunks = c[15];
+  for (;;) {
+    const v = Atomics.load(c, 1);
+    if (v >>> 16 !== job || (v & 0xffff) >= chunks) return;
+    if (Atomics.compareExchange(c, 1, v, v + 1) !== v) continue;
+    const r0 = (v & 0xffff) * rows;
+    const r = Math.min(rows, m - r0);
+    gemm(
+      a + r0 * aRow * 4,
+      b,
+      cc + r0 * n * 4,
+      r,
+      n,
+      k,
+      aRow,
+      aCol,
+      bias,
+      gate && gate + r0 * n * 4,
+      relu,
+    );
+    Atomics.add(c, 2, 1);
+    if (notify) {
+      Atomics.add(c, 16, 1); // chunks the worker ran
+      Atomics.notify(c, 2);
+    }
+  }
+}
+
+/** The worker: instantiates the kernel on the shared memory, helps with each posted job. */
 const WORKER_SOURCE = `
+const runChunks = ${runChunks.toString()};
 self.onmessage = (e) => {
   const { module, memory, ctrl } = e.data;
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
@@ -119,15 +159,13 @@ self.onmessage = (e) => {
   let seen = 0;
   for (;;) {
     let spins = 0;
-    while (Atomics.load(c, ${SEQ}) === seen && spins++ < 20000);
+    while (Atomics.load(c, ${SEQ}) === seen && spins++ < 4000);
     Atomics.wait(c, ${SEQ}, seen);
     const seq = Atomics.load(c, ${SEQ});
     if (seq < 0) return;
     if (seq === seen) continue;
     seen = seq;
-    gemm(c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]);
-    Atomics.store(c, ${DONE}, seq);
-    Atomics.notify(c, ${DONE});
+    runChunks(c, seq & 0x7fff, gemm, true);
   }
 };`;
 
@@ -227,7 +265,7 @@ export class Arena {
     workerUrl ??= URL.createObjectURL(
       new Blob([WORKER_SOURCE], { type: "application/javascript" }),
     );
-    const ctrl = new Int32Array(new SharedArrayBuffer(4 * (ARGS + 11)));
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * (HELPED + 1)));
     let worker: Worker;
     try {
       worker = new Worker(workerUrl, { type: "module" });
@@ -252,6 +290,11 @@ export class Arena {
     }
     this.#worker = worker;
     this.#ctrl = ctrl;
+  }
+
+  /** Chunks of rows the worker has computed so far (0 on one thread). */
+  get workerChunks(): number {
+    return this.#ctrl ? Atomics.load(this.#ctrl, HELPED) : 0;
   }
 
   /** Stops the worker (call when the run ends; the arena goes on on one thread). */
@@ -401,27 +444,24 @@ export class Arena {
       kernel(aPtr, bPtr, cPtr, m, n, k, aRow, aCol, biasPtr, gatePtr, relu);
       return;
     }
-    // Rows [0, half) here, [half, m) on the worker.
-    const half = (m >> 1) & ~3;
-    const rowBytes = n * 4;
-    ctrl[ARGS] = aPtr + half * aRow * 4;
-    ctrl[ARGS + 1] = bPtr;
-    ctrl[ARGS + 2] = cPtr + half * rowBytes;
-    ctrl[ARGS + 3] = m - half;
-    ctrl[ARGS + 4] = n;
-    ctrl[ARGS + 5] = k;
-    ctrl[ARGS + 6] = aRow;
-    ctrl[ARGS + 7] = aCol;
-    ctrl[ARGS + 8] = biasPtr;
-    ctrl[ARGS + 9] = gatePtr ? gatePtr + half * rowBytes : 0;
-    ctrl[ARGS + 10] = relu;
-    const seq = ++this.#seq;
+    // Chunks of rows (whole 4-row blocks), claimed by whichever thread is free.
+    const rows = Math.max(4, Math.ceil(m / 8 / 4) * 4);
+    const chunks = Math.ceil(m / rows);
+    const args = [aPtr, bPtr, cPtr, m, n, k, aRow, aCol, biasPtr, gatePtr, relu, rows, chunks];
+    for (let q = 0; q < ARG_COUNT; q++) ctrl[ARGS + q] = args[q];
+    const seq = this.#seq = (this.#seq % 0x7fff) + 1;
+    Atomics.store(ctrl, FINISHED, 0);
+    Atomics.store(ctrl, NEXT, seq << 16);
     Atomics.store(ctrl, SEQ, seq);
     Atomics.notify(ctrl, SEQ);
-    kernel(aPtr, bPtr, cPtr, half, n, k, aRow, aCol, biasPtr, gatePtr, relu);
+    runChunks(ctrl, seq, kernel, false);
     let spins = 0;
-    while (Atomics.load(ctrl, DONE) !== seq) {
-      if (spins++ > 20000) Atomics.wait(ctrl, DONE, Atomics.load(ctrl, DONE), 1);
+    for (
+      let done = Atomics.load(ctrl, FINISHED);
+      done !== chunks;
+      done = Atomics.load(ctrl, FINISHED)
+    ) {
+      if (spins++ > 4000) Atomics.wait(ctrl, FINISHED, done, 1);
     }
   }
 }
