@@ -36,8 +36,8 @@
  * @module
  */
 import type { BatchCallback, EpochCallback, TrainEngine, TrainJob } from "./train_engine.ts";
-import { analyze } from "./engine_fused_model.ts";
-import { autoThreads, runFused } from "./engine_fused_run.ts";
+import { analyze, type FusedSpec } from "./engine_fused_model.ts";
+import { autoThreads, gigabytes, MAX_RUN_BYTES, runBytes, runFused } from "./engine_fused_run.ts";
 
 /**
  * The fused engine: a Dense/Dropout chain with a binary or categorical cross-entropy, MSE or
@@ -68,6 +68,12 @@ export interface FusedEngineOptions {
    * the same bit for bit whatever the count.
    */
   threads?: 1 | 2 | "auto";
+  /**
+   * The most bytes of training buffers the engine takes on (default: what one WebAssembly
+   * memory holds, 4 GiB less a margin); a larger model is refused before any work, and
+   * `train` falls back to tfjs saying why.
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -83,15 +89,25 @@ export interface FusedEngineOptions {
  */
 export function fusedEngineWith(options: FusedEngineOptions = {}): TrainEngine {
   const threads = options.threads ?? "auto";
+  const maxBytes = Math.min(options.maxBytes ?? MAX_RUN_BYTES, MAX_RUN_BYTES);
   return {
     name: "fused",
     unsupported(job: TrainJob): string | null {
       const spec = analyze(job);
-      return typeof spec === "string" ? spec : null;
+      if (typeof spec === "string") return spec;
+      // Said before any work: a model whose buffers exceed one WebAssembly memory.
+      const bytes = runBytes(spec, job);
+      if (bytes > maxBytes) {
+        return `the model needs ${gigabytes(bytes)} of training buffers (weights, gradients, ` +
+          `optimizer state, activations for a batch of ${job.plan.batchSize}), more than the ` +
+          `${gigabytes(maxBytes)} the engine takes on (one WebAssembly memory)`;
+      }
+      return null;
     },
     async run(job: TrainJob, onEpochEnd: EpochCallback, onBatch?: BatchCallback): Promise<void> {
-      const spec = analyze(job);
-      if (typeof spec === "string") throw new Error(`train: the fused engine cannot run: ${spec}`);
+      const why = this.unsupported(job);
+      if (why !== null) throw new Error(`train: the fused engine cannot run: ${why}`);
+      const spec = analyze(job) as FusedSpec;
       const count = threads === "auto" ? autoThreads(spec, job) : threads;
       await runFused(spec, job, onEpochEnd, count, onBatch);
     },

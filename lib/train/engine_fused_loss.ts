@@ -17,8 +17,11 @@ import {
   M_PRECISION,
   M_R2,
   M_RECALL,
+  M_SCCE,
+  M_SPARSE_CATEGORICAL_ACCURACY,
   MAE,
   MSE,
+  SCCE,
 } from "./engine_fused_model.ts";
 import { EPSILON } from "./metrics.ts";
 import { roundHalfEven } from "../core/numeric.ts";
@@ -70,6 +73,36 @@ export function batchLoss(
         }
       }
       rowLoss = fround(fround(s) / outputs);
+    } else if (loss === SCCE) {
+      // tfjs: clip p, then categorical cross-entropy against the one-hot label (which
+      // renormalises the clipped row and clips again); t holds one label per row.
+      const label = Math.floor(t[r]);
+      let s = 0;
+      for (let j = 0; j < outputs; j++) s += clipProbability(p[o + j]);
+      const sum = fround(s);
+      let gq = 0;
+      let ce = 0;
+      for (let j = 0; j < outputs; j++) {
+        const p1 = clipProbability(p[o + j]);
+        const q = fround(p1 / sum);
+        if (j === label) {
+          const y = clipProbability(q);
+          ce = fround(Math.log(y));
+          if (grad) {
+            const g = q >= CLIP_LO32 && q <= CLIP_HI32 ? -perRow / y : 0;
+            grad[o + j] = g;
+            gq = g * q;
+          }
+        } else if (grad) grad[o + j] = 0;
+      }
+      rowLoss = -ce;
+      if (grad) {
+        for (let j = 0; j < outputs; j++) {
+          const pj = p[o + j];
+          const inside = pj >= CLIP_LO32 && pj <= CLIP_HI32;
+          grad[o + j] = inside ? (grad[o + j] - gq) / sum : 0;
+        }
+      }
     } else if (loss === CCE) {
       let s = 0;
       for (let j = 0; j < outputs; j++) s += p[o + j];
@@ -185,6 +218,18 @@ export function batchMetric(
       return batchLoss(MAE, p, t, rows, outputs, null);
     case M_BCE:
       return batchLoss(BCE, p, t, rows, outputs, null);
+    case M_SPARSE_CATEGORICAL_ACCURACY: {
+      let hits = 0;
+      for (let r = 0; r < rows; r++) {
+        const o = r * outputs;
+        let best = 0;
+        for (let j = 1; j < outputs; j++) if (p[o + j] > p[o + best]) best = j;
+        if (best === t[r]) hits++;
+      }
+      return fround(hits / rows);
+    }
+    case M_SCCE:
+      return batchLoss(SCCE, p, t, rows, outputs, null);
     case M_CCE:
       return batchLoss(CCE, p, t, rows, outputs, null);
   }

@@ -18,10 +18,11 @@ export const ACTIVATIONS: Readonly<Record<string, number>> = {
   softmax: SOFTMAX,
 };
 
-export const BCE = 0, CCE = 1, MSE = 2, MAE = 3;
+export const BCE = 0, CCE = 1, MSE = 2, MAE = 3, SCCE = 4;
 export const LOSSES: Readonly<Record<string, number>> = {
   binaryCrossentropy: BCE,
   categoricalCrossentropy: CCE,
+  sparseCategoricalCrossentropy: SCCE,
   meanSquaredError: MSE,
   meanAbsoluteError: MAE,
 };
@@ -35,7 +36,9 @@ export const M_BINARY_ACCURACY = 0,
   M_MSE = 6,
   M_MAE = 7,
   M_BCE = 8,
-  M_CCE = 9;
+  M_CCE = 9,
+  M_SPARSE_CATEGORICAL_ACCURACY = 10,
+  M_SCCE = 11;
 
 /** The lib's metric functions, by identity. */
 export const LIB_METRICS: ReadonlyMap<MetricFn, number> = new Map([
@@ -117,6 +120,8 @@ export interface FusedSpec {
   readonly optimizer: OptimizerSpec;
   /** The model's trainable weights in the optimizer's order. */
   readonly trainables: readonly LayerWeight[];
+  /** The model's output width (the last Dense layer's units). */
+  readonly outputs: number;
 }
 
 /** The LayersModel that owns the compiled state (a Sequential keeps it in `.model`). */
@@ -255,6 +260,20 @@ export function metricCode(
     return `the metric ${quote(source.name || "(anonymous)")} is a custom function`;
   }
   const binary = outputs === 1 || loss === BCE;
+  if (loss === SCCE && !binary) {
+    // Integer labels: only the sparse metrics read them (tfjs picks these for "accuracy").
+    switch (source) {
+      case "accuracy":
+      case "acc":
+      case "sparseCategoricalAccuracy":
+        return M_SPARSE_CATEGORICAL_ACCURACY;
+      case "crossentropy":
+      case "ce":
+      case "sparseCategoricalCrossentropy":
+        return M_SCCE;
+    }
+    return `the metric ${quote(source)} with integer labels is computed by tfjs only`;
+  }
   switch (source) {
     case "accuracy":
     case "acc":
@@ -306,7 +325,12 @@ export function analyze(job: TrainJob): FusedSpec | string {
     return `the model has ${trainables.length} trainable weights outside its Dense layers`;
   }
   const outputs = dense[dense.length - 1].units;
-  if (outputs !== job.outputs) {
+  if (loss === SCCE) {
+    if (job.outputs !== 1) {
+      return `sparseCategoricalCrossentropy takes one integer label per row, and the targets ` +
+        `have ${job.outputs} columns`;
+    }
+  } else if (outputs !== job.outputs) {
     return `the model has ${outputs} outputs and the targets ${job.outputs} columns`;
   }
   const metrics: number[] = [];
@@ -315,5 +339,5 @@ export function analyze(job: TrainJob): FusedSpec | string {
     if (typeof code === "string") return code;
     metrics.push(code);
   }
-  return { ops, loss, metrics, optimizer, trainables };
+  return { ops, loss, metrics, optimizer, trainables, outputs };
 }

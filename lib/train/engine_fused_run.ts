@@ -50,6 +50,63 @@ interface DenseSlot {
   readonly kernelT: Float32Array;
 }
 
+/** Where every buffer of a run goes: the sizes of the arena's buffers, in floats. */
+// deno-lint-ignore explicit-function-return-type
+function runLayout(spec: FusedSpec, job: TrainJob) {
+  const maxRows = Math.max(1, Math.min(job.plan.batchSize, job.rows));
+  // Layout first (sizes of every buffer the products touch), then one arena for all.
+  let size = 0;
+  let width = job.features;
+  let maxWidth = width;
+  const widths = [width];
+  const layout: { kernelAt: number; biasAt: number }[] = [];
+  for (const op of spec.ops) {
+    if (op.kind === "dense") {
+      const kernelAt = size;
+      size += op.units * op.inputs;
+      layout.push({ kernelAt, biasAt: op.useBias ? size : -1 });
+      if (op.useBias) size += op.units;
+      width = op.units;
+    } else {
+      layout.push({ kernelAt: -1, biasAt: -1 });
+    }
+    widths.push(width);
+    maxWidth = Math.max(maxWidth, width);
+  }
+  const adam = spec.optimizer.kind === "adam";
+  const sizes = [
+    ...widths.map((w) => maxRows * w), // outputs
+    ...widths.map((w) => maxRows * w), // deltas
+    ...spec.ops.map((op) => (op.kind === "dropout" ? maxRows * op.width : 0)), // masks
+    ...spec.ops.map((op) => (op.kind === "dense" ? op.inputs * op.units : 0)), // kernelsT
+    maxRows * job.outputs,
+    size,
+    size,
+    adam ? size : 0,
+    adam ? size : 0,
+  ];
+  return { maxRows, maxWidth, widths, layout, size, sizes };
+}
+
+/**
+ * Bytes a run of `spec` on `job` holds beyond the data: the arena (activations, gradients,
+ * parameters, optimizer state) and the copies of the last complete epoch's state.
+ */
+export function runBytes(spec: FusedSpec, job: TrainJob): number {
+  const { size, sizes } = runLayout(spec, job);
+  const adam = spec.optimizer.kind === "adam";
+  return 4 * (Arena.floatsFor(sizes) + size * (adam ? 3 : 1));
+}
+
+/** `1.7 GB`, `420 MB`, `12 KB`. */
+export function gigabytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  return bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
+}
+
+/** The most a run may hold: one WebAssembly memory (4 GiB), less room for the stack. */
+export const MAX_RUN_BYTES = 2 ** 32 - 2 ** 24;
+
 class FusedRun {
   readonly spec: FusedSpec;
   readonly job: TrainJob;
@@ -98,39 +155,18 @@ class FusedRun {
     this.spec = spec;
     this.job = job;
     this.ops = spec.ops;
-    const maxRows = Math.max(1, Math.min(job.plan.batchSize, job.rows));
-    // Layout first (sizes of every buffer the products touch), then one arena for all.
-    let size = 0;
-    let width = job.features;
-    let maxWidth = width;
-    const widths = [width];
-    const layout: { kernelAt: number; biasAt: number }[] = [];
-    for (const op of this.ops) {
-      if (op.kind === "dense") {
-        const kernelAt = size;
-        size += op.units * op.inputs;
-        layout.push({ kernelAt, biasAt: op.useBias ? size : -1 });
-        if (op.useBias) size += op.units;
-        width = op.units;
-      } else {
-        layout.push({ kernelAt: -1, biasAt: -1 });
-      }
-      widths.push(width);
-      maxWidth = Math.max(maxWidth, width);
-    }
+    const { maxRows, maxWidth, widths, layout, size, sizes } = runLayout(spec, job);
     const adam = spec.optimizer.kind === "adam";
-    const sizes = [
-      ...widths.map((w) => maxRows * w), // outputs
-      ...widths.map((w) => maxRows * w), // deltas
-      ...this.ops.map((op) => (op.kind === "dropout" ? maxRows * op.width : 0)), // masks
-      ...this.ops.map((op) => (op.kind === "dense" ? op.inputs * op.units : 0)), // kernelsT
-      maxRows * job.outputs,
-      size,
-      size,
-      adam ? size : 0,
-      adam ? size : 0,
-    ];
-    this.arena = new Arena(Arena.floatsFor(sizes), { threads });
+    try {
+      this.arena = new Arena(Arena.floatsFor(sizes), { threads });
+    } catch (error) {
+      throw new Error(
+        `train: the fused engine could not allocate ${gigabytes(runBytes(spec, job))} for ` +
+          `this model's buffers (${
+            (error as Error).message
+          }); try engine: "tfjs" or a smaller model`,
+      );
+    }
     this.outputs = widths.map((w) => this.arena.take(maxRows * w));
     this.deltas = widths.map((w) => this.arena.take(maxRows * w));
     this.masks = this.ops.map((op) =>
@@ -464,7 +500,9 @@ export async function runFused(
 ): Promise<void> {
   const run = new FusedRun(spec, job, threads);
   await run.arena.start();
-  const { plan, features, outputs } = job;
+  // The model's output width, and the targets' (1 for integer labels).
+  const { plan, features, outputs: targetCols } = job;
+  const outputs = spec.outputs;
   const metrics = spec.metrics;
   const validation = plan.valRows > 0;
   const keys = historyKeys(job.metrics, validation);
@@ -485,7 +523,7 @@ export async function runFused(
         const start = plan.batches[b][0];
         const rows = plan.batches[b][1] - start;
         gatherRows(job.x, order, start, rows, features, xb);
-        gatherRows(job.y, order, start, rows, outputs, yb);
+        gatherRows(job.y, order, start, rows, targetCols, yb);
         const out = run.forward(rows, true);
         const loss = batchLoss(spec.loss, out, yb, rows, outputs, lossGrad);
         if (!Number.isFinite(loss)) {
@@ -518,7 +556,7 @@ export async function runFused(
         for (let start = 0; start < plan.valRows; start += plan.batchSize) {
           const rows = Math.min(plan.batchSize, plan.valRows - start);
           copyRows(job.x, plan.trainRows + start, rows, features, xb);
-          copyRows(job.y, plan.trainRows + start, rows, outputs, yb);
+          copyRows(job.y, plan.trainRows + start, rows, targetCols, yb);
           const out = run.forward(rows, false);
           valTotals[0] = fround(
             valTotals[0] + fround(rows * batchLoss(spec.loss, out, yb, rows, outputs, null)),

@@ -49,7 +49,7 @@ export interface TrainJob {
   readonly rows: number;
   /** Features per row (the model's input width). */
   readonly features: number;
-  /** Targets per row (the model's output width). */
+  /** Targets per row: the model's output width, or 1 (class indices, sparse categorical cross-entropy). */
   readonly outputs: number;
   /** Split, per-epoch row order, batches and dropout seed. */
   readonly plan: TrainPlan;
