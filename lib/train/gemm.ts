@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { gemmModuleBytes } from "./gemm_wasm.ts";
+import { variantKey } from "./gemm_wasm.ts";
+import { GEMM_WASM } from "./gemm_wasm_bytes.ts";
 
 /** What is applied to each element after the sum: `+ bias[j]`, `max(0, .)`, `gate[i][j] > 0 ? . : 0`. */
 export interface Epilogue {
@@ -93,7 +94,11 @@ function compiled(shared: boolean): Compiled | null {
     let found: Compiled | null = null;
     for (const relaxed of [true, false]) {
       try {
-        const bytes = gemmModuleBytes({ relaxed, shared });
+        // Assembled ahead (gemm_wasm_bytes.ts), so the first run pays no assembly.
+        const bytes = Uint8Array.from(
+          atob(GEMM_WASM[variantKey({ relaxed, shared })]),
+          (c) => c.charCodeAt(0),
+        );
         if (!WebAssembly.validate(bytes)) continue;
         found = { module: new WebAssembly.Module(bytes), shared, relaxed };
         break;
@@ -429,8 +434,7 @@ export class Arena {
     epilogue: Epilogue = {},
   ): void {
     const kernel = this.#kernel;
-    const work = m * n * k;
-    if (kernel === null || work < 2048 || m === 0) {
+    if (kernel === null || m === 0) {
       gemmJS(a, aAt, aRow, aCol, b, bAt, c, cAt, m, n, k, epilogue);
       return;
     }
@@ -440,7 +444,7 @@ export class Arena {
     const gatePtr = epilogue.gate ? epilogue.gate.byteOffset : 0;
     const relu = epilogue.relu ? 1 : 0;
     const ctrl = this.#ctrl;
-    if (ctrl === null || work < SPLIT_WORK || m < 8) {
+    if (ctrl === null || m * n * k < SPLIT_WORK || m < 8) {
       kernel(aPtr, bPtr, cPtr, m, n, k, aRow, aCol, biasPtr, gatePtr, relu);
       return;
     }
