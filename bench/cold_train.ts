@@ -18,7 +18,13 @@ for (let i = 0; i <= reps; i++) {
   const model = deepNN({ features: 10, seed: 1 });
   model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
   const t0 = performance.now();
-  await train(model, x, y, { batchSize: 30, epochs: 100, validationSplit: 0, seed: 1, live: false });
+  await train(model, x, y, {
+    batchSize: 30,
+    epochs: 100,
+    validationSplit: 0,
+    seed: 1,
+    live: false,
+  });
   times.push((performance.now() - t0) / 1000);
   model.dispose();
 }
