@@ -37,7 +37,8 @@
  */
 import type { BatchCallback, EpochCallback, TrainEngine, TrainJob } from "./train_engine.ts";
 import { analyze, type FusedSpec } from "./engine_fused_model.ts";
-import { autoThreads, gigabytes, MAX_RUN_BYTES, runBytes, runFused } from "./engine_fused_run.ts";
+import { gigabytes, MAX_RUN_BYTES, runBytes } from "./engine_fused_run.ts";
+import { autoThreads, runFused } from "./engine_fused_epochs.ts";
 
 /**
  * The fused engine: a Dense/Dropout chain with a binary or categorical cross-entropy, MSE or
