@@ -148,6 +148,7 @@ export {
   type TrainParams,
 } from "./train/train.ts";
 export {
+  type BatchCallback,
   type CompiledMetric,
   type EpochCallback,
   type EpochLogs,

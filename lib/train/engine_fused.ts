@@ -6,16 +6,22 @@
  *
  * What it computes, as tfjs does:
  * - Dense: `y = act(x · kernel + bias)`, activations linear, relu, sigmoid, tanh, softmax;
- *   the matrix products run in gemm.ts: a WebAssembly SIMD kernel accumulating in float32
- *   wherever SIMD is available (whatever tfjs backend is active), and JavaScript accumulating
- *   in float64 for short products (k < 16), odd shapes, or without SIMD. Every stored value is
- *   float32 and the elementwise steps are rounded to float32 as tfjs's are; the results match
- *   tfjs's fit to ~1e-6 on either backend (tests).
+ *   the three products of a layer (forward, weight gradient, input gradient) run in gemm.ts:
+ *   a register-blocked WebAssembly SIMD kernel accumulating in float32 (relaxed-SIMD
+ *   multiply-add where it validates) with bias and relu (forward) and relu's derivative
+ *   (input gradient) applied in the same pass, or JavaScript accumulating in float64 where
+ *   SIMD does not run. Large models split each product's rows between two threads (a Worker
+ *   sharing the wasm memory): every element is computed by the same instructions in the same
+ *   order, so the results are identical bit for bit whatever the thread count. Every stored
+ *   value is float32 and the elementwise steps are rounded to float32 as tfjs's are; the
+ *   results match tfjs's fit to ~1e-6 on either backend (tests).
  * - Dropout: inverted dropout, kept units scaled by `1 / (1 - rate)`, masks drawn from
- *   `rng(plan.dropoutSeed)`; off during validation. (tfjs draws its masks from another
- *   stream, so only dropout-free runs match tfjs number for number.)
+ *   `rng(plan.dropoutSeed)` (in the SIMD module, 4 draws at once); off during validation.
+ *   (tfjs draws its masks from another stream, so only dropout-free runs match tfjs number
+ *   for number.)
  * - Losses of tfjs-layers: binary cross-entropy (probabilities clipped to [1e-7, 1 - 1e-7],
  *   no gradient where clipped), categorical cross-entropy (rows renormalised, clipped),
+ *   sparse categorical cross-entropy (one integer label per row: clipped, then categorical),
  *   mean squared and mean absolute error (`d|x|/dx` is -1 at 0, as tfjs's `step(x, -1)`).
  * - Optimizers: tfjs's Adam (`accBeta1`/`accBeta2` products, its epsilon, every operation
  *   rounded to float32 as tfjs's tensors are) and plain SGD.
@@ -28,7 +34,9 @@
  * trained, fresh zeros otherwise, exactly as a new tfjs optimizer starts). After every epoch
  * the weights are written back into the model before `onEpochEnd` runs (so a callback that
  * reads or evaluates the model sees the current weights); the optimizer state is written
- * back when the run ends (also when the callback throws, e.g. on an interrupt). If the loss
+ * back when the run ends (also when the callback throws, e.g. on an interrupt). Between
+ * batches, about every 50 ms, the run gives the event loop a turn (timers, progress, the
+ * kernel's interrupt) and calls `onBatch`, which may stop it. If the loss
  * or the weights stop being finite, the run stops at that step with an error naming the
  * epoch, and the model keeps the weights and optimizer state of the last complete epoch
  * (nothing half-done is written).

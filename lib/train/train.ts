@@ -85,7 +85,7 @@ export interface TrainOptions {
   /**
    * The engine that runs the epochs: `"fused"`, `"tfjs"` or an engine object. By default the
    * fused engine runs the models it supports (Dense and Dropout layers; Adam or SGD; binary or
-   * categorical crossentropy, MSE or MAE) and anything else falls back to tfjs, saying why.
+   * (sparse) categorical crossentropy, MSE or MAE) and anything else falls back to tfjs, saying why.
    */
   engine?: string | TrainEngine;
 }
