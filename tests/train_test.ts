@@ -7,6 +7,7 @@ import { randomData } from "../lib/data/random_data.ts";
 import { f1, r2 } from "../lib/train/metrics.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
+import { LiveProgress } from "../lib/train/progress.ts";
 import { fusedEngineWith } from "../lib/train/engine_fused.ts";
 import { makePlan } from "../lib/train/train_plan.ts";
 import { compiledMetrics } from "../lib/train/train_engine.ts";
@@ -528,4 +529,24 @@ Deno.test("train: an engine that cannot hold the model says so before any work",
       /engine "fused" cannot train this model: the model needs/.test(e.message),
   );
   assert.deepEqual(weights(model), before);
+});
+
+Deno.test("train: live progress shows the batch within an epoch (per-batch hook)", async () => {
+  const shown: string[] = [];
+  let now = 0;
+  const live = new LiveProgress({ update: async (b) => void shown.push(b["text/plain"]) }, {
+    minIntervalMs: 100,
+    now: () => now,
+  });
+  await live.start(5, 10);
+  await live.epochEnd(0, { loss: 0.5 }, { loss: [0.5] });
+  now = 1000;
+  await live.batchEnd(1, 3);
+  assert.match(shown[shown.length - 1], /^Epoch 2\/5 - 3\/10 \[.*\] 26% - ETA: /);
+  now = 1050;
+  await live.batchEnd(1, 4); // within minIntervalMs: not redrawn
+  assert.equal(shown.length, 3);
+  now = 2000;
+  await live.epochEnd(1, { loss: 0.4 }, { loss: [0.5, 0.4] });
+  assert.match(shown[shown.length - 1], /^Epoch 2\/5 \[/);
 });
