@@ -3,7 +3,7 @@
  * (median of several repetitions after a warm-up), with ratios to the fastest peer where a
  * row has peers. Also written to bench/results.json (git-ignored) for comparing changes.
  *
- * Usage: `deno task bench [--quick] [--only training,visualize,explain]`
+ * Usage: `deno task bench [--quick] [--reps N] [--only training,visualize,explain]`
  *
  * @module
  */
@@ -14,44 +14,57 @@ const HERE = dirname(fromFileUrl(import.meta.url));
 const quick = Deno.args.includes("--quick");
 const onlyAt = Deno.args.indexOf("--only");
 const only = onlyAt >= 0 ? Deno.args[onlyAt + 1].split(",") : undefined;
+const repsAt = Deno.args.indexOf("--reps");
+const reps = repsAt >= 0 ? Number(Deno.args[repsAt + 1]) : undefined;
 
 /** Modules contributing rows: each exports `bench(options): Promise<BenchRow[]>`. */
 const SECTIONS = ["training", "fused", "backend", "visualize", "explain"];
 
-function ratioColumn(rows: BenchRow[]): (string | number)[][] {
+function ratio(r: BenchRow, fastestPeer: Map<string, number>): string {
+  const best = fastestPeer.get(r.group);
+  return best && r.unit === "us/step" && Number.isFinite(r.value)
+    ? `${(r.value / best).toFixed(2)}x`
+    : "";
+}
+
+function formatValue(r: BenchRow): string {
+  if (!Number.isFinite(r.value)) return "n/a";
+  return r.value >= 100 ? r.value.toFixed(0) : r.value.toPrecision(3);
+}
+
+/**
+ * The table, readable in 100 columns: one heading line per group, then its rows (row,
+ * value, unit, vs fastest peer, target); a note goes on its own indented line.
+ */
+function table(rows: BenchRow[]): string {
   const fastestPeer = new Map<string, number>();
   for (const r of rows) {
-    if (r.peer && r.unit === "us/step") {
+    if (r.peer && r.unit === "us/step" && Number.isFinite(r.value)) {
       fastestPeer.set(r.group, Math.min(fastestPeer.get(r.group) ?? Infinity, r.value));
     }
   }
-  return rows.map((r) => {
-    const best = fastestPeer.get(r.group);
-    const ratio = best && r.unit === "us/step" && Number.isFinite(r.value)
-      ? `${(r.value / best).toFixed(2)}x`
-      : "";
-    const value = Number.isFinite(r.value)
-      ? (r.value >= 100 ? r.value.toFixed(0) : r.value.toPrecision(3))
-      : r.note ?? "n/a";
-    return [
-      r.group,
-      r.name,
-      value,
-      r.unit,
-      ratio,
-      r.target ?? "",
-      r.note && Number.isFinite(r.value) ? r.note : "",
-    ];
-  });
-}
-
-function table(rows: (string | number)[][], header: string[]): string {
-  const all = [header, ...rows].map((r) => r.map(String));
-  const widths = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  const cells = rows.map((
+    r,
+  ) => [r.name, formatValue(r), r.unit, ratio(r, fastestPeer), r.target ?? ""]);
+  const header = ["row", "value", "unit", "vs peer", "target"];
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
+  widths[0] = Math.min(widths[0], 100 - 2 * 4 - widths.slice(1).reduce((a, b) => a + b, 0));
   const line = (r: string[]) =>
-    r.map((s, c) => (c === 2 || c === 4 ? s.padStart(widths[c]) : s.padEnd(widths[c]))).join("  ");
-  return [line(all[0]), widths.map((w) => "-".repeat(w)).join("  "), ...all.slice(1).map(line)]
-    .join("\n");
+    r.map((s, c) => {
+      const cell = s.length > widths[c] ? `${s.slice(0, widths[c] - 1)}~` : s;
+      return c === 1 || c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]);
+    }).join("  ").trimEnd();
+  const out = [line(header), widths.map((w) => "-".repeat(w)).join("  ")];
+  let group = "";
+  rows.forEach((r, i) => {
+    if (r.group !== group) {
+      group = r.group;
+      out.push(`[${group}]`);
+    }
+    out.push(line(cells[i]));
+    if (r.note) out.push(`    note: ${r.note}`.slice(0, 100));
+  });
+  return out.join("\n");
 }
 
 const rows: BenchRow[] = [];
@@ -66,7 +79,7 @@ for (const section of SECTIONS) {
   console.error(`[bench] ${section} ...`);
   resetPeak();
   const mod = await import(`./${section}_bench.ts`);
-  const got: BenchRow[] = await mod.bench({ quick });
+  const got: BenchRow[] = await mod.bench({ quick, reps });
   rows.push(...got, {
     group: section,
     name: "peak memory (rss)",
@@ -75,8 +88,7 @@ for (const section of SECTIONS) {
   });
 }
 
-const header = ["group", "row", "value", "unit", "vs fastest peer", "target", "note"];
-console.log(table(ratioColumn(rows), header));
+console.log(table(rows));
 const out = join(HERE, "results.json");
 Deno.writeTextFileSync(
   out,

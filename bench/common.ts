@@ -26,6 +26,8 @@ export interface BenchRow {
 export interface BenchOptions {
   /** Fewer repetitions and smaller runs, for a smoke test. */
   quick?: boolean;
+  /** Repetitions of each timed run (a section's default otherwise). */
+  reps?: number;
 }
 
 /** The median of a list of numbers. */

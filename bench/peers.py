@@ -1,8 +1,11 @@
-"""The article's training run (and a larger one) in PyTorch and scikit-learn, for `deno task bench`.
+"""The article's training run (and a larger one) in PyTorch, scikit-learn and Keras 3 on
+TensorFlow (the article's own stack), for `deno task bench`.
 
 Prints one JSON object per measurement on stdout:
   {"engine": ..., "run": ..., "seconds": [...], "steps": N} or {"engine": ..., "error": "not installed"}
-Usage: python3 peers.py article|large [--reps N]
+Usage: python3 peers.py article|large [--reps N] [--set debian|pip]
+  debian: Debian's python3-torch (1 thread and default threads) and python3-sklearn;
+  pip:    a venv's current PyTorch and Keras 3 with the TensorFlow backend.
 """
 import json
 import sys
@@ -58,6 +61,41 @@ def torch_run(cfg, threads, reps):
     return times[1:]
 
 
+def keras_run(cfg, reps):
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    x, y = data(cfg)
+    h1, h2 = cfg["hidden"]
+
+    def build():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([
+            keras.Input((cfg["features"],)),
+            keras.layers.Dense(h1, activation="relu"), keras.layers.Dropout(cfg["dropout"]),
+            keras.layers.Dense(h2, activation="relu"), keras.layers.Dropout(cfg["dropout"]),
+            keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+        return model
+
+    build().fit(x, y, batch_size=cfg["batch"], epochs=1, verbose=0)  # warm-up: graph tracing
+    times = []
+    for _ in range(reps):
+        model = build()
+        t0 = time.perf_counter()
+        model.fit(x, y, batch_size=cfg["batch"], epochs=cfg["epochs"], shuffle=True, verbose=0)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def version(module):
+    try:
+        return __import__(module).__version__.split("+")[0]
+    except Exception:
+        return "?"
+
+
 def sklearn_run(cfg, reps):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -79,15 +117,34 @@ def main():
     run = sys.argv[1]
     reps = int(sys.argv[sys.argv.index("--reps") + 1]) if "--reps" in sys.argv else 3
     cfg = RUNS[run]
-    jobs = [("pytorch (1 thread)", lambda: torch_run(cfg, 1, reps), "torch"),
-            ("pytorch (default threads)", lambda: torch_run(cfg, 0, reps), "torch"),
-            ("scikit-learn MLPClassifier", lambda: sklearn_run(cfg, reps), "sklearn")]
-    for engine, job, module in jobs:
+    which = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else "debian"
+    if which == "pip":
+        # Keras takes ~9 s per article run (per-step overhead): fewer repetitions there.
+        jobs = [(lambda: f"pytorch {version('torch')} pip (default threads)",
+                 lambda: torch_run(cfg, 0, reps), "torch"),
+                (lambda: f"keras {version('keras')} / tensorflow {version('tensorflow')} pip",
+                 lambda: keras_run(cfg, min(reps, 2)), "keras")]
+    else:
+        jobs = [(lambda: f"pytorch {version('torch')} debian (1 thread)",
+                 lambda: torch_run(cfg, 1, reps), "torch"),
+                (lambda: f"pytorch {version('torch')} debian (default threads)",
+                 lambda: torch_run(cfg, 0, reps), "torch"),
+                (lambda: f"scikit-learn {version('sklearn')} debian MLPClassifier",
+                 lambda: sklearn_run(cfg, reps), "sklearn")]
+    for label, job, module in jobs:
         try:
+            if module == "keras":
+                import os
+                os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+                os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+                __import__("tensorflow")
             __import__(module)
         except ImportError:
-            print(json.dumps({"engine": engine, "run": run, "error": "not installed"}), flush=True)
+            name = {"torch": "pytorch", "sklearn": "scikit-learn", "keras": "keras/tensorflow"}[module]
+            print(json.dumps({"engine": f"{name} ({which})", "run": run, "error": "not installed"}),
+                  flush=True)
             continue
+        engine = label()
         try:
             print(json.dumps({"engine": engine, "run": run, "seconds": job(), "steps": steps(cfg)}), flush=True)
         except Exception as e:  # a peer failing never fails the bench

@@ -120,6 +120,7 @@ export {
 
 // train: fit, the article's metrics, the engine interface
 export {
+  type BatchCallback,
   type CompiledMetric,
   type EpochCallback,
   type EpochLogs,

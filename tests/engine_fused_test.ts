@@ -4,7 +4,7 @@ import { deepNN } from "../lib/build/models.ts";
 import { f1, precision, r2, recall } from "../lib/train/metrics.ts";
 import { randomData } from "../lib/data/random_data.ts";
 import { train } from "../lib/train/train.ts";
-import { fusedEngine } from "../lib/train/engine_fused.ts";
+import { fusedEngine, fusedEngineWith } from "../lib/train/engine_fused.ts";
 import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
 import { makePlan } from "../lib/train/train_plan.ts";
 import { compiledMetrics, type EpochLogs, type TrainJob } from "../lib/train/train_engine.ts";
@@ -179,6 +179,88 @@ Deno.test("fused matches tfjs fit: softmax with categoricalCrossentropy and cate
   assert.deepEqual(Object.keys(fused.history), ["loss", "accuracy", "val_loss", "val_accuracy"]);
   assert.ok(historyGap(tfjs.history, fused.history) < 1e-4);
   assert.ok(weightGap(tfjs.weights, fused.weights) < 1e-4);
+});
+
+Deno.test("fused matches tfjs fit: softmax with sparseCategoricalCrossentropy (integer labels), relu, dropout-free", async () => {
+  const r = rng(22);
+  const x = Array.from({ length: 400 }, () => Array.from({ length: 6 }, () => r.normal()));
+  // Four classes from the features; labels as integers, one per row.
+  const y = x.map((row) => (row[0] > 0 ? 0 : 1) + (row[1] + row[2] > 0 ? 2 : 0));
+  const [tfjs, fused] = await bothEngines(
+    () => {
+      const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({
+            units: 24,
+            activation: "relu",
+            inputShape: [6],
+            kernelInitializer: init(6),
+          }),
+          tf.layers.dense({ units: 16, activation: "relu", kernelInitializer: init(7) }),
+          tf.layers.dense({ units: 4, activation: "softmax", kernelInitializer: init(8) }),
+        ],
+      });
+      model.compile({
+        optimizer: tf.train.adam(0.01),
+        loss: "sparseCategoricalCrossentropy",
+        metrics: ["accuracy"],
+      });
+      return model;
+    },
+    x,
+    y,
+    8,
+    32,
+  );
+  assert.deepEqual(Object.keys(fused.history), ["loss", "accuracy", "val_loss", "val_accuracy"]);
+  assert.ok(historyGap(tfjs.history, fused.history) < 1e-4);
+  assert.ok(weightGap(tfjs.weights, fused.weights) < 1e-4);
+  // It learned: better than the 4-class chance level on the validation rows.
+  assert.ok(fused.history.val_accuracy[7] > 0.6, `${fused.history.val_accuracy}`);
+});
+
+Deno.test("fused on 1 or 2 threads: same seed, same history and weights, bit for bit", async () => {
+  const r = rng(8);
+  const x = Array.from({ length: 600 }, () => Array.from({ length: 64 }, () => r.normal()));
+  const y = x.map((row) => (row[0] + row[5] - row[9] > 0 ? 1 : 0));
+  const runs = [];
+  for (const threads of [1, 2] as const) {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          units: 96,
+          activation: "relu",
+          inputShape: [64],
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
+        tf.layers.dropout({ rate: 0.2 }),
+        tf.layers.dense({
+          units: 48,
+          activation: "relu",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        }),
+        tf.layers.dense({
+          units: 1,
+          activation: "sigmoid",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        }),
+      ],
+    });
+    model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    const engine = fusedEngineWith({ threads });
+    const history = await train(model, x, y, {
+      epochs: 3,
+      batchSize: 64,
+      seed: 5,
+      live: false,
+      engine,
+    });
+    runs.push({ history: history.history, weights: weightsOf(model) });
+    model.dispose();
+  }
+  assert.deepEqual(runs[1].history, runs[0].history);
+  assert.deepEqual(runs[1].weights, runs[0].weights);
 });
 
 Deno.test("fused matches tfjs fit: a wider network (SIMD products), SGD, Precision and Recall", async () => {

@@ -1,20 +1,38 @@
 import assert from "node:assert/strict";
-import { Arena, gemmNT } from "../lib/train/gemm.ts";
+import { Arena, gemmJS } from "../lib/train/gemm.ts";
 import { rng } from "../lib/core/random.ts";
+import { gemmModuleBytes, variantKey } from "../lib/train/gemm_wasm.ts";
+import { GEMM_WASM } from "../lib/train/gemm_wasm_bytes.ts";
+import { adamStep, dropoutForward, sgdStep } from "../lib/train/engine_fused_kernels.ts";
 
-/** `a · bᵀ` the slow way, in float64. */
-function naive(a: Float32Array, b: Float32Array, m: number, n: number, k: number): number[] {
+/** `relu(a · b + bias)` gated, the slow way, in float64; `a[i][p]` at `i * aRow + p * aCol`. */
+function naive(
+  a: Float32Array,
+  aRow: number,
+  aCol: number,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  bias: Float32Array | null,
+  relu: boolean,
+  gate: Float32Array | null,
+): number[] {
   const c: number[] = [];
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
+      for (let p = 0; p < k; p++) s += a[i * aRow + p * aCol] * b[p * n + j];
+      if (bias) s += bias[j];
+      if (relu && s < 0) s = 0;
+      if (gate && !(gate[i * n + j] > 0)) s = 0;
       c.push(s);
     }
   }
   return c;
 }
 
+// [m, n, k]: edges of the 4 x 8 block in every direction, short and long sums.
 const SHAPES = [
   [1, 1, 1],
   [2, 2, 16],
@@ -23,39 +41,98 @@ const SHAPES = [
   [5, 1, 64],
   [1, 3, 20],
   [30, 6, 10],
-  [
-    64,
-    33,
-    100,
-  ],
+  [64, 33, 100],
+  [9, 13, 40],
+  [40, 12, 70],
 ];
 
-Deno.test("gemmNT computes a · bᵀ from offsets", () => {
+Deno.test("gemmJS computes a · b from offsets, and aᵀ · b through strides", () => {
   const a = new Float32Array([9, 1, 2, 3, 4]); // a 2 x 2 matrix from offset 1
   const c = new Float32Array(6);
-  gemmNT(a, 1, a, 1, c, 2, 2, 2, 2);
-  assert.deepEqual([...c], [0, 0, 5, 11, 11, 25]);
+  gemmJS(a, 1, 2, 1, a, 1, c, 2, 2, 2, 2);
+  assert.deepEqual([...c], [0, 0, 7, 10, 15, 22]);
+  gemmJS(a, 1, 1, 2, a, 1, c, 2, 2, 2, 2); // aᵀ · a
+  assert.deepEqual([...c], [0, 0, 10, 14, 14, 20]);
 });
 
 for (const simd of [true, false]) {
-  Deno.test(`Arena.gemm (simd: ${simd}) matches the float64 product on odd shapes`, () => {
+  Deno.test(`Arena.gemm (simd: ${simd}) matches the float64 product, with bias, relu and gate`, () => {
     const r = rng(7);
     for (const [m, n, k] of SHAPES) {
-      const arena = new Arena(Arena.floatsFor([m * k, n * k, m * n + 3]), { simd });
-      if (!simd) assert.equal(arena.simd, false);
-      const a = arena.take(m * k), b = arena.take(n * k), c = arena.take(m * n + 3);
-      for (let e = 0; e < a.length; e++) a[e] = r.normal();
-      for (let e = 0; e < b.length; e++) b[e] = r.normal();
-      c.fill(-1);
-      arena.gemm(a, 0, b, 0, c, 3, m, n, k);
-      assert.deepEqual([...c.subarray(0, 3)], [-1, -1, -1], "writes nothing before cAt");
-      naive(a, b, m, n, k).forEach((want, e) => {
-        const got = c[3 + e];
-        assert.ok(Math.abs(got - want) <= 1e-5 * (1 + Math.abs(want)), `${m}x${n}x${k}[${e}]`);
-      });
+      for (const transposed of [false, true]) {
+        for (
+          const [withBias, relu, withGate] of [[false, false, false], [true, true, false], [
+            true,
+            false,
+            true,
+          ]]
+        ) {
+          const arena = new Arena(Arena.floatsFor([m * k, n * k, m * n + 3, n, m * n]), { simd });
+          if (!simd) assert.equal(arena.simd, false);
+          const a = arena.take(m * k), b = arena.take(n * k), c = arena.take(m * n + 3);
+          const bias = arena.take(n), gate = arena.take(m * n);
+          for (const t of [a, b, bias, gate]) for (let e = 0; e < t.length; e++) t[e] = r.normal();
+          c.fill(-1);
+          const [aRow, aCol] = transposed ? [1, m] : [k, 1];
+          arena.gemm(a, 0, aRow, aCol, b, 0, c, 3, m, n, k, {
+            bias: withBias ? bias : null,
+            relu,
+            gate: withGate ? gate : null,
+          });
+          assert.deepEqual([...c.subarray(0, 3)], [-1, -1, -1], "writes nothing before cAt");
+          const want = naive(
+            a,
+            aRow,
+            aCol,
+            b,
+            m,
+            n,
+            k,
+            withBias ? bias : null,
+            relu,
+            withGate ? gate : null,
+          );
+          want.forEach((w, e) => {
+            const got = c[3 + e];
+            assert.ok(
+              Math.abs(got - w) <= 1e-5 * (1 + Math.abs(w)),
+              `${m}x${n}x${k}[${e}]: ${got} vs ${w}`,
+            );
+          });
+        }
+      }
     }
   });
 }
+
+Deno.test("Arena.gemm on 2 threads gives the same bits as on 1 (rows split, same instructions)", async () => {
+  const r = rng(3);
+  const [m, n, k] = [203, 77, 150];
+  const sizes = [m * k, n * k, m * n, n, m * n];
+  const one = new Arena(Arena.floatsFor(sizes), { threads: 1 });
+  const two = new Arena(Arena.floatsFor(sizes), { threads: 2 });
+  await two.start();
+  try {
+    assert.equal(two.threads, 2);
+    const buffers = [one, two].map((arena) => sizes.map((s) => arena.take(s)));
+    for (let t = 0; t < sizes.length; t++) {
+      for (let e = 0; e < sizes[t]; e++) buffers[0][t][e] = buffers[1][t][e] = r.normal();
+    }
+    for (const [i, arena] of [one, two].entries()) {
+      const [a, b, c, bias, gate] = buffers[i];
+      for (let rep = 0; rep < 10; rep++) {
+        arena.gemm(a, 0, k, 1, b, 0, c, 0, m, n, k, { bias, relu: true });
+        arena.gemm(a, 0, 1, k, c, 0, b, 0, k, n, m, { gate }); // aᵀ · c into b (k x n)
+      }
+    }
+    assert.ok(two.workerChunks > 0, "the worker took part");
+    assert.deepEqual(buffers[1][2], buffers[0][2]);
+    assert.deepEqual(buffers[1][1], buffers[0][1]);
+  } finally {
+    two.close();
+  }
+  assert.equal(two.threads, 1);
+});
 
 Deno.test("Arena hands out zeroed, disjoint buffers and refuses to overflow", () => {
   const arena = new Arena(Arena.floatsFor([3, 5]));
@@ -64,4 +141,69 @@ Deno.test("Arena hands out zeroed, disjoint buffers and refuses to overflow", ()
   a.fill(1);
   assert.deepEqual([...b], [0, 0, 0, 0, 0]);
   assert.throws(() => arena.take(1), /Arena: out of space/);
+});
+
+Deno.test("Arena.dropout draws the lib's rng stream (4 lanes at once) and masks as the JS loop", () => {
+  for (
+    const [n, rate, seed] of [[1, 0.2, 1], [7, 0.5, 42], [1000, 0.2, 0xdeadbeef], [33, 0.9, 0]]
+  ) {
+    const arena = new Arena(Arena.floatsFor([n, n, n]));
+    const input = arena.take(n), out = arena.take(n), mask = arena.take(n);
+    const r = rng(11);
+    for (let e = 0; e < n; e++) input[e] = r.normal();
+    const scale = Math.fround(1 / Math.fround(1 - rate));
+    const state = arena.dropout(input, out, mask, n, rate, scale, seed);
+    const jsOut = new Float32Array(n), jsMask = new Float32Array(n);
+    const jsState = dropoutForward(input, jsOut, jsMask, n, rate, scale, seed);
+    const stream = rng(seed);
+    const want = Array.from({ length: n }, () => (stream.next() >= rate ? scale : 0));
+    assert.deepEqual([...jsMask], want);
+    assert.deepEqual([...mask], want);
+    assert.deepEqual(out, jsOut);
+    assert.equal(state, jsState);
+    // The stream goes on from the returned state.
+    assert.equal(rng(state).next(), stream.next());
+  }
+});
+
+Deno.test("Arena.adam and Arena.sgd give the JS steps' float32 results bit for bit", () => {
+  const n = 37;
+  const arena = new Arena(Arena.floatsFor([n, n, n, n]));
+  const [w, g, m, v] = [n, n, n, n].map((s) => arena.take(s));
+  const r = rng(5);
+  for (const t of [w, g, m]) for (let e = 0; e < n; e++) t[e] = r.normal();
+  for (let e = 0; e < n; e++) v[e] = Math.abs(r.normal());
+  const [jw, jg, jm, jv] = [w, g, m, v].map((t) => Float32Array.from(t));
+  const f = Math.fround;
+  const c = [
+    f(0.9),
+    f(0.1),
+    f(0.999),
+    f(0.001),
+    f(1 - 0.9 ** 3),
+    f(1 - 0.999 ** 3),
+    f(1e-7),
+    f(-0.01),
+  ];
+  assert.equal(arena.adam(w, g, m, v, c), 0);
+  assert.equal(
+    adamStep(jw, jg, jm, jv, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]) - 0 < Infinity,
+    true,
+  );
+  assert.deepEqual([w, m, v], [jw, jm, jv]);
+  assert.equal(arena.sgd(w, g, f(-0.1)), 0);
+  sgdStep(jw, jg, f(-0.1));
+  assert.deepEqual(w, jw);
+  g[3] = Infinity;
+  assert.ok(Number.isNaN(arena.sgd(w, g, f(-0.1))), "a weight that is not finite shows");
+});
+
+Deno.test("the embedded kernel bytes are the assembler's (regenerate: deno run lib/train/gemm_wasm.ts)", () => {
+  for (const relaxed of [true, false]) {
+    for (const shared of [true, false]) {
+      const key = variantKey({ relaxed, shared });
+      const embedded = Uint8Array.from(atob(GEMM_WASM[key]), (c) => c.charCodeAt(0));
+      assert.deepEqual(embedded, gemmModuleBytes({ relaxed, shared }), key);
+    }
+  }
 });

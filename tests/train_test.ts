@@ -6,6 +6,11 @@ import { deepNN, perceptron } from "../lib/build/models.ts";
 import { randomData } from "../lib/data/random_data.ts";
 import { f1, r2 } from "../lib/train/metrics.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
+import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
+import { LiveProgress } from "../lib/train/progress.ts";
+import { fusedEngineWith } from "../lib/train/engine_fused.ts";
+import { makePlan } from "../lib/train/train_plan.ts";
+import { compiledMetrics } from "../lib/train/train_engine.ts";
 
 function classifier(seed = 42): tf.LayersModel {
   const model = deepNN({ features: 10, seed });
@@ -155,6 +160,14 @@ Deno.test("train: every bad input throws before training, names the problem, lea
       /train: y must hold only 0\/1 labels with a binaryCrossentropy loss, got 2 at row \d+/,
     ],
     [() => train(model, x, y, { epochs: 0 }), /train: epochs must be a positive integer, got 0/],
+    [
+      () => train(model, x, y, { epochs: 1e308 }),
+      /train: epochs must be a positive integer up to 2\^53 - 1 \(Number.MAX_SAFE_INTEGER\), got 1e\+308/,
+    ],
+    [
+      () => train(model, x, y, { batchSize: 2 ** 60 }),
+      /train: batchSize must be a positive integer up to 2\^53 - 1/,
+    ],
     [
       () => train(model, x, y, { batchSize: 0 }),
       /train: batchSize must be a positive integer, got 0/,
@@ -386,4 +399,154 @@ Deno.test("train: seeded runs at the same time each get their own stream and lea
   assert.equal(Math.random, original);
   assert.deepEqual(a.history, b.history);
   assert.deepEqual(a.history, (await run()).history);
+});
+
+Deno.test("train: a model already training refuses a second train(), then trains again", async () => {
+  const { x, y } = randomData({ rows: 300, seed: 5 });
+  const model = classifier(7);
+  const first = train(model, x, y, { epochs: 3, seed: 1, live: false });
+  assert.throws( // at the call
+    () => train(model, x, y, { epochs: 1, live: false }),
+    (e: Error) =>
+      e instanceof ArgumentError &&
+      /train: model ".*" is already training \(an earlier train\(\) on it has not finished\)/
+        .test(e.message),
+  );
+  assert.equal((await first).epoch.length, 3);
+  // The same run on a fresh model gives the same weights: the refused call changed nothing.
+  const twin = classifier(7);
+  await train(twin, x, y, { epochs: 3, seed: 1, live: false });
+  assert.deepEqual(weights(model), weights(twin));
+  assert.equal((await train(model, x, y, { epochs: 1, live: false })).epoch.length, 1);
+});
+
+Deno.test("train: a seeded tfjs run with dropout is reproducible while an unseeded run trains beside it", async () => {
+  const { x, y } = randomData({ rows: 120, seed: 5 });
+  const build = () => {
+    const m = deepNN({ features: 10, seed: 3, dropout: 0.3 });
+    m.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+    return m;
+  };
+  const seeded = () => train(build(), x, y, { epochs: 3, seed: 9, live: false, engine: "tfjs" });
+  const alone = await seeded();
+  const [beside] = await Promise.all([
+    seeded(),
+    train(build(), x, y, { epochs: 3, live: false, engine: "tfjs" }),
+  ]);
+  assert.deepEqual(beside.history, alone.history);
+});
+
+/** A job for `model` on `rows` random rows, as train() makes it. */
+function jobFor(model: tf.LayersModel, rows: number, epochs: number, batchSize: number): TrainJob {
+  const { x, y } = randomData({ rows, seed: 4 });
+  return {
+    model,
+    x: Float32Array.from(x.flat()),
+    y: Float32Array.from(y),
+    rows,
+    features: 10,
+    outputs: 1,
+    plan: makePlan("test", { rows, batchSize, epochs, validationSplit: 0, shuffle: true, seed: 2 }),
+    metrics: compiledMetrics(model),
+  };
+}
+
+Deno.test("train: the tfjs engine reports every batch, and a stop between batches keeps the last epoch", async () => {
+  const model = classifier(3);
+  const job = jobFor(model, 100, 3, 20); // 5 batches per epoch
+  const batches: string[] = [];
+  let afterFirst: number[][] = [];
+  await assert.rejects(
+    () =>
+      tfjsEngine.run(
+        job,
+        () => void (afterFirst = weights(model)),
+        (epoch, done) => {
+          batches.push(`${epoch}:${done}`);
+          if (epoch === 1 && done === 2) throw new Error("stop");
+        },
+      ),
+    /stop/,
+  );
+  assert.deepEqual(batches, ["0:1", "0:2", "0:3", "0:4", "0:5", "1:1", "1:2"]);
+  assert.deepEqual(weights(model), afterFirst, "the weights of epoch 1, not half of epoch 2");
+  model.dispose();
+});
+
+Deno.test("train: the fused engine gives timers a turn between batches and can stop there", async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 256, activation: "relu", inputShape: [10] }),
+      tf.layers.dense({ units: 256, activation: "relu" }),
+      tf.layers.dense({ units: 1, activation: "sigmoid" }),
+    ],
+  });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  const job = jobFor(model, 2000, 50, 16);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  let epochs = 0;
+  let saved: number[][] = [];
+  const started = performance.now();
+  try {
+    await assert.rejects(
+      () =>
+        fusedEngineWith({ threads: 1 }).run(
+          job,
+          () => {
+            epochs++;
+            saved = weights(model);
+          },
+          () => {
+            if (performance.now() - started > 400) throw new Error("stop");
+          },
+        ),
+      /stop/,
+    );
+  } finally {
+    clearInterval(timer);
+  }
+  assert.ok(performance.now() - started < 2000, "stopped between batches, not at the end");
+  assert.ok(ticks >= 3, `the timer ran ${ticks} times in ~0.4 s (the engine yields every ~50 ms)`);
+  if (epochs > 0) assert.deepEqual(weights(model), saved);
+  model.dispose();
+});
+
+Deno.test("train: an engine that cannot hold the model says so before any work", () => {
+  const { x, y } = randomData({ rows: 50, seed: 5 });
+  const model = classifier(3);
+  const before = weights(model);
+  const small = fusedEngineWith({ maxBytes: 1000 });
+  const why = small.unsupported(jobFor(model, 50, 1, 30));
+  assert.match(
+    why ?? "",
+    /^the model needs \d+ KB of training buffers \(weights, gradients, optimizer state, activations for a batch of 30\), more than the 1 KB the engine takes on/,
+  );
+  assert.throws( // at the call, before any work
+    () => train(model, x, y, { epochs: 1, live: false, engine: small }),
+    (e: Error) =>
+      e instanceof ArgumentError &&
+      /engine "fused" cannot train this model: the model needs/.test(e.message),
+  );
+  assert.deepEqual(weights(model), before);
+});
+
+Deno.test("train: live progress shows the batch within an epoch (per-batch hook)", async () => {
+  const shown: string[] = [];
+  let now = 0;
+  const live = new LiveProgress({ update: (b) => Promise.resolve(void shown.push(b["text/plain"])) }, {
+    minIntervalMs: 100,
+    now: () => now,
+  });
+  await live.start(5, 10);
+  await live.epochEnd(0, { loss: 0.5 }, { loss: [0.5] });
+  now = 1000;
+  await live.batchEnd(1, 3);
+  assert.match(shown[shown.length - 1], /^Epoch 2\/5 - 3\/10 \[.*\] 26% - ETA: /);
+  now = 1050;
+  await live.batchEnd(1, 4); // within minIntervalMs: not redrawn
+  assert.equal(shown.length, 3);
+  now = 2000;
+  await live.epochEnd(1, { loss: 0.4 }, { loss: [0.5, 0.4] });
+  assert.match(shown[shown.length - 1], /^Epoch 2\/5 \[/);
 });

@@ -8,6 +8,7 @@
 import { tf } from "../core/tf.ts";
 import { rng } from "../core/random.ts";
 import {
+  type BatchCallback,
   type EpochCallback,
   type EpochLogs,
   lossError,
@@ -20,23 +21,35 @@ let randomLock: Promise<void> = Promise.resolve();
 /**
  * Runs `fit` with Math.random replaced by a seeded stream. tfjs's Dropout draws each mask's
  * seed from Math.random() (tf.dropout without a seed), and a fixed layer seed would reuse one
- * mask every step. Seeded fits take turns (a lock), so two runs at once cannot swap each
- * other's stream in, and Math.random is put back only if it is still ours.
+ * mask every step. Every fit takes its turn (a lock), seeded or not: now that fits yield
+ * between batches, an unseeded fit running beside a seeded one would otherwise draw from the
+ * seeded stream; Math.random is put back only if it is still ours.
  */
 async function withRandom<T>(next: (() => number) | null, fit: () => Promise<T>): Promise<T> {
-  if (!next) return await fit();
   const previous = randomLock;
   let release = () => {};
   randomLock = new Promise((resolve) => (release = resolve));
   await previous;
   const original = Math.random;
-  Math.random = next;
+  if (next) Math.random = next;
   try {
     return await fit();
   } finally {
-    if (Math.random === next) Math.random = original;
+    if (next && Math.random === next) Math.random = original;
     release();
   }
+}
+
+/** Puts back the weights and optimizer state kept before an epoch. */
+async function rollback(
+  model: tf.LayersModel,
+  weights: tf.Tensor[],
+  state: { name: string; tensor: tf.Tensor }[],
+): Promise<void> {
+  model.setWeights(weights);
+  const broken = await model.optimizer.getWeights();
+  await model.optimizer.setWeights(state);
+  tf.dispose(broken.map((w) => w.tensor));
 }
 
 /** A copy of the optimizer's state (Adam's moments and iteration count), for a rollback. */
@@ -75,7 +88,7 @@ function kerasLogs(job: TrainJob, history: Record<string, (number | tf.Tensor)[]
 export const tfjsEngine: TrainEngine = {
   name: "tfjs",
   unsupported: () => null,
-  async run(job: TrainJob, onEpochEnd: EpochCallback): Promise<void> {
+  async run(job: TrainJob, onEpochEnd: EpochCallback, onBatch?: BatchCallback): Promise<void> {
     const { plan, features, outputs, model } = job;
     const n = plan.trainRows;
     const tensors: tf.Tensor[] = [];
@@ -106,20 +119,27 @@ export const tfjsEngine: TrainEngine = {
         const lastState = await snapshot(model.optimizer);
         let history: tf.History;
         try {
-          history = await withRandom(dropout?.next ?? null, () =>
-            model.fit(ex, ey, {
-              batchSize: plan.batchSize,
-              epochs: 1,
-              shuffle: false,
-              validationData,
-              verbose: 0,
-              yieldEvery: "never",
-            }));
+          try {
+            history = await withRandom(dropout?.next ?? null, () =>
+              model.fit(ex, ey, {
+                batchSize: plan.batchSize,
+                epochs: 1,
+                shuffle: false,
+                validationData,
+                verbose: 0,
+                yieldEvery: "never",
+                // Per-batch progress and interrupts (an exception stops fit after this batch).
+                callbacks: onBatch
+                  ? { onBatchEnd: (batch) => onBatch(epoch, batch + 1) }
+                  : undefined,
+              }));
+          } catch (error) {
+            // Stopped within the epoch: the model keeps the last complete epoch.
+            await rollback(model, lastGood, lastState);
+            throw error;
+          }
           if (!Number.isFinite(history.history.loss?.[0] as number)) {
-            model.setWeights(lastGood);
-            const broken = await model.optimizer.getWeights();
-            await model.optimizer.setWeights(lastState);
-            tf.dispose(broken.map((w) => w.tensor));
+            await rollback(model, lastGood, lastState);
             throw lossError(history.history.loss?.[0] as number, epoch, plan.epochs);
           }
         } finally {

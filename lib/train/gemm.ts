@@ -1,30 +1,50 @@
 /**
- * The matrix product behind the fused training engine: `c = a · bᵀ` for row-major float32
- * matrices (every operand read along its rows), in plain JavaScript (accumulated in float64)
- * and, where WebAssembly SIMD is available, in a small SIMD kernel assembled here from its
- * instructions (no binary blob, no dependency) that works on float32 buffers living in a
- * WebAssembly memory (accumulated in float32 over 4 lanes, as tfjs's wasm backend does).
+ * The matrix products of the fused training engine, on an arena of float32 buffers:
+ * `c = epilogue(a · b)` with `a` read through strides (so `a` or `aᵀ`), `b` and `c` row-major.
+ * Where WebAssembly SIMD runs, the buffers live in one WebAssembly memory and long products
+ * run in the register-blocked kernel of gemm_wasm.ts (accumulating in float32); with
+ * `threads: 2` the memory is shared with a Worker and a long product's rows are split between
+ * the two, each element computed by the same instructions in the same order, so the results
+ * are the same bit for bit whatever the thread count. Short products (and runtimes without
+ * SIMD) run in JavaScript, accumulating in float64.
  *
  * @module
  */
+import { variantKey } from "./gemm_wasm.ts";
+import { GEMM_WASM } from "./gemm_wasm_bytes.ts";
+
+/** What is applied to each element after the sum: `+ bias[j]`, `max(0, .)`, `gate[i][j] > 0 ? . : 0`. */
+export interface Epilogue {
+  /** Per-column bias (`n` values), or null. */
+  readonly bias?: Float32Array | null;
+  /** Offset of the bias in its buffer. */
+  readonly biasAt?: number;
+  /** Clamp at 0 (`x < 0 ? 0 : x`, as tfjs's relu). */
+  readonly relu?: boolean;
+  /** An `m x n` matrix: elements where it is not > 0 become 0 (relu's derivative), or null. */
+  readonly gate?: Float32Array | null;
+}
+
+let scratch = new Float64Array(64);
 
 /**
- * `c[i][j] = sum_p a[i][p] * b[j][p]` for an `m x k` matrix `a` (from `aAt`) and an `n x k`
- * matrix `b` (from `bAt`), written to `c` (from `cAt`, row-major `m x n`). Accumulates in
- * float64; blocked 2 x 2 so each loaded value feeds two products.
+ * `c = epilogue(a · b)` in JavaScript, accumulating in float64: `a[i][p]` is
+ * `a[aAt + i * aRow + p * aCol]`, `b` is `k x n` from `bAt`, `c` is `m x n` from `cAt`.
  *
  * @example
  * ```ts
- * import { gemmNT } from "./gemm.ts";
+ * import { gemmJS } from "./gemm.ts";
  * const a = new Float32Array([1, 2, 3, 4]); // 2 x 2
  * const c = new Float32Array(4);
- * gemmNT(a, 0, a, 0, c, 0, 2, 2, 2); // a · aᵀ
- * c; // Float32Array [5, 11, 11, 25]
+ * gemmJS(a, 0, 2, 1, a, 0, c, 0, 2, 2, 2); // a · a
+ * c; // Float32Array [7, 10, 15, 22]
  * ```
  */
-export function gemmNT(
+export function gemmJS(
   a: Float32Array,
   aAt: number,
+  aRow: number,
+  aCol: number,
   b: Float32Array,
   bAt: number,
   c: Float32Array,
@@ -32,347 +52,145 @@ export function gemmNT(
   m: number,
   n: number,
   k: number,
+  epilogue: Epilogue = {},
 ): void {
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const a0 = aAt + i * k, a1 = a0 + k;
-    const c0 = cAt + i * n, c1 = c0 + n;
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      const b0 = bAt + j * k, b1 = b0 + k;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p], x1 = a[a1 + p];
-        const y0 = b[b0 + p], y1 = b[b1 + p];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      c[c0 + j] = s00;
-      c[c0 + j + 1] = s01;
-      c[c1 + j] = s10;
-      c[c1 + j + 1] = s11;
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const s = scratch;
+  const { bias = null, biasAt = 0, relu = false, gate = null } = epilogue;
+  for (let i = 0; i < m; i++) {
+    s.fill(0, 0, n);
+    for (let p = 0; p < k; p++) {
+      const x = a[aAt + i * aRow + p * aCol];
+      const row = bAt + p * n;
+      for (let j = 0; j < n; j++) s[j] += x * b[row + j];
     }
-    if (j < n) {
-      const b0 = bAt + j * k;
-      let s0 = 0, s1 = 0;
-      for (let p = 0; p < k; p++) {
-        const y = b[b0 + p];
-        s0 += a[a0 + p] * y;
-        s1 += a[a1 + p] * y;
-      }
-      c[c0 + j] = s0;
-      c[c1 + j] = s1;
-    }
-  }
-  if (i < m) {
-    const a0 = aAt + i * k, c0 = cAt + i * n;
+    const o = cAt + i * n;
     for (let j = 0; j < n; j++) {
-      const b0 = bAt + j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[a0 + p] * b[b0 + p];
-      c[c0 + j] = s;
+      let v = Math.fround(s[j]);
+      if (bias) v = Math.fround(v + bias[biasAt + j]);
+      if (relu && v < 0) v = 0;
+      if (gate && !(gate[i * n + j] > 0)) v = 0;
+      c[o + j] = v;
     }
   }
 }
 
-/** The last row (odd `m`) and the last column (odd `n`) the SIMD kernel leaves to JS. */
-function gemmEdges(
-  a: Float32Array,
-  aAt: number,
-  b: Float32Array,
-  bAt: number,
-  c: Float32Array,
-  cAt: number,
-  m: number,
-  n: number,
-  k: number,
-): void {
-  const m2 = m & ~1, n2 = n & ~1;
-  if (n2 < n) {
-    const b0 = bAt + n2 * k;
-    for (let i = 0; i < m2; i++) {
-      const a0 = aAt + i * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[a0 + p] * b[b0 + p];
-      c[cAt + i * n + n2] = s;
+type Kernel = (...args: number[]) => void;
+
+interface Compiled {
+  readonly module: WebAssembly.Module;
+  readonly shared: boolean;
+  readonly relaxed: boolean;
+}
+
+const compiledCache = new Map<boolean, Compiled | null>();
+
+/**
+ * The compiled kernel (relaxed SIMD where it validates), for a shared or a private memory, or
+ * `null` where WebAssembly SIMD does not run. Compiled once per process.
+ */
+function compiled(shared: boolean): Compiled | null {
+  if (!compiledCache.has(shared)) {
+    let found: Compiled | null = null;
+    for (const relaxed of [true, false]) {
+      try {
+        // Assembled ahead (gemm_wasm_bytes.ts), so the first run pays no assembly.
+        const bytes = Uint8Array.from(
+          atob(GEMM_WASM[variantKey({ relaxed, shared })]),
+          (c) => c.charCodeAt(0),
+        );
+        if (!WebAssembly.validate(bytes)) continue;
+        found = { module: new WebAssembly.Module(bytes), shared, relaxed };
+        break;
+      } catch {
+        // not this variant
+      }
     }
+    compiledCache.set(shared, found);
   }
-  if (m2 < m) {
-    const a0 = aAt + m2 * k;
-    for (let j = 0; j < n; j++) {
-      const b0 = bAt + j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[a0 + p] * b[b0 + p];
-      c[cAt + m2 * n + j] = s;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// The SIMD kernel, written out instruction by instruction (WebAssembly binary format).
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (small constants). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(s: string): number[] {
-  const bytes = [...new TextEncoder().encode(s)];
-  return [...uleb(bytes.length), ...bytes];
-}
-
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
-const BLOCK = 0x02, LOOP = 0x03, END = 0x0b, BR = 0x0c, BR_IF = 0x0d, VOID = 0x40;
-const GET = 0x20, SET = 0x21;
-const I32_CONST = 0x41, I32_ADD = 0x6a, I32_MUL = 0x6c, I32_AND = 0x71, I32_SHL = 0x74;
-const I32_GE_S = 0x4e;
-const F32_LOAD = 0x2a, F32_STORE = 0x38, F32_ADD = 0x92, F32_MUL = 0x94;
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, ...uleb(0), 2, 0]; // align 2^2, offset 0
-const V128_ZERO = [SIMD, ...uleb(12), ...new Array(16).fill(0)];
-const F32X4_ADD = [SIMD, ...uleb(228)];
-const F32X4_MUL = [SIMD, ...uleb(230)];
-const lane = (l: number) => [SIMD, ...uleb(31), l];
-
-// Locals: the six parameters, then the kernel's own.
-const A = 0, B = 1, C = 2, M = 3, N = 4, K = 5;
-const I = 6, J = 7, P = 8, A0 = 9, A1 = 10, B0 = 11, B1 = 12, C0 = 13, C1 = 14;
-const KB = 15, K4B = 16, M2 = 17, N2 = 18, NB = 19;
-const ACC = [20, 21, 22, 23]; // acc00, acc01, acc10, acc11 (v128)
-const VA0 = 24, VA1 = 25, VB0 = 26, VB1 = 27;
-const S = [28, 29, 30, 31]; // s00, s01, s10, s11 (f32)
-const X0 = 32, X1 = 33, Y0 = 34, Y1 = 35;
-
-const get = (l: number) => [GET, ...uleb(l)];
-const set = (l: number) => [SET, ...uleb(l)];
-const i32 = (v: number) => [I32_CONST, ...sleb(v)];
-/** `block; loop; if (x >= limit) break; body; continue; end; end`. */
-const whileLess = (x: number, limit: number, body: number[]) => [
-  BLOCK,
-  VOID,
-  LOOP,
-  VOID,
-  ...get(x),
-  ...get(limit),
-  I32_GE_S,
-  BR_IF,
-  1,
-  ...body,
-  BR,
-  0,
-  END,
-  END,
-];
-const addTo = (l: number, step: number[]) => [...get(l), ...step, I32_ADD, ...set(l)];
-
-/** The kernel: every 2 x 2 block of `c` for even `m2 x n2`; 4 lanes along `k`, then the tail. */
-function kernelBody(): number[] {
-  const macc = (acc: number, va: number, vb: number) => [
-    ...get(acc),
-    ...get(va),
-    ...get(vb),
-    ...F32X4_MUL,
-    ...F32X4_ADD,
-    ...set(acc),
-  ];
-  const hsum = (acc: number, s: number) => [
-    ...get(acc),
-    ...lane(0),
-    ...get(acc),
-    ...lane(1),
-    F32_ADD,
-    ...get(acc),
-    ...lane(2),
-    ...get(acc),
-    ...lane(3),
-    F32_ADD,
-    F32_ADD,
-    ...set(s),
-  ];
-  const fma = (s: number, x: number, y: number) => [
-    ...get(s),
-    ...get(x),
-    ...get(y),
-    F32_MUL,
-    F32_ADD,
-    ...set(s),
-  ];
-  const load = (base: number, into: number, op: number[]) => [
-    ...get(base),
-    ...get(P),
-    I32_ADD,
-    ...op,
-    ...set(into),
-  ];
-  const store = (base: number, offset: number, s: number) => [
-    ...get(base),
-    ...get(J),
-    ...i32(2),
-    I32_SHL,
-    I32_ADD,
-    ...get(s),
-    F32_STORE,
-    2,
-    ...uleb(offset),
-  ];
-  const simdLoop = whileLess(P, K4B, [
-    ...load(A0, VA0, V128_LOAD),
-    ...load(A1, VA1, V128_LOAD),
-    ...load(B0, VB0, V128_LOAD),
-    ...load(B1, VB1, V128_LOAD),
-    ...macc(ACC[0], VA0, VB0),
-    ...macc(ACC[1], VA0, VB1),
-    ...macc(ACC[2], VA1, VB0),
-    ...macc(ACC[3], VA1, VB1),
-    ...addTo(P, i32(16)),
-  ]);
-  // Two row pointers: p0 = base + index * stride, p1 = p0 + stride (the 2 x 2 micro-kernel's rows).
-  const pointerPair = (base: number, index: number, stride: number, p0: number, p1: number) => [
-    ...get(base),
-    ...get(index),
-    ...get(stride),
-    I32_MUL,
-    I32_ADD,
-    ...set(p0),
-    ...get(p0),
-    ...get(stride),
-    I32_ADD,
-    ...set(p1),
-  ];
-  const tailLoop = whileLess(P, KB, [
-    ...load(A0, X0, [F32_LOAD, 2, 0]),
-    ...load(A1, X1, [F32_LOAD, 2, 0]),
-    ...load(B0, Y0, [F32_LOAD, 2, 0]),
-    ...load(B1, Y1, [F32_LOAD, 2, 0]),
-    ...fma(S[0], X0, Y0),
-    ...fma(S[1], X0, Y1),
-    ...fma(S[2], X1, Y0),
-    ...fma(S[3], X1, Y1),
-    ...addTo(P, i32(4)),
-  ]);
-  const columnLoop = whileLess(J, N2, [
-    ...pointerPair(B, J, KB, B0, B1),
-    ...ACC.flatMap((acc) => [...V128_ZERO, ...set(acc)]),
-    ...i32(0),
-    ...set(P),
-    ...simdLoop,
-    ...ACC.flatMap((acc, q) => hsum(acc, S[q])),
-    ...tailLoop,
-    ...store(C0, 0, S[0]),
-    ...store(C0, 4, S[1]),
-    ...store(C1, 0, S[2]),
-    ...store(C1, 4, S[3]),
-    ...addTo(J, i32(2)),
-  ]);
-  const rowLoop = whileLess(I, M2, [
-    ...pointerPair(A, I, KB, A0, A1),
-    ...pointerPair(C, I, NB, C0, C1),
-    ...i32(0),
-    ...set(J),
-    ...columnLoop,
-    ...addTo(I, i32(2)),
-  ]);
-  return [
-    ...get(K),
-    ...i32(2),
-    I32_SHL,
-    ...set(KB),
-    ...get(K),
-    ...i32(-4),
-    I32_AND,
-    ...i32(2),
-    I32_SHL,
-    ...set(K4B),
-    ...get(M),
-    ...i32(-2),
-    I32_AND,
-    ...set(M2),
-    ...get(N),
-    ...i32(-2),
-    I32_AND,
-    ...set(N2),
-    ...get(N),
-    ...i32(2),
-    I32_SHL,
-    ...set(NB),
-    ...i32(0),
-    ...set(I),
-    ...rowLoop,
-    END,
-  ];
-}
-
-/** The module: imports `env.memory`, exports `gemm(a, b, c, m, n, k)` (byte addresses). */
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const locals = [[14, I32], [8, V128], [8, F32]];
-  const body = [
-    ...uleb(locals.length),
-    ...locals.flatMap(([count, type]) => [...uleb(count), type]),
-    ...kernelBody(),
-  ];
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
-    ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name("gemm"), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
-  ]);
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled SIMD module, or `null` where WebAssembly SIMD is not available. */
-function simdModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = moduleBytes();
-      compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
+  return compiledCache.get(shared) ?? null;
 }
 
 /**
- * A float32 arena for one training run plus the fastest `c = a · bᵀ` on it: buffers handed
- * out by {@linkcode Arena.take} live in one WebAssembly memory when SIMD is available (so the
- * SIMD kernel can read them), else in a plain buffer with the JavaScript kernel.
+ * Control words shared with the worker: the job number, the next chunk to claim (job number
+ * in the high 16 bits, chunk index in the low 16), chunks finished, then the job's arguments
+ * (the kernel's 11, then rows per chunk and chunks).
+ */
+const SEQ = 0, NEXT = 1, FINISHED = 2, ARGS = 3, ARG_COUNT = 13, HELPED = ARGS + ARG_COUNT;
+
+/**
+ * Claims chunks of rows of the posted job `job` until none is left, running each in `gemm`.
+ * Both threads run it, so a worker the OS does not schedule only delays the chunk it holds.
+ * Self-contained: the worker gets its source text.
+ */
+function runChunks(c: Int32Array, job: number, gemm: Kernel, notify: boolean): void {
+  const a = c[3], b = c[4], cc = c[5], m = c[6], n = c[7], k = c[8], aRow = c[9], aCol = c[10];
+  const bias = c[11], gate = c[12], relu = c[13], rows = c[14], chunks = c[15];
+  for (;;) {
+    const v = Atomics.load(c, 1);
+    if (v >>> 16 !== job || (v & 0xffff) >= chunks) return;
+    if (Atomics.compareExchange(c, 1, v, v + 1) !== v) continue;
+    const r0 = (v & 0xffff) * rows;
+    const r = Math.min(rows, m - r0);
+    gemm(
+      a + r0 * aRow * 4,
+      b,
+      cc + r0 * n * 4,
+      r,
+      n,
+      k,
+      aRow,
+      aCol,
+      bias,
+      gate && gate + r0 * n * 4,
+      relu,
+    );
+    Atomics.add(c, 2, 1);
+    if (notify) {
+      Atomics.add(c, 16, 1); // chunks the worker ran
+      Atomics.notify(c, 2);
+    }
+  }
+}
+
+/** The worker: instantiates the kernel on the shared memory, helps with each posted job. */
+const WORKER_SOURCE = `
+const runChunks = ${runChunks.toString()};
+self.onmessage = (e) => {
+  const { module, memory, ctrl } = e.data;
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+  const c = new Int32Array(ctrl);
+  self.postMessage("ready");
+  let seen = 0;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(c, ${SEQ}) === seen && spins++ < 4000);
+    Atomics.wait(c, ${SEQ}, seen);
+    const seq = Atomics.load(c, ${SEQ});
+    if (seq < 0) return;
+    if (seq === seen) continue;
+    seen = seq;
+    runChunks(c, seq & 0x7fff, gemm, true);
+  }
+};`;
+
+let workerUrl: string | null = null;
+
+/** Products at least this long (multiply-adds) are split between threads. */
+const SPLIT_WORK = 1 << 18;
+
+/** Options of an {@linkcode Arena}. */
+export interface ArenaOptions {
+  /** Use the WebAssembly SIMD kernel where it runs. Default true. */
+  simd?: boolean;
+  /** Threads for long products: 1 (default) or 2 (a Worker sharing the memory; call `start`). */
+  threads?: number;
+}
+
+/**
+ * A float32 arena for one training run plus the fastest `c = epilogue(a · b)` on it: buffers
+ * handed out by {@linkcode Arena.take} live in one WebAssembly memory when SIMD is available
+ * (so the kernel can read them), else in a plain buffer with the JavaScript kernel.
  *
  * @example
  * ```ts
@@ -380,42 +198,118 @@ function simdModule(): WebAssembly.Module | null {
  * const arena = new Arena(64);
  * const a = arena.take(32), c = arena.take(16);
  * a.fill(1);
- * arena.gemm(a, 0, a, 0, c, 0, 4, 4, 8); // every entry 8
+ * arena.gemm(a, 0, 8, 1, a, 0, c, 0, 4, 4, 8); // (4 x 8) · (8 x 4): every entry 8
  * c[0]; // 8
  * ```
  */
 export class Arena {
-  /** Whether products run in the WebAssembly SIMD kernel. */
+  /** Whether long products run in the WebAssembly SIMD kernel. */
   readonly simd: boolean;
+  /** Whether that kernel uses relaxed-SIMD multiply-add. */
+  readonly relaxed: boolean;
   readonly #buffer: ArrayBufferLike;
   readonly #size: number;
-  readonly #kernel:
-    | ((a: number, b: number, c: number, m: number, n: number, k: number) => void)
-    | null;
+  readonly #kernel: Kernel | null;
+  readonly #adam: Kernel | null;
+  readonly #sgd: Kernel | null;
+  readonly #dropout: Kernel | null;
+  readonly #dropback: Kernel | null;
+  readonly #compiled: Compiled | null;
+  readonly #memory: WebAssembly.Memory | null;
   #used = 0;
+  #threads = 1;
+  #worker: Worker | null = null;
+  #ctrl: Int32Array | null = null;
+  #seq = 0;
 
   /** An arena of `floats` float32 values (each buffer is rounded up to 16 bytes). */
-  constructor(floats: number, options: { simd?: boolean } = {}) {
-    const module = options.simd === false ? null : simdModule();
+  constructor(floats: number, options: ArenaOptions = {}) {
+    const wantThreads = (options.threads ?? 1) > 1 && typeof SharedArrayBuffer === "function";
+    const found = options.simd === false ? null : compiled(wantThreads);
     this.#size = floats;
-    if (module) {
+    this.#compiled = found;
+    if (found) {
       const pages = Math.max(1, Math.ceil((floats * 4) / 65536));
-      const memory = new WebAssembly.Memory({ initial: pages });
-      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      const memory = new WebAssembly.Memory(
+        found.shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
+      );
+      const instance = new WebAssembly.Instance(found.module, { env: { memory } });
+      this.#memory = memory;
       this.#buffer = memory.buffer;
-      this.#kernel = instance.exports.gemm as (
-        a: number,
-        b: number,
-        c: number,
-        m: number,
-        n: number,
-        k: number,
-      ) => void;
+      this.#kernel = instance.exports.gemm as Kernel;
+      this.#adam = instance.exports.adam as Kernel;
+      this.#sgd = instance.exports.sgd as Kernel;
+      this.#dropout = instance.exports.dropout as Kernel;
+      this.#dropback = instance.exports.dropback as Kernel;
     } else {
+      this.#memory = null;
       this.#buffer = new ArrayBuffer(floats * 4);
-      this.#kernel = null;
+      this.#kernel =
+        this.#adam =
+        this.#sgd =
+        this.#dropout =
+        this.#dropback =
+          null;
     }
-    this.simd = module !== null;
+    this.simd = found !== null;
+    this.relaxed = found?.relaxed ?? false;
+    if (wantThreads && found?.shared) this.#threads = 2;
+  }
+
+  /** Threads long products run on (2 only once {@linkcode Arena.start} has started the worker). */
+  get threads(): number {
+    return this.#worker ? 2 : 1;
+  }
+
+  /**
+   * Starts the worker of a 2-thread arena; resolves once it runs (on any failure the arena
+   * stays on one thread, with the same results).
+   */
+  async start(): Promise<void> {
+    if (this.#threads < 2 || this.#worker || !this.#compiled || !this.#memory) return;
+    workerUrl ??= URL.createObjectURL(
+      new Blob([WORKER_SOURCE], { type: "application/javascript" }),
+    );
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * (HELPED + 1)));
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl, { type: "module" });
+    } catch {
+      return;
+    }
+    const ready = await new Promise<boolean>((resolve) => {
+      worker.onmessage = () => resolve(true);
+      worker.onerror = (e) => {
+        e.preventDefault();
+        resolve(false);
+      };
+      worker.postMessage({
+        module: this.#compiled!.module,
+        memory: this.#memory,
+        ctrl: ctrl.buffer,
+      });
+    });
+    if (!ready) {
+      worker.terminate();
+      return;
+    }
+    this.#worker = worker;
+    this.#ctrl = ctrl;
+  }
+
+  /** Chunks of rows the worker has computed so far (0 on one thread). */
+  get workerChunks(): number {
+    return this.#ctrl ? Atomics.load(this.#ctrl, HELPED) : 0;
+  }
+
+  /** Stops the worker (call when the run ends; the arena goes on on one thread). */
+  close(): void {
+    if (!this.#worker || !this.#ctrl) return;
+    Atomics.store(this.#ctrl, SEQ, -1);
+    Atomics.notify(this.#ctrl, SEQ);
+    this.#worker.terminate();
+    this.#worker = null;
+    this.#ctrl = null;
   }
 
   /** Floats an arena needs for buffers of these sizes. */
@@ -433,12 +327,103 @@ export class Arena {
   }
 
   /**
-   * `c = a · bᵀ` as {@linkcode gemmNT}, for buffers taken from this arena; SIMD when the
-   * arena has it and the product is long enough to gain from it.
+   * One Adam step in the SIMD kernel over buffers of this arena (`w`, `g`, `m`, `v` of the same
+   * length), every operation in float32 as tfjs's; returns 0, or NaN if a new weight is not
+   * finite; `null` without SIMD (the caller runs its JavaScript step).
+   */
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    constants: readonly number[],
+  ): number | null {
+    if (!this.#adam) return null;
+    const n = Math.ceil(w.length / 4) * 4; // the padding is zeros and stays zeros
+    return (this.#adam as (...args: number[]) => number)(
+      w.byteOffset,
+      g.byteOffset,
+      m.byteOffset,
+      v.byteOffset,
+      n,
+      ...constants,
+    );
+  }
+
+  /** One SGD step (`w = (-lr * g) + w`) in the SIMD kernel, as {@linkcode Arena.adam}. */
+  sgd(w: Float32Array, g: Float32Array, negLearningRate: number): number | null {
+    if (!this.#sgd) return null;
+    const n = Math.ceil(w.length / 4) * 4;
+    return (this.#sgd as (...args: number[]) => number)(
+      w.byteOffset,
+      g.byteOffset,
+      n,
+      negLearningRate,
+    );
+  }
+
+  /**
+   * Inverted dropout in the SIMD kernel: draws `n` values of the lib's `rng` from `state`
+   * (mulberry32, 4 lanes at once: its state only counts up), `mask[e]` = `scale` where the
+   * draw is >= `rate`, else 0, `out[e] = input[e] * mask[e]`; returns the new state, or
+   * `null` without SIMD (the caller runs its JavaScript loop). Buffers from this arena.
+   */
+  dropout(
+    input: Float32Array,
+    out: Float32Array,
+    mask: Float32Array,
+    n: number,
+    rate: number,
+    scale: number,
+    state: number,
+  ): number | null {
+    const threshold = Math.ceil(rate * 4294967296); // draw / 2^32 >= rate <=> u32 >= this
+    if (!this.#dropout || threshold > 0xffffffff) return null;
+    // Whole vectors: the padding of arena buffers absorbs the last one.
+    this.#dropout(
+      input.byteOffset,
+      out.byteOffset,
+      mask.byteOffset,
+      Math.ceil(n / 4) * 4,
+      state | 0,
+      threshold | 0,
+      scale,
+    );
+    return (state + Math.imul(n, 0x6D2B79F5)) >>> 0;
+  }
+
+  /**
+   * `into = delta * mask`, zero where `y > 0` is false when `y` is given (relu's derivative);
+   * false without SIMD.
+   */
+  dropback(
+    delta: Float32Array,
+    mask: Float32Array,
+    y: Float32Array | null,
+    into: Float32Array,
+    n: number,
+  ): boolean {
+    if (!this.#dropback) return false;
+    this.#dropback(
+      delta.byteOffset,
+      mask.byteOffset,
+      y ? y.byteOffset : 0,
+      into.byteOffset,
+      Math.ceil(n / 4) * 4,
+    );
+    return true;
+  }
+
+  /**
+   * `c = epilogue(a · b)` as {@linkcode gemmJS}, for buffers taken from this arena: in the
+   * SIMD kernel when the arena has it and the product is long enough to gain from it, split
+   * between two threads when it is longer still.
    */
   gemm(
     a: Float32Array,
     aAt: number,
+    aRow: number,
+    aCol: number,
     b: Float32Array,
     bAt: number,
     c: Float32Array,
@@ -446,20 +431,41 @@ export class Arena {
     m: number,
     n: number,
     k: number,
+    epilogue: Epilogue = {},
   ): void {
     const kernel = this.#kernel;
-    if (kernel === null || k < 16 || m < 2 || n < 2) {
-      gemmNT(a, aAt, b, bAt, c, cAt, m, n, k);
+    if (kernel === null || m === 0) {
+      gemmJS(a, aAt, aRow, aCol, b, bAt, c, cAt, m, n, k, epilogue);
       return;
     }
-    kernel(
-      a.byteOffset + aAt * 4,
-      b.byteOffset + bAt * 4,
-      c.byteOffset + cAt * 4,
-      m,
-      n,
-      k,
-    );
-    if ((m & 1) !== 0 || (n & 1) !== 0) gemmEdges(a, aAt, b, bAt, c, cAt, m, n, k);
+    const aPtr = a.byteOffset + aAt * 4, bPtr = b.byteOffset + bAt * 4;
+    const cPtr = c.byteOffset + cAt * 4;
+    const biasPtr = epilogue.bias ? epilogue.bias.byteOffset + (epilogue.biasAt ?? 0) * 4 : 0;
+    const gatePtr = epilogue.gate ? epilogue.gate.byteOffset : 0;
+    const relu = epilogue.relu ? 1 : 0;
+    const ctrl = this.#ctrl;
+    if (ctrl === null || m * n * k < SPLIT_WORK || m < 8) {
+      kernel(aPtr, bPtr, cPtr, m, n, k, aRow, aCol, biasPtr, gatePtr, relu);
+      return;
+    }
+    // Chunks of rows (whole 4-row blocks), claimed by whichever thread is free.
+    const rows = Math.max(4, Math.ceil(m / 8 / 4) * 4);
+    const chunks = Math.ceil(m / rows);
+    const args = [aPtr, bPtr, cPtr, m, n, k, aRow, aCol, biasPtr, gatePtr, relu, rows, chunks];
+    for (let q = 0; q < ARG_COUNT; q++) ctrl[ARGS + q] = args[q];
+    const seq = this.#seq = (this.#seq % 0x7fff) + 1;
+    Atomics.store(ctrl, FINISHED, 0);
+    Atomics.store(ctrl, NEXT, seq << 16);
+    Atomics.store(ctrl, SEQ, seq);
+    Atomics.notify(ctrl, SEQ);
+    runChunks(ctrl, seq, kernel, false);
+    let spins = 0;
+    for (
+      let done = Atomics.load(ctrl, FINISHED);
+      done !== chunks;
+      done = Atomics.load(ctrl, FINISHED)
+    ) {
+      if (spins++ > 4000) Atomics.wait(ctrl, FINISHED, done, 1);
+    }
   }
 }

@@ -29,6 +29,7 @@ export {
 export { f1, type MetricFn, precision, r2, recall } from "./metrics.ts";
 export { type Matrix, type Targets } from "./inputs.ts";
 export {
+  type BatchCallback,
   type CompiledMetric,
   type EpochCallback,
   type EpochLogs,

@@ -28,6 +28,8 @@ export interface ProgressState {
   stopped?: string;
   /** The engine running the epochs, e.g. `fused`, or `tfjs (fused engine not used: ...)`. */
   engine?: string;
+  /** Batches done in the epoch under way (after `epoch` complete ones), when known. */
+  batch?: number;
 }
 
 /**
@@ -120,15 +122,20 @@ export interface ProgressText {
  * ```
  */
 export function progressText(s: ProgressState): ProgressText {
-  const title = `Epoch ${s.epoch}/${s.epochs}`;
+  // Within an epoch (per-batch progress): `Epoch 4/100 - 12/24`, shares counted in batches.
+  const inEpoch = !s.stopped && s.batch !== undefined && s.batch > 0 && s.epoch < s.epochs;
+  const done = inEpoch ? s.epoch + (s.batch as number) / s.steps : s.epoch;
+  const title = inEpoch
+    ? `Epoch ${s.epoch + 1}/${s.epochs} - ${s.batch}/${s.steps}`
+    : `Epoch ${s.epoch}/${s.epochs}`;
   const perStep = s.epoch > 0 ? ` - ${formatPerStep(s.epochMs / s.steps)}` : "";
   let status: string;
   if (s.stopped) status = `stopped - ${formatDuration(s.elapsedMs)}${perStep}`;
   else if (s.epoch >= s.epochs) status = `100% - ${formatDuration(s.elapsedMs)}${perStep}`;
-  else if (s.epoch === 0) status = "0% - starting";
+  else if (done === 0) status = "0% - starting";
   else {
-    const eta = (s.elapsedMs / s.epoch) * (s.epochs - s.epoch);
-    status = `${Math.floor((100 * s.epoch) / s.epochs)}% - ETA: ${formatDuration(eta)}${perStep}`;
+    const eta = (s.elapsedMs / done) * (s.epochs - done);
+    status = `${Math.floor((100 * done) / s.epochs)}% - ETA: ${formatDuration(eta)}${perStep}`;
   }
   // Training and validation values on two lines, so each fits the chart's width.
   const entries = Object.entries(s.logs);
@@ -206,6 +213,8 @@ export interface ProgressReporter {
   ): Promise<void>;
   /** Called once at the end, also after an error (then with its message): writes the final state. */
   end(stopped?: string): Promise<void>;
+  /** Called between batches (throttled by the engine) with the batches done in the epoch. */
+  batchEnd?(epoch: number, batches: number): Promise<void>;
 }
 
 /** Where a live reporter writes: a {@linkcode LiveOutput} in the kernel, or a fake in tests. */
@@ -278,6 +287,7 @@ export class LiveProgress implements ProgressReporter {
     const now = this.#now();
     this.#state = {
       ...this.#state,
+      batch: undefined,
       epoch: epoch + 1,
       elapsedMs: now - this.#startedAt,
       epochMs: now - this.#epochStartedAt,
@@ -287,6 +297,14 @@ export class LiveProgress implements ProgressReporter {
     this.#dirty = true;
     if (epoch === 0 || now - this.#shownAt >= this.#interval) await this.#show();
     this.#epochStartedAt = this.#now();
+  }
+
+  /** Records the batches done in the epoch under way; redraws if `minIntervalMs` has passed. */
+  async batchEnd(epoch: number, batches: number): Promise<void> {
+    const now = this.#now();
+    this.#state = { ...this.#state, epoch, batch: batches, elapsedMs: now - this.#startedAt };
+    this.#dirty = true;
+    if (now - this.#shownAt >= this.#interval) await this.#show();
   }
 
   /** Writes the final state (always, so the saved notebook shows how the run ended). */

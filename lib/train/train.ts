@@ -25,6 +25,7 @@ import {
   type Matrix,
   modelShape,
   readMatrix,
+  readTargets,
   readTargetsFor,
   type Targets,
 } from "./inputs.ts";
@@ -39,7 +40,19 @@ import {
 } from "./train_engine.ts";
 import { tfjsEngine } from "./engine_tfjs.ts";
 import { fusedEngine } from "./engine_fused.ts";
-import { formatLogs, LineProgress, progressReporter, silentProgress } from "./progress.ts";
+import {
+  formatLogs,
+  LineProgress,
+  type ProgressReporter,
+  progressReporter,
+  silentProgress,
+} from "./progress.ts";
+
+/** Models with a train() under way: a second one at once is refused. */
+const TRAINING = new WeakSet<tf.LayersModel>();
+
+/** Least time between two per-batch progress updates and interrupt checks, ms. */
+const BATCH_MS = 100;
 
 /** The engines `train` knows by name. */
 const ENGINES: ReadonlyMap<string, TrainEngine> = new Map([
@@ -72,7 +85,7 @@ export interface TrainOptions {
   /**
    * The engine that runs the epochs: `"fused"`, `"tfjs"` or an engine object. By default the
    * fused engine runs the models it supports (Dense and Dropout layers; Adam or SGD; binary or
-   * categorical crossentropy, MSE or MAE) and anything else falls back to tfjs, saying why.
+   * (sparse) categorical crossentropy, MSE or MAE) and anything else falls back to tfjs, saying why.
    */
   engine?: string | TrainEngine;
 }
@@ -220,13 +233,32 @@ function checkEngine(fn: string, value: unknown): TrainEngine {
   );
 }
 
-/** Whether the model is compiled with binary cross-entropy (then labels must be 0/1). */
-function usesBinaryCrossentropy(model: tf.LayersModel): boolean {
+/** Whether the model is compiled with this loss (camelCase name, or its snake_case twin). */
+function usesLoss(model: tf.LayersModel, loss: string): boolean {
+  const snake = loss.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   const losses = [model.loss, ...(model.lossFunctions ?? [])].flat();
   return losses.some((l) => {
     const name = typeof l === "string" ? l : typeof l === "function" ? l.name : "";
-    return name === "binaryCrossentropy" || name === "binary_crossentropy";
+    return name === loss || name === snake;
   });
+}
+
+/** Whether the model is compiled with binary cross-entropy (then labels must be 0/1). */
+function usesBinaryCrossentropy(model: tf.LayersModel): boolean {
+  return usesLoss(model, "binaryCrossentropy");
+}
+
+/** Checks every label is an integer class index in [0, classes), naming the first that is not. */
+function checkLabels(fn: string, y: { data: Float32Array }, classes: number): void {
+  const bad = y.data.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < classes));
+  if (bad >= 0) {
+    throw ArgumentError.because(
+      fn,
+      "y",
+      `with a sparseCategoricalCrossentropy loss, y holds one class index per row, an ` +
+        `integer from 0 to ${classes - 1}; row ${bad} has ${y.data[bad]}`,
+    );
+  }
 }
 
 /**
@@ -279,6 +311,16 @@ function checkTraining(
   const chosen = o.engine === undefined ? null : checkEngine(fn, o.engine);
 
   const shape = modelShape(fn, model);
+  if (TRAINING.has(model)) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${
+        JSON.stringify(model.name)
+      } is already training (an earlier train() on it has not finished): await it, ` +
+        `or train a copy`,
+    );
+  }
   if (model.optimizer == null) {
     throw ArgumentError.because(
       fn,
@@ -289,8 +331,12 @@ function checkTraining(
     );
   }
   const xs = readMatrix(fn, "x", x);
-  const ys = readTargetsFor(fn, "y", y, model);
-  checkFit(fn, shape, xs, ys);
+  const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
+  // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
+  // readTargetsFor one-hots class indices for a softmax model.
+  const ys = sparse ? readTargets(fn, "y", y) : readTargetsFor(fn, "y", y, model);
+  checkFit(fn, sparse ? { ...shape, outputs: 1 } : shape, xs, ys);
+  if (sparse) checkLabels(fn, ys, shape.outputs);
   if (usesBinaryCrossentropy(model)) checkBinary(fn, "y", ys, "with a binaryCrossentropy loss");
   const plan = makePlan(fn, { rows: xs.rows, batchSize, epochs, validationSplit, shuffle, seed });
   const job: TrainJob = {
@@ -336,64 +382,84 @@ async function runTraining(
   const keys = historyKeys(job.metrics, plan.valRows > 0);
   const history: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
   const epochIndices: number[] = [];
-  const reporter = !live || verbose === 0 || verbose === false
+  const reporter: ProgressReporter = !live || verbose === 0 || verbose === false
     ? silentProgress
     : verbose === 2
     ? new LineProgress()
     : progressReporter(true);
-  const started = performance.now();
-  const engineNote = fallback ? `${engine.name} (fused engine not used: ${fallback})` : engine.name;
-  await reporter.start(epochs, plan.stepsPerEpoch, engineNote);
-  const interrupt = watchInterrupt();
-  let stopped: string | null = null;
+  // Marked before the first await, so a second train() on it in the same tick is refused.
+  const model = job.model;
+  TRAINING.add(model);
   try {
-    await engine.run(job, async (epoch, logs) => {
-      for (const k of keys) history[k].push(logs[k] ?? NaN);
-      epochIndices.push(epoch);
-      await reporter.epochEnd(
-        epoch,
-        Object.fromEntries(keys.map((k) => [k, logs[k] ?? NaN])),
-        history,
-      );
-      // Both engines stop on a non-finite loss themselves; this catches metrics that overflow
-      // float32 while the loss stays finite (R2 on a single row).
-      const overflow = keys.find((k) => !Number.isFinite(logs[k]));
-      if (overflow !== undefined) {
-        const what = overflow === "loss" ? "the loss" : `the metric ${overflow}`;
-        throw lossError(logs[overflow], epoch, epochs, what);
+    const started = performance.now();
+    const engineNote = fallback
+      ? `${engine.name} (fused engine not used: ${fallback})`
+      : engine.name;
+    await reporter.start(epochs, plan.stepsPerEpoch, engineNote);
+    const interrupt = watchInterrupt();
+    let stopped: string | null = null;
+    // Between batches (the fused engine calls every ~50 ms, tfjs every batch): redraw the
+    // progress and take an interrupt, at most every BATCH_MS so it stays cheap.
+    let batchAt = performance.now();
+    const onBatch = async (epoch: number, batches: number) => {
+      const now = performance.now();
+      if (now - batchAt < BATCH_MS) return;
+      batchAt = now;
+      await reporter.batchEnd?.(epoch, batches);
+      if (await interrupt.checkpoint()) throw new Interrupted(epoch);
+    };
+    try {
+      await engine.run(job, async (epoch, logs) => {
+        for (const k of keys) history[k].push(logs[k] ?? NaN);
+        epochIndices.push(epoch);
+        await reporter.epochEnd(
+          epoch,
+          Object.fromEntries(keys.map((k) => [k, logs[k] ?? NaN])),
+          history,
+        );
+        // Both engines stop on a non-finite loss themselves; this catches metrics that overflow
+        // float32 while the loss stays finite (R2 on a single row).
+        const overflow = keys.find((k) => !Number.isFinite(logs[k]));
+        if (overflow !== undefined) {
+          const what = overflow === "loss" ? "the loss" : `the metric ${overflow}`;
+          throw lossError(logs[overflow], epoch, epochs, what);
+        }
+        if (await interrupt.checkpoint()) throw new Interrupted(epoch + 1);
+        batchAt = performance.now();
+      }, onBatch);
+    } catch (error) {
+      if (!(error instanceof Interrupted)) {
+        await reporter.end(error instanceof Error ? error.message : String(error));
+        throw error;
       }
-      if (await interrupt.checkpoint()) throw new Interrupted(epoch + 1);
-    });
-  } catch (error) {
-    if (!(error instanceof Interrupted)) {
-      await reporter.end(error instanceof Error ? error.message : String(error));
-      throw error;
+      stopped = `interrupted after epoch ${error.epochs}/${epochs}`;
+    } finally {
+      interrupt.stop();
     }
-    stopped = `interrupted after epoch ${error.epochs}/${epochs}`;
+    await reporter.end(
+      stopped ? `${stopped}; the model keeps the weights of that epoch` : undefined,
+    );
+    return new TrainingHistory({
+      history,
+      epoch: epochIndices,
+      params: {
+        epochs,
+        batchSize,
+        steps: plan.stepsPerEpoch,
+        trainRows: plan.trainRows,
+        valRows: plan.valRows,
+        validationSplit,
+        shuffle,
+        seed: plan.seed,
+      },
+      engine: engine.name,
+      fallback,
+      timeMs: performance.now() - started,
+      stopped,
+    });
   } finally {
-    interrupt.stop();
+    TRAINING.delete(model);
   }
-  await reporter.end(
-    stopped ? `${stopped}; the model keeps the weights of that epoch` : undefined,
-  );
-  return new TrainingHistory({
-    history,
-    epoch: epochIndices,
-    params: {
-      epochs,
-      batchSize,
-      steps: plan.stepsPerEpoch,
-      trainRows: plan.trainRows,
-      valRows: plan.valRows,
-      validationSplit,
-      shuffle,
-      seed: plan.seed,
-    },
-    engine: engine.name,
-    fallback,
-    timeMs: performance.now() - started,
-    stopped,
-  });
 }
 
 /** Thrown from the epoch callback to end a run the user interrupted. */

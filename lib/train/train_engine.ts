@@ -20,6 +20,13 @@ export type EpochLogs = Readonly<Record<string, number>>;
  */
 export type EpochCallback = (epoch: number, logs: EpochLogs) => void | Promise<void>;
 
+/**
+ * Called by an engine between batches (each batch, or every few tens of ms) with the epoch and
+ * the batches done in it; awaited, so progress can redraw and an interrupt can stop the run
+ * (by throwing) before the next batch.
+ */
+export type BatchCallback = (epoch: number, batches: number) => void | Promise<void>;
+
 /** One compiled metric of the model. */
 export interface CompiledMetric {
   /** The history key Keras uses: the string given to compile (`"accuracy"`), or the function's name (`"F1"`). */
@@ -42,7 +49,7 @@ export interface TrainJob {
   readonly rows: number;
   /** Features per row (the model's input width). */
   readonly features: number;
-  /** Targets per row (the model's output width). */
+  /** Targets per row: the model's output width, or 1 (class indices, sparse categorical cross-entropy). */
   readonly outputs: number;
   /** Split, per-epoch row order, batches and dropout seed. */
   readonly plan: TrainPlan;
@@ -61,8 +68,10 @@ export interface TrainEngine {
    * `job.plan.batches`, then validating on the last `job.plan.valRows` rows. After each epoch
    * calls `onEpochEnd` with every key of {@linkcode historyKeys}. Deterministic for a seeded
    * plan (dropout drawn from `job.plan.dropoutSeed`); leaves no tensor behind but the model's.
+   * Between batches it may call `onBatch` (an exception from it ends the run like one from
+   * `onEpochEnd`, the model keeping the last complete epoch).
    */
-  run(job: TrainJob, onEpochEnd: EpochCallback): Promise<void>;
+  run(job: TrainJob, onEpochEnd: EpochCallback, onBatch?: BatchCallback): Promise<void>;
 }
 
 /**
