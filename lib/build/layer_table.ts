@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { maxOf } from "../core/extent.ts";
 import type { tf } from "../core/tf.ts";
 import { type ModelGraph, modelGraph } from "./graph.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
@@ -79,7 +80,7 @@ export class LayerTable extends Array<LayerRecord> implements Displayable {
   override toString(): string {
     const rows = [COLUMNS, ...this.map(cellsOf)];
     const numeric = (c: number) => c >= 2 && c <= 4;
-    const widths = COLUMNS.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const widths = COLUMNS.map((_, c) => maxOf(rows, (r) => r[c].length, 0));
     return rows.map((r) =>
       r.map((v, c) => numeric(c) ? v.padStart(widths[c]) : v.padEnd(widths[c])).join("  ")
         .trimEnd()
@@ -117,7 +118,7 @@ export class LayerTable extends Array<LayerRecord> implements Displayable {
  */
 export function layerTable(model: tf.LayersModel): LayerTable {
   const table = new LayerTable();
-  table.push(...layerRecords(modelGraph(model, "layerTable"), model, true));
+  for (const r of layerRecords(modelGraph(model, "layerTable"), model, true)) table.push(r);
   return table;
 }
 

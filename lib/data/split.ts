@@ -158,8 +158,8 @@ export function trainTestSplit(data: SplitInput, options?: SplitOptions): Split 
     trainIdx = [];
     classes.forEach((c, k) => {
       const members = shuffle([...(byClass.get(c) as number[])], next);
-      testIdx.push(...members.slice(0, counts[k]));
-      trainIdx.push(...members.slice(counts[k]));
+      // A loop, not push(...members): a class may hold more rows than a call takes arguments.
+      members.forEach((row, i) => (i < counts[k] ? testIdx : trainIdx).push(row));
     });
     shuffle(testIdx, next);
     shuffle(trainIdx, next);

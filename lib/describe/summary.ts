@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { maxOf } from "../core/extent.ts";
 import type { tf } from "../core/tf.ts";
 import { formatShapes, type LayerNode, modelGraph } from "../build/graph.ts";
 import { TextTable } from "../display/display.ts";
@@ -135,7 +136,8 @@ function wrapCell(text: string, width: number): string[] {
   let line: string[] = [];
   for (const word of text.split(/\s+/).filter((w) => w !== "").map((w) => [...w])) {
     if (line.length > 0 && line.length + 1 + word.length <= width) {
-      line.push(" ", ...word);
+      line.push(" ");
+      for (const ch of word) line.push(ch);
       continue;
     }
     if (line.length > 0) lines.push(line.join(""));
@@ -172,7 +174,7 @@ function drawText(d: SummaryData): string {
   out.push("┃" + headers.map((h, c) => ` ${pad(h, widths[c], right(c))} `).join("┃") + "┃");
   out.push(line("┡", "━", "╇", "┩"));
   cells.forEach((row, i) => {
-    const height = Math.max(...row.map((cell) => cell.length));
+    const height = maxOf(row, (cell) => cell.length, 0);
     for (let k = 0; k < height; k++) {
       out.push(
         "│" + row.map((cell, c) => ` ${pad(cell[k] ?? "", widths[c], right(c))} `).join("│") + "│",
@@ -180,7 +182,7 @@ function drawText(d: SummaryData): string {
     }
     out.push(i < cells.length - 1 ? line("├", "─", "┼", "┤") : line("└", "─", "┴", "┘"));
   });
-  out.push(...totals(d).map((t) => ` ${t}`));
+  for (const t of totals(d)) out.push(` ${t}`);
   return out.join("\n");
 }
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { maxOf } from "../core/extent.ts";
 import { heatCell } from "./cell_colors.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { escapeXml } from "../core/escape.ts";
@@ -152,7 +153,7 @@ export function pythonFixed(v: number, digits: number): string {
  * ```
  */
 export function reportText(s: MulticlassScores, digits = 4): string {
-  const width = Math.max(...s.classNames.map((n) => n.length), "weighted avg".length, digits);
+  const width = maxOf(s.classNames, (n) => n.length, Math.max("weighted avg".length, digits));
   const col = (v: string) => " " + v.padStart(9);
   const num = (v: number) => col(pythonFixed(v, digits));
   const row = (name: string, c: ClassScores) =>
@@ -182,9 +183,9 @@ export function reportText(s: MulticlassScores, digits = 4): string {
  */
 export function confusionText(s: MulticlassScores): string {
   const corner = "true \\ predicted";
-  const first = Math.max(corner.length, ...s.classNames.map((n) => n.length));
+  const first = maxOf(s.classNames, (n) => n.length, corner.length);
   const widths = s.classNames.map((n, c) =>
-    Math.max(n.length, ...s.confusion.map((r) => String(r[c]).length))
+    maxOf(s.confusion, (r) => String(r[c]).length, n.length)
   );
   const line = (head: string, cells: string[]) =>
     [head.padEnd(first), ...cells.map((v, c) => v.padStart(widths[c]))].join("  ");

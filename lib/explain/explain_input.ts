@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { maxOf } from "../core/extent.ts";
 import { tf } from "../core/tf.ts";
 import { checkExplainSize } from "../core/budget.ts";
 import {
@@ -290,7 +291,7 @@ function readOutput(
   let index: number;
   if (o.output === undefined) {
     outputs ??= outputsOf();
-    index = outputs.indexOf(Math.max(...outputs));
+    index = outputs.indexOf(maxOf(outputs, (v) => v, -Infinity));
   } else if (typeof o.output === "string") {
     index = names.indexOf(o.output);
     if (index < 0) {

@@ -155,7 +155,7 @@ function sampleCoalitions(
       }
       mask.fill(0);
       for (let t = 0; t < size; t++) mask[order[t]] = 1;
-      const key = String.fromCharCode(...mask);
+      const key = mask.join(""); // no spread: M may be more than a call takes arguments
       const previous = seen.get(key);
       if (previous === undefined) {
         seen.set(key, count);

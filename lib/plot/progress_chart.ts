@@ -7,7 +7,7 @@
  * @module
  */
 import { escapeXml } from "../core/escape.ts";
-import { extent } from "./extent.ts";
+import { extent } from "../core/extent.ts";
 import { shorten, textWidth } from "../core/text_width.ts";
 
 /** Colours of the metric curves, in order (loss is always black). */

@@ -13,7 +13,7 @@ import {
   SHAP_COLORS,
 } from "./shap_rows.ts";
 import { textWidth } from "../core/text_width.ts";
-import { extent } from "./extent.ts";
+import { extent } from "../core/extent.ts";
 
 /**
  * Value labels past each row's end point: right of rising rows in red, left of falling rows

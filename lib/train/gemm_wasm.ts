@@ -328,7 +328,9 @@ if (import.meta.main) {
   for (const relaxed of [true, false]) {
     for (const shared of [true, false]) {
       const bytes = gemmModuleBytes({ relaxed, shared });
-      const text = btoa(String.fromCharCode(...bytes));
+      let binary = "";
+      for (const b of bytes) binary += String.fromCharCode(b);
+      const text = btoa(binary);
       const chunks = text.match(/.{1,88}/g) ?? [];
       lines.push(`  "${variantKey({ relaxed, shared })}":`);
       chunks.forEach((c, i) => lines.push(`    "${c}"${i < chunks.length - 1 ? " +" : ","}`));
