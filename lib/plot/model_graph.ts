@@ -66,7 +66,8 @@ const TITLE_SIZE = 14;
 // A cell's width holds its text in DejaVu Sans (wider than the Helvetica Graphviz measures
 // with), plus cellpadding and border on both sides.
 const CELL_PADDING = 4;
-const cellWidth = (textPx: number) => Math.ceil(textPx + 2 * CELL_PADDING + 4);
+// Room on each side beyond the padding, so text never touches a border in any fallback font.
+const cellWidth = (textPx: number) => Math.ceil(textPx + 2 * CELL_PADDING + 16);
 
 /** The header of a node, the layer name in bold as Keras draws it, and its width. */
 function header(node: DiagramNode): { html: string; width: number } {
