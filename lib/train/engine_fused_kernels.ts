@@ -18,15 +18,9 @@ export function transpose(
   rows: number,
   cols: number,
 ): void {
-  // One flat loop: with nested loops V8 compiled the inner one on stack replacement and threw
-  // that code away each time it exited (about every other call), running the rest unoptimised.
-  const n = rows * cols;
-  for (let e = 0, r = 0, c = 0; e < n; e++) {
-    dst[dstAt + c * rows + r] = src[srcAt + e];
-    if (++c === cols) {
-      c = 0;
-      r++;
-    }
+  for (let r = 0; r < rows; r++) {
+    const s = srcAt + r * cols;
+    for (let c = 0; c < cols; c++) dst[dstAt + c * rows + r] = src[s + c];
   }
 }
 
