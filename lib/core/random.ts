@@ -18,6 +18,13 @@ export interface Rng {
   shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T;
 }
 
+/** mulberry32's output for the advanced state `s`, in [0, 1). */
+function draw(s: number): number {
+  let t = Math.imul(s ^ (s >>> 15), s | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 /**
  * Creates a generator (mulberry32) from a 32-bit seed, an integer from 0 to 2^32 - 1 (anything
  * else is an {@linkcode ArgumentError}: `NaN`, `"x"` or `{}` would all give one same stream);
@@ -33,13 +40,7 @@ export interface Rng {
 export function rng(seed?: number): Rng {
   let state = checkSeed("rng", seed) ?? crypto.getRandomValues(new Uint32Array(1))[0];
   let spare: number | undefined;
-  const next = () => {
-    state = (state + 0x6D2B79F5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = () => draw(state = (state + 0x6D2B79F5) >>> 0);
   return {
     next,
     int: (n) => Math.floor(next() * n),
@@ -57,8 +58,10 @@ export function rng(seed?: number): Rng {
       return r * Math.cos(2 * Math.PI * v);
     },
     shuffle(array) {
+      // The step inlined: each generator has its own `next` closure, and a call to a new
+      // closure deoptimises code compiled for the previous one (a new shuffle every epoch).
       for (let i = array.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
+        const j = Math.floor(draw(state = (state + 0x6D2B79F5) >>> 0) * (i + 1));
         const t = array[i];
         array[i] = array[j];
         array[j] = t;

@@ -47,8 +47,8 @@ export function copyRows(
   width: number,
   dst: Float32Array,
 ): void {
-  const s = first * width, n = count * width;
-  for (let e = 0; e < n; e++) dst[e] = src[s + e];
+  const s = first * width;
+  dst.set(src.subarray(s, s + count * width));
 }
 
 /** Adds the bias and applies the activation in place: `z` holds `rows x units` dot products. */

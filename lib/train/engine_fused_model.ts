@@ -54,6 +54,8 @@ export interface LayerWeight {
   readonly shape: number[];
   readonly trainable: boolean;
   read(): tf.Tensor;
+  /** Assigns `value` (tfjs's LayerVariable.write: shape check, then the constraint if any). */
+  write(value: tf.Tensor): unknown;
 }
 
 /** The fields of a tfjs Dense layer the engine reads. */

@@ -387,16 +387,27 @@ export class FusedRun {
   writeWeights(): void {
     if (this.savedEpoch < 0 || this.writtenEpoch === this.savedEpoch) return;
     const p = this.savedParams;
+    const weights = this.spec.trainables;
+    // Straight to the variables (what setWeights does, without its checks and scope): this
+    // runs every epoch, mostly in cold tfjs code on a first run.
     for (const slot of this.slots) {
       if (!slot) continue;
       const { op } = slot;
-      const kernel = p.slice(slot.kernelAt, slot.kernelAt + op.inputs * op.units);
-      const values: tf.Tensor[] = [tf.tensor2d(kernel, [op.inputs, op.units])];
-      if (op.useBias) values.push(tf.tensor1d(p.slice(slot.biasAt, slot.biasAt + op.units)));
+      const kernel = tf.tensor2d(
+        p.slice(slot.kernelAt, slot.kernelAt + op.inputs * op.units),
+        [op.inputs, op.units],
+      );
       try {
-        op.layer.setWeights(values);
+        weights[op.kernelSlot].write(kernel);
       } finally {
-        tf.dispose(values);
+        kernel.dispose();
+      }
+      if (!op.useBias) continue;
+      const bias = tf.tensor1d(p.slice(slot.biasAt, slot.biasAt + op.units));
+      try {
+        weights[op.biasSlot].write(bias);
+      } finally {
+        bias.dispose();
       }
     }
     this.writtenEpoch = this.savedEpoch;

@@ -85,6 +85,17 @@ interface Compiled {
 
 const compiledCache = new Map<boolean, Compiled | null>();
 
+/** Base64 to bytes: natively where the runtime has it (a per-character callback is slow cold). */
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> })
+    .fromBase64;
+  if (native) return native.call(Uint8Array, text);
+  const chars = atob(text);
+  const bytes = new Uint8Array(chars.length);
+  for (let i = 0; i < chars.length; i++) bytes[i] = chars.charCodeAt(i);
+  return bytes;
+}
+
 /**
  * The compiled kernel (relaxed SIMD where it validates), for a shared or a private memory, or
  * `null` where WebAssembly SIMD does not run. Compiled once per process.
@@ -95,10 +106,7 @@ function compiled(shared: boolean): Compiled | null {
     for (const relaxed of [true, false]) {
       try {
         // Assembled ahead (gemm_wasm_bytes.ts), so the first run pays no assembly.
-        const bytes = Uint8Array.from(
-          atob(GEMM_WASM[variantKey({ relaxed, shared })]),
-          (c) => c.charCodeAt(0),
-        );
+        const bytes = fromBase64(GEMM_WASM[variantKey({ relaxed, shared })]);
         if (!WebAssembly.validate(bytes)) continue;
         found = { module: new WebAssembly.Module(bytes), shared, relaxed };
         break;
