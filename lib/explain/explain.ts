@@ -1,7 +1,8 @@
 /**
  * Shapley-value explanations of one prediction: which features pushed the model output up
  * or down from its average over a background set. Exact enumeration of all coalitions for
- * up to 16 features, Kernel SHAP (as Python's `shap` KernelExplainer computes it) beyond.
+ * up to 16 features, Kernel SHAP (as Python's `shap` KernelExplainer computes it with
+ * `l1_reg=False`) beyond.
  * The result is plain data; the waterfall, decision and bar plots draw it.
  *
  * @module
