@@ -1,7 +1,8 @@
 /**
  * Save: a model written to a folder in tfjs's Layers format (`model.json` + content-named
- * `weights.<hash>.bin`) and read back, with the article's binary step activation restored. Keras reads the folder
- * after `tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras`.
+ * `weights.<hash>.bin`) and read back, with the article's binary step activation restored.
+ * Keras reads the folder after
+ * `tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras`.
  *
  * @example
  * ```ts
