@@ -6,6 +6,7 @@ import {
   MAX_DRAWN_POINTS,
   plotHistory,
 } from "../lib/plot/plot_history.ts";
+import { deepNN, type HistoryLike, randomData, train } from "../lib/mod.ts";
 import { VEGALITE_MIME, vegaLiteToSVG } from "../lib/display/vega.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
@@ -223,4 +224,19 @@ Deno.test("plotHistory: metric names with quotes, backslashes, newlines, dots an
     assert.equal(validation[`val_${name}`], (0.03 * k).toFixed(4), `val_${name}`);
   });
   assert.equal(training.loss, "0.5000");
+});
+
+Deno.test("plotHistory: a history still in its Promise (train() without await) says to await it", async () => {
+  const { x, y } = randomData({ rows: 40, seed: 3 });
+  const model = deepNN({ features: 10, seed: 3 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  const pending = train(model, x, y, { epochs: 2, live: false });
+  assert.throws(
+    () => plotHistory(pending as unknown as HistoryLike),
+    (e: Error) =>
+      e instanceof ArgumentError &&
+      /plotHistory: history is a Promise: await train\(\.\.\.\) first/.test(e.message),
+  );
+  await pending;
+  model.dispose();
 });

@@ -64,6 +64,14 @@ export type HistoryLike =
   >;
 
 function historyOf(fn: string, value: unknown): Record<string, readonly number[]> {
+  if (value instanceof Promise) {
+    // The usual slip: `const history = train(...)` without `await`.
+    throw ArgumentError.because(
+      fn,
+      "history",
+      "history is a Promise: await train(...) first (const history = await train(...))",
+    );
+  }
   const h =
     value && typeof value === "object" && "history" in value && typeof value.history === "object"
       ? (value as { history: unknown }).history
