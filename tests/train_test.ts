@@ -8,6 +8,9 @@ import { f1, r2 } from "../lib/train/metrics.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
 import { LiveProgress } from "../lib/train/progress.ts";
+import { evaluate } from "../lib/evaluate/evaluate.ts";
+import { explain } from "../lib/explain/explain.ts";
+import { saveModel } from "../lib/save/model_io.ts";
 import { fusedEngineWith } from "../lib/train/engine_fused.ts";
 import { makePlan } from "../lib/train/train_plan.ts";
 import { compiledMetrics } from "../lib/train/train_engine.ts";
@@ -551,4 +554,20 @@ Deno.test("train: live progress shows the batch within an epoch (per-batch hook)
   now = 2000;
   await live.epochEnd(1, { loss: 0.4 }, { loss: [0.5, 0.4] });
   assert.match(shown[shown.length - 1], /^Epoch 2\/5 \[/);
+});
+
+Deno.test("train without await: evaluate, explain and saveModel refuse the model until it finishes", async () => {
+  const { x, y } = randomData({ rows: 60, seed: 4 });
+  const model = deepNN({ features: 10, seed: 4 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  const pending = train(model, x, y, { epochs: 3, live: false });
+  const still = (e: Error) =>
+    e instanceof ArgumentError &&
+    /is still training .*: await train\(\.\.\.\) first/.test(e.message);
+  assert.throws(() => evaluate(model, x, y), still);
+  assert.throws(() => explain(model, { instance: x[0], background: x.slice(0, 5) }), still);
+  assert.throws(() => saveModel(model, "never-written"), still);
+  await pending;
+  assert.doesNotThrow(() => evaluate(model, x, y)); // once trained, all is well
+  model.dispose();
 });

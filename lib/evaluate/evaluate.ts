@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { checkNotTraining } from "../build/training_state.ts";
 import { heatCell } from "./cell_colors.ts";
 import { tf } from "../core/tf.ts";
 import { ArgumentError, checkNumber, checkOneOf, checkOptions } from "../core/errors.ts";
@@ -331,6 +332,7 @@ export function evaluate(
   const fn = "evaluate";
   const o = checkOptions(fn, options, { task: true, threshold: true, classNames: true });
   const shape = modelShape(fn, model);
+  checkNotTraining(fn, model);
   const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
   const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5);
   const xs = readMatrix(fn, "x", x);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkNotTraining } from "../build/training_state.ts";
 import { maxOf } from "../core/extent.ts";
 import { tf } from "../core/tf.ts";
 import { checkExplainSize } from "../core/budget.ts";
@@ -149,6 +150,7 @@ export function checkProblem(
     predict = model;
   } else {
     const m = checkModel(fn, model);
+    checkNotTraining(fn, m);
     if (m.inputs.length !== 1 || m.inputs[0].shape.length !== 2) {
       throw ArgumentError.because(
         fn,

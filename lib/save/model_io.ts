@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { checkNotTraining } from "../build/training_state.ts";
 import { isAbsolute, join, relative, sep as SEPARATOR } from "node:path";
 import { tf } from "../core/tf.ts";
 import { ArgumentError, fileError } from "../core/errors.ts";
@@ -46,6 +47,7 @@ import "../build/activations.ts"; // registers binaryStep, so models using it lo
 export function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
   const fn = "saveModel";
   checkModel(fn, model);
+  checkNotTraining(fn, model);
   if (typeof dir !== "string" || dir.length === 0) {
     throw new ArgumentError(fn, "dir", dir, "a folder path");
   }

@@ -9,6 +9,7 @@
  * @module
  */
 import type { tf } from "../core/tf.ts";
+import { isTraining, markTraining } from "../build/training_state.ts";
 import { watchInterrupt } from "../display/interrupt.ts";
 import {
   ArgumentError,
@@ -49,7 +50,6 @@ import {
 } from "./progress.ts";
 
 /** Models with a train() under way: a second one at once is refused. */
-const TRAINING = new WeakSet<tf.LayersModel>();
 
 /** Least time between two per-batch progress updates and interrupt checks, ms. */
 const BATCH_MS = 100;
@@ -311,7 +311,7 @@ function checkTraining(
   const chosen = o.engine === undefined ? null : checkEngine(fn, o.engine);
 
   const shape = modelShape(fn, model);
-  if (TRAINING.has(model)) {
+  if (isTraining(model)) {
     throw ArgumentError.because(
       fn,
       "model",
@@ -389,7 +389,7 @@ async function runTraining(
     : progressReporter(true);
   // Marked before the first await, so a second train() on it in the same tick is refused.
   const model = job.model;
-  TRAINING.add(model);
+  const trained = markTraining(model);
   try {
     const started = performance.now();
     const engineNote = fallback
@@ -458,7 +458,7 @@ async function runTraining(
       stopped,
     });
   } finally {
-    TRAINING.delete(model);
+    trained();
   }
 }
 
