@@ -98,3 +98,19 @@ Deno.test("standardize: a table with other columns is an error naming it", () =>
   );
   throwsArg(() => standardize([[1, 2], [3]]), "x", /x\[1\] has 1/);
 });
+
+Deno.test("data functions refuse misspelt options with a did-you-mean hint, before any work", async () => {
+  const { fromRecords, readCSV } = await import("../lib/mod.ts");
+  assert.throws(
+    () => trainTestSplit({ x: [[1], [2], [3]], y: [0, 1, 0] }, { tesSize: 0.3 } as never),
+    /trainTestSplit: unknown option "tesSize" \(did you mean "testSize"\?\)/,
+  );
+  assert.throws(
+    () => fromRecords([{ a: 1, b: 2 }], { target: "b", categoricals: ["a"] } as never),
+    /fromRecords: unknown option "categoricals" \(did you mean "categorical"\?\)/,
+  );
+  assert.throws(
+    () => readCSV("never-read.csv", { delimeter: ";" } as never),
+    /readCSV: unknown option "delimeter" \(did you mean "delimiter"\?\)/,
+  );
+});

@@ -248,6 +248,15 @@ async function ensureClassicNotebook(): Promise<void> {
   if ("missing" in found) say(`${found.missing}: its browser test will be skipped`);
 }
 
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** JupyterLab 4 into its own venv with pip (once; a lock keeps parallel setups apart). */
 async function ensureJupyterLab(): Promise<void> {
   if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
@@ -266,7 +275,14 @@ async function ensureJupyterLab(): Promise<void> {
   }
   try {
     say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
-    await Deno.remove(venv, { recursive: true }).catch(() => {});
+    // Only a half-made venv of ours is cleared (a pyvenv.cfg, no .dlnb-ok); anything else at
+    // that path is not ours, so it stays and this frontend's test is skipped.
+    if (exists(venv)) {
+      if (!exists(`${venv}/pyvenv.cfg`)) {
+        return say(`JupyterLab: ${venv} exists and is not a venv; left alone, its test will skip`);
+      }
+      await Deno.remove(venv, { recursive: true });
+    }
     const venvWith = (py: string) => run(py, ["-m", "venv", venv], true);
     let made = await venvWith("python3") || await venvWith("/usr/bin/python3");
     if (!made && isRoot() && hasApt()) {

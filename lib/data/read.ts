@@ -87,6 +87,12 @@ export function packageFile(name: string, path: string): URL {
 }
 
 /** Reads a local path, a `file:` URL or an `http(s):` URL as text. */
+/** Refuses what is neither a path nor a URL, at the call. */
+function checkSource(fn: string, pathOrUrl: unknown): void {
+  if (pathOrUrl instanceof URL || (typeof pathOrUrl === "string" && pathOrUrl !== "")) return;
+  throw new ArgumentError(fn, "pathOrUrl", pathOrUrl, "a file path or a URL");
+}
+
 async function readText(fn: string, pathOrUrl: unknown): Promise<string> {
   let url: URL | null = null;
   if (pathOrUrl instanceof URL) url = pathOrUrl;
@@ -140,12 +146,14 @@ async function readText(fn: string, pathOrUrl: unknown): Promise<string> {
  * await readCSV(path); // [{ name: "Smith, J", size: 3 }, { name: "Lee", size: null }]
  * ```
  */
-export async function readCSV(
+export function readCSV(
   pathOrUrl: string | URL,
   options?: ReadCSVOptions,
 ): Promise<DataRecord[]> {
+  // Not async: bad arguments throw at the call, before any reading.
   const fn = "readCSV";
-  const o = checkOptions(fn, options);
+  checkSource(fn, pathOrUrl);
+  const o = checkOptions(fn, options, { delimiter: true, na: true });
   const delimiter = o.delimiter ?? ",";
   if (typeof delimiter !== "string" || delimiter.length !== 1 || delimiter === '"') {
     throw new ArgumentError(fn, "delimiter", delimiter, "one character other than '\"'");
@@ -154,6 +162,15 @@ export async function readCSV(
   if (!Array.isArray(na) || na.some((s) => typeof s !== "string")) {
     throw new ArgumentError(fn, "na", na, "an array of strings");
   }
+  return parseCSV(fn, pathOrUrl, delimiter, na);
+}
+
+async function parseCSV(
+  fn: string,
+  pathOrUrl: string | URL,
+  delimiter: string,
+  na: readonly string[],
+): Promise<DataRecord[]> {
   // A byte-order mark (spreadsheet exports) would otherwise stick to the first column's name.
   const text = (await readText(fn, pathOrUrl)).replace(/^\uFEFF/, "");
   const parsed = dsvFormat(delimiter).parse(text);
@@ -188,8 +205,12 @@ export async function readCSV(
  * (await readJSON(path)).length; // 2
  * ```
  */
-export async function readJSON(pathOrUrl: string | URL): Promise<DataRecord[]> {
-  const fn = "readJSON";
+export function readJSON(pathOrUrl: string | URL): Promise<DataRecord[]> {
+  checkSource("readJSON", pathOrUrl); // at the call, before any reading
+  return parseJSON("readJSON", pathOrUrl);
+}
+
+async function parseJSON(fn: string, pathOrUrl: string | URL): Promise<DataRecord[]> {
   const text = await readText(fn, pathOrUrl);
   let data: unknown;
   try {

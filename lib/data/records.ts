@@ -164,7 +164,14 @@ export function fromRecords(
   if (options === undefined) {
     throw ArgumentError.because(fn, "options", 'options must name the target: { target: "..." }');
   }
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, {
+    target: true,
+    features: true,
+    categorical: true,
+    drop: true,
+    missing: true,
+    task: true,
+  });
   const columns = columnsOf(fn, records);
   if (o.target === undefined) {
     throw ArgumentError.because(

@@ -82,7 +82,7 @@ export function trainTestSplit(data: SplitInput, options?: SplitOptions): Split 
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new ArgumentError(fn, "data", data, "an object { x, y } of rows and targets");
   }
-  const o = checkOptions(fn, options);
+  const o = checkOptions(fn, options, { testSize: true, seed: true, stratify: true });
   const testSize = o.testSize ?? 0.2;
   if (typeof testSize !== "number" || !(testSize > 0 && testSize < 1)) {
     throw new ArgumentError(fn, "testSize", testSize, "a share of the rows in (0, 1), e.g. 0.2");
