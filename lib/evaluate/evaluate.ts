@@ -417,20 +417,8 @@ function evaluateClasses(
   const classNames = names === undefined
     ? Array.from({ length: k }, (_, c) => String(c))
     : [...names];
-  if (xs.cols !== shape.features) {
-    throw ArgumentError.because(
-      fn,
-      "x",
-      `x has ${xs.cols} features per row but the model takes ${shape.features}`,
-    );
-  }
-  if (xs.rows !== ys.rows) {
-    throw ArgumentError.because(
-      fn,
-      "y",
-      `x and y must have the same number of rows, got ${xs.rows} rows in x and ${ys.rows} in y`,
-    );
-  }
+  // Class indices: one value per row, whatever the number of outputs.
+  checkFit(fn, { ...shape, outputs: ys.cols }, xs, ys);
   const truth = classIndices(fn, "y", ys, k);
   const out = predictAll(fn, model, xs);
   const predicted = new Int32Array(xs.rows);
