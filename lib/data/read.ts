@@ -1,18 +1,57 @@
 /**
- * Tables in: `readCSV` parses a CSV (or TSV) file or URL with d3-dsv (quoted fields,
- * embedded commas and newlines, a header row) and `readJSON` reads an array of records.
- * Either gives plain records whose values are numbers, strings or `null` (missing), ready for
- * {@linkcode fromRecords}.
+ * Tables in: `readCSV` parses a CSV (or TSV) file or URL (quoted fields, embedded commas and
+ * newlines, a header row; ragged rows and unclosed quotes are errors naming the line) and
+ * `readJSON` reads an array of flat records. Both read at most `maxBytes` (256 MiB unless
+ * raised), honour a UTF-8 or UTF-16 byte-order mark, and give records whose values are
+ * numbers, strings, booleans or `null` (missing), ready for {@linkcode fromRecords}. A record
+ * inherits nothing: a column may be named `__proto__` or `constructor`.
  *
  * @module
  */
-import { dsvFormat } from "../deps/d3_dsv.ts";
 import { ArgumentError, checkOptions, describe } from "../core/errors.ts";
+import { columnValues, splitCSV, type Value } from "./csv.ts";
+import { checkMaxBytes, checkSource, decodeText, readBounded } from "./source.ts";
 
-/** One cell of a table: a number, a string, a boolean, or `null` when missing. */
-export type Value = number | string | boolean | null;
+export type { Value } from "./csv.ts";
 /** One row of a table, by column name. */
 export type DataRecord = Record<string, Value>;
+
+// The records' shared prototype: no string keys at all (so `record.constructor` of a table
+// without that column is undefined, and `__proto__` is an ordinary column), but printing as
+// a plain object and reading well in a template string.
+const RECORD_PROTOTYPE: object = Object.create(null, {
+  [Symbol.toStringTag]: { value: "DataRecord" },
+  [Symbol.toPrimitive]: {
+    value: function (this: DataRecord): string {
+      return JSON.stringify({ ...this });
+    },
+  },
+  [Symbol.for("Deno.customInspect")]: {
+    value: function (
+      this: DataRecord,
+      inspect: (value: unknown, options: unknown) => string,
+      options: unknown,
+    ): string {
+      return inspect({ ...this }, options);
+    },
+  },
+});
+
+/**
+ * A record that inherits no column: its own keys are the given columns, whatever their names.
+ *
+ * @example
+ * ```ts
+ * import { dataRecord } from "./read.ts";
+ * const r = dataRecord([["__proto__", 1], ["b", "x"]]);
+ * [Object.keys(r), r["__proto__"], r["constructor"]]; // [["__proto__", "b"], 1, undefined]
+ * ```
+ */
+export function dataRecord(entries: Iterable<readonly [string, Value]>): DataRecord {
+  const record = Object.create(RECORD_PROTOTYPE) as DataRecord;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+}
 
 /** Options of {@linkcode readCSV}. */
 export interface ReadCSVOptions {
@@ -20,14 +59,19 @@ export interface ReadCSVOptions {
   delimiter?: string;
   /** Cell texts that mean "missing" (read as `null`) besides the empty cell, e.g. `["NA"]`. */
   na?: readonly string[];
+  /** Most bytes the file or download may hold. Default 256 MiB (`MAX_TABLE_BYTES`). */
+  maxBytes?: number;
 }
 
-// A decimal number as a CSV writes one: no hex, no "Infinity", no leading/trailing junk.
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** Options of {@linkcode readJSON}. */
+export interface ReadJSONOptions {
+  /** Most bytes the file or download may hold. Default 256 MiB (`MAX_TABLE_BYTES`). */
+  maxBytes?: number;
+}
 
 /**
- * A cell's text as a value: empty or listed in `na` → `null`, a decimal number → number,
- * anything else stays text.
+ * A cell's text as a value on its own: empty or listed in `na` → `null`, a decimal number
+ * → number, anything else stays text. (`readCSV` decides a type per column, not per cell.)
  *
  * @example
  * ```ts
@@ -37,9 +81,7 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
  * ```
  */
 export function cellValue(text: string, na: readonly string[]): Value {
-  const t = text.trim();
-  if (t === "" || na.includes(t)) return null;
-  return NUMBER.test(t) ? Number(t) : text;
+  return columnValues([text], na)[0];
 }
 
 /**
@@ -86,57 +128,14 @@ export function packageFile(name: string, path: string): URL {
   );
 }
 
-/** Reads a local path, a `file:` URL or an `http(s):` URL as text. */
-/** Refuses what is neither a path nor a URL, at the call. */
-function checkSource(fn: string, pathOrUrl: unknown): void {
-  if (pathOrUrl instanceof URL || (typeof pathOrUrl === "string" && pathOrUrl !== "")) return;
-  throw new ArgumentError(fn, "pathOrUrl", pathOrUrl, "a file path or a URL");
-}
-
-async function readText(fn: string, pathOrUrl: unknown): Promise<string> {
-  let url: URL | null = null;
-  if (pathOrUrl instanceof URL) url = pathOrUrl;
-  else if (typeof pathOrUrl === "string" && /^(https?|file):\/\//i.test(pathOrUrl)) {
-    url = new URL(pathOrUrl);
-  } else if (typeof pathOrUrl !== "string" || pathOrUrl === "") {
-    throw new ArgumentError(fn, "pathOrUrl", pathOrUrl, "a file path or a URL");
-  }
-  if (url && url.protocol !== "file:") {
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new ArgumentError(
-        fn,
-        "pathOrUrl",
-        url.href,
-        "a file path, a file: URL or an http(s): URL",
-      );
-    }
-    const response = await fetch(url);
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw ArgumentError.because(
-        fn,
-        "pathOrUrl",
-        `could not read ${describe(url.href)}: HTTP ${response.status} ${response.statusText}`,
-      );
-    }
-    return await response.text();
-  }
-  const path = url ?? (pathOrUrl as string);
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    const why = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
-    throw ArgumentError.because(
-      fn,
-      "pathOrUrl",
-      `could not read ${describe(String(path))}: ${why}`,
-    );
-  }
-}
-
 /**
- * Reads a CSV file (or URL) with a header row into records; numbers become numbers, empty
- * cells (and any listed in `na`) become `null`, other text stays text.
+ * Reads a CSV file (or URL) with a header row into records. Each column's type is decided
+ * for the whole column, as pandas does: numbers when every present cell is a number (`1e999`
+ * is `Infinity`), otherwise text as written (so codes such as `0E8` stay text). Empty cells
+ * (and any listed in `na`) are `null`. Blank lines are skipped; a row with more or fewer
+ * cells than the header, or a quote never closed, is an error naming the line. An empty or
+ * header-only file is an error. At most `maxBytes` are read (256 MiB unless raised), and only
+ * a regular file: a device or FIFO is refused before it is opened.
  *
  * @example
  * ```ts
@@ -153,16 +152,25 @@ export function readCSV(
   // Not async: bad arguments throw at the call, before any reading.
   const fn = "readCSV";
   checkSource(fn, pathOrUrl);
-  const o = checkOptions(fn, options, { delimiter: true, na: true });
+  const o = checkOptions(fn, options, { delimiter: true, na: true, maxBytes: true });
   const delimiter = o.delimiter ?? ",";
-  if (typeof delimiter !== "string" || delimiter.length !== 1 || delimiter === '"') {
-    throw new ArgumentError(fn, "delimiter", delimiter, "one character other than '\"'");
+  if (
+    typeof delimiter !== "string" || delimiter.length !== 1 || delimiter === '"' ||
+    delimiter === "\n" || delimiter === "\r"
+  ) {
+    throw new ArgumentError(
+      fn,
+      "delimiter",
+      delimiter,
+      "one character other than '\"' or a line end",
+    );
   }
   const na = o.na ?? [];
   if (!Array.isArray(na) || na.some((s) => typeof s !== "string")) {
     throw new ArgumentError(fn, "na", na, "an array of strings");
   }
-  return parseCSV(fn, pathOrUrl, delimiter, na);
+  const maxBytes = checkMaxBytes(fn, o.maxBytes);
+  return parseCSV(fn, pathOrUrl, delimiter, na, maxBytes);
 }
 
 async function parseCSV(
@@ -170,32 +178,21 @@ async function parseCSV(
   pathOrUrl: string | URL,
   delimiter: string,
   na: readonly string[],
+  maxBytes: number,
 ): Promise<DataRecord[]> {
-  // A byte-order mark (spreadsheet exports) would otherwise stick to the first column's name.
-  const text = (await readText(fn, pathOrUrl)).replace(/^\uFEFF/, "");
-  const parsed = dsvFormat(delimiter).parse(text);
-  const columns = parsed.columns;
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (seen.has(c)) {
-      throw ArgumentError.because(
-        fn,
-        "pathOrUrl",
-        `the header of ${describe(String(pathOrUrl))} names the column ${describe(c)} twice`,
-      );
-    }
-    seen.add(c);
-  }
-  return parsed.map((row) => {
-    const record: DataRecord = {};
-    for (const c of columns) record[c] = cellValue(row[c] ?? "", na);
-    return record;
-  });
+  const name = String(pathOrUrl);
+  const text = decodeText(fn, name, await readBounded(fn, pathOrUrl, maxBytes));
+  const { columns, rows } = splitCSV(fn, name, text, delimiter);
+  const values = columns.map((_, k) => columnValues(rows.map((row) => row[k]), na));
+  return rows.map((_, r) => dataRecord(columns.map((c, k) => [c, values[k][r]] as const)));
 }
 
 /**
- * Reads a JSON file (or URL) holding an array of records (objects of numbers, strings,
- * booleans or null), as vega-datasets ships its tables.
+ * Reads a JSON file (or URL) holding an array of flat records (objects of numbers, strings,
+ * booleans or null), as vega-datasets ships its tables. Values stay as the file has them
+ * (`1` and `"1"` differ); a number too large for a float is `Infinity`, as in Python's
+ * `json`. An empty array, a nested value or a non-object item is an error. At most
+ * `maxBytes` are read (256 MiB unless raised).
  *
  * @example
  * ```ts
@@ -205,13 +202,23 @@ async function parseCSV(
  * (await readJSON(path)).length; // 2
  * ```
  */
-export function readJSON(pathOrUrl: string | URL): Promise<DataRecord[]> {
-  checkSource("readJSON", pathOrUrl); // at the call, before any reading
-  return parseJSON("readJSON", pathOrUrl);
+export function readJSON(
+  pathOrUrl: string | URL,
+  options?: ReadJSONOptions,
+): Promise<DataRecord[]> {
+  const fn = "readJSON";
+  checkSource(fn, pathOrUrl); // at the call, before any reading
+  const o = checkOptions(fn, options, { maxBytes: true });
+  return parseJSON(fn, pathOrUrl, checkMaxBytes(fn, o.maxBytes));
 }
 
-async function parseJSON(fn: string, pathOrUrl: string | URL): Promise<DataRecord[]> {
-  const text = await readText(fn, pathOrUrl);
+async function parseJSON(
+  fn: string,
+  pathOrUrl: string | URL,
+  maxBytes: number,
+): Promise<DataRecord[]> {
+  const name = String(pathOrUrl);
+  const text = decodeText(fn, name, await readBounded(fn, pathOrUrl, maxBytes));
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -219,26 +226,44 @@ async function parseJSON(fn: string, pathOrUrl: string | URL): Promise<DataRecor
     throw ArgumentError.because(
       fn,
       "pathOrUrl",
-      `${describe(String(pathOrUrl))} is not valid JSON: ${(error as Error).message}`,
+      `${describe(name)} is not valid JSON: ${(error as Error).message}`,
     );
   }
   if (!Array.isArray(data)) {
     throw ArgumentError.because(
       fn,
       "pathOrUrl",
-      `${describe(String(pathOrUrl))} must hold an array of records, got ${describe(data)}`,
+      `${describe(name)} must hold an array of records, got ${describe(data)}`,
     );
   }
-  data.forEach((r: unknown, i: number) => {
+  if (data.length === 0) {
+    throw ArgumentError.because(
+      fn,
+      "pathOrUrl",
+      `${describe(name)} holds no records (an empty array)`,
+    );
+  }
+  return data.map((r: unknown, i: number) => {
     if (r === null || typeof r !== "object" || Array.isArray(r)) {
       throw ArgumentError.because(
         fn,
         "pathOrUrl",
-        `${describe(String(pathOrUrl))}: item ${i} must be a record (an object), got ${
-          describe(r)
-        }`,
+        `${describe(name)}: item ${i} must be a record (an object), got ${describe(r)}`,
       );
     }
+    // JSON.parse makes every key an own property, `__proto__` included.
+    const entries = Object.entries(r);
+    for (const [key, value] of entries) {
+      if (value !== null && typeof value === "object") {
+        throw ArgumentError.because(
+          fn,
+          "pathOrUrl",
+          `${describe(name)}: item ${i}'s ${describe(key)} is ${
+            Array.isArray(value) ? "an array" : "an object"
+          }; readJSON reads flat records (numbers, strings, booleans, null)`,
+        );
+      }
+    }
+    return dataRecord(entries as [string, Value][]);
   });
-  return data as DataRecord[];
 }
