@@ -88,7 +88,9 @@ export function splitCSV(fn: string, name: string, text: string, delimiter: stri
             fn,
             name,
             line,
-            `text ${describe(text.slice(i, i + 12).split(/[\r\n]/)[0])} follows a closing quote; a quote inside ` +
+            `text ${
+              describe(text.slice(i, i + 12).split(/[\r\n]/)[0])
+            } follows a closing quote; a quote inside ` +
               'a quoted cell is written twice ("")',
           );
         }
@@ -147,7 +149,9 @@ export function splitCSV(fn: string, name: string, text: string, delimiter: stri
         fn,
         name,
         starts[r + 1],
-        `${row.length} cell${row.length === 1 ? "" : "s"}, but the header (line ${starts[0]}) names ${columns.length} ` +
+        `${row.length} cell${row.length === 1 ? "" : "s"}, but the header (line ${
+          starts[0]
+        }) names ${columns.length} ` +
           "columns; quote cells that hold the delimiter",
       );
     }

@@ -7,8 +7,10 @@
  * @module
  */
 import { ArgumentError, checkOneOf, checkOptions, describe } from "../core/errors.ts";
+import { readableSize } from "../core/numeric.ts";
 import type { Task } from "../build/models.ts";
 import type { DataRecord, Value } from "./read.ts";
+import { numberOf } from "./csv.ts";
 
 /** What to do with a row that has a missing value in a used column. */
 export type MissingPolicy = "error" | "drop";
@@ -33,6 +35,11 @@ export interface FromRecordsOptions {
    * Default: classification for a text or boolean target, regression for a numeric one.
    */
   task?: Task;
+  /**
+   * Most bytes `x` may take, counted as 8 per cell (rows x columns, one-hot columns
+   * included), checked before it is built. Default 1 GiB (`MAX_TABLE_X_BYTES`).
+   */
+  maxBytes?: number;
 }
 
 /** A table ready for `train`: features, targets and what they mean. */
@@ -55,8 +62,47 @@ export interface TableData {
   dropped: number[];
 }
 
+/**
+ * Most bytes the features `x` of {@linkcode fromRecords} may take unless `maxBytes` raises
+ * it: 1 GiB, counted as 8 bytes per cell (a JavaScript number).
+ *
+ * @example
+ * ```ts
+ * import { MAX_TABLE_X_BYTES } from "./records.ts";
+ * MAX_TABLE_X_BYTES / 8; // 134217728 cells
+ * ```
+ */
+export const MAX_TABLE_X_BYTES = 2 ** 30;
+
+// pandas' default missing-value words: text a user most likely meant as "missing".
+const NA_WORDS = new Set([
+  "#N/A",
+  "#N/A N/A",
+  "#NA",
+  "-1.#IND",
+  "-1.#QNAN",
+  "-NaN",
+  "-nan",
+  "1.#IND",
+  "1.#QNAN",
+  "<NA>",
+  "N/A",
+  "NA",
+  "NULL",
+  "NaN",
+  "None",
+  "n/a",
+  "nan",
+  "null",
+]);
+
 const POLICIES: readonly MissingPolicy[] = ["error", "drop"];
 const TASKS: readonly Task[] = ["classification", "regression"];
+
+/** A record's own value of a column: never one inherited from `Object.prototype`. */
+function own(record: DataRecord, column: string): Value | undefined {
+  return Object.hasOwn(record, column) ? record[column] : undefined;
+}
 
 function isMissing(v: unknown): boolean {
   return v === null || v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
@@ -126,13 +172,59 @@ function columnsOf(fn: string, records: unknown): string[] {
   return [...seen];
 }
 
-/** Sorted distinct texts, numbers in numeric order first. */
-function categories(values: Value[]): string[] {
-  const distinct = [...new Set(values.map((v) => String(v)))];
+/**
+ * Sorted distinct texts (numbers in numeric order), refusing two values that would read as
+ * one category, such as `1` and `"1"`.
+ */
+function categories(fn: string, argument: string, column: string, values: Value[]): string[] {
+  const byText = new Map<string, Value>();
+  for (const v of values) {
+    const text = String(v);
+    const first = byText.get(text);
+    if (first === undefined) byText.set(text, v);
+    else if (first !== v) {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `column ${describe(column)} holds both ${describe(first)} (${typeof first}) and ${
+          describe(v)
+        } (${typeof v}), which would be one category; make the column one type (e.g. map ` +
+          "every value to a string) before fromRecords",
+      );
+    }
+  }
+  const distinct = [...byText.keys()];
   const allNumbers = values.every((v) => typeof v === "number");
   return allNumbers
     ? distinct.sort((a, b) => Number(a) - Number(b))
     : distinct.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Why a column that should hold numbers does not, and what to do: text that means
+ * "missing" (point at readCSV's `na`), an ID-like text column (leave it out), or
+ * categories (declare it categorical).
+ */
+function notNumbersAdvice(column: string, values: Value[], features: string[]): string {
+  const texts = values.filter((v): v is string => typeof v === "string");
+  const words = [...new Set(texts.filter((t) => numberOf(t) === undefined))];
+  if (words.length > 0 && words.every((w) => NA_WORDS.has(w.trim()) || w.trim() === "")) {
+    const na = words.map((w) => describe(w)).join(", ");
+    return `; it holds numbers and the text ${na}: if that means missing, read the file with ` +
+      `readCSV(path, { na: [${na}] }) (then missing: "drop" drops those rows)`;
+  }
+  const present = values.filter((v) => !isMissing(v));
+  const distinct = new Set(present.map((v) => String(v))).size;
+  if (distinct >= 20 && distinct >= 0.5 * present.length) {
+    const others = features.filter((f) => f !== column);
+    const list = others.length <= 8 ? others.map((f) => describe(f)).join(", ") : "...";
+    return `; it looks like an ID or free text (${distinct.toLocaleString("en-US")} distinct ` +
+      `values in ${present.length.toLocaleString("en-US")} rows), which one-hot encoding ` +
+      `would turn into as many columns: leave it out with features: [${list}] (or drop: [${
+        describe(column)
+      }])`;
+  }
+  return `; declare it categorical: { categorical: [${describe(column)}] }`;
 }
 
 /**
@@ -171,7 +263,12 @@ export function fromRecords(
     drop: true,
     missing: true,
     task: true,
+    maxBytes: true,
   });
+  const maxBytes = o.maxBytes ?? MAX_TABLE_X_BYTES;
+  if (typeof maxBytes !== "number" || !Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    throw new ArgumentError(fn, "maxBytes", maxBytes, "a positive whole number of bytes");
+  }
   const columns = columnsOf(fn, records);
   if (o.target === undefined) {
     throw ArgumentError.because(
@@ -222,7 +319,7 @@ export function fromRecords(
   const rows: number[] = [];
   const dropped: number[] = [];
   records.forEach((r, i) => {
-    const absent = used.find((c) => isMissing(r[c]));
+    const absent = used.find((c) => isMissing(own(r, c)));
     if (absent === undefined) {
       kept.push(r);
       rows.push(i);
@@ -231,7 +328,7 @@ export function fromRecords(
       throw ArgumentError.because(
         fn,
         "records",
-        `records[${i}] has no value for ${describe(absent)} (${describe(r[absent])}); ` +
+        `records[${i}] has no value for ${describe(absent)} (${describe(own(r, absent))}); ` +
           `fill it in, or pass missing: "drop" to drop such rows`,
       );
     }
@@ -241,34 +338,68 @@ export function fromRecords(
   }
 
   // Numeric features must hold numbers; categorical ones become one column per category.
-  const encoders: { names: string[]; encode: (v: Value) => number[] }[] = features.map((c) => {
-    if (categorical.includes(c)) {
-      const cats = categories(kept.map((r) => r[c]));
-      return {
-        names: cats.map((v) => `${c}=${v}`),
-        encode: (v) => cats.map((cat) => (cat === String(v) ? 1 : 0)),
-      };
-    }
-    kept.forEach((r, j) => {
-      const v = r[c];
-      if (typeof v !== "number" || !Number.isFinite(v)) {
-        const row = rows[j];
-        const hint = typeof v === "string" || typeof v === "boolean"
-          ? `; declare it categorical: { categorical: [${describe(c)}] }`
-          : "";
-        throw ArgumentError.because(
-          fn,
-          "categorical",
-          `column ${describe(c)} must hold numbers, got ${describe(v)} at records[${row}]${hint}`,
-        );
+  const encoders: { names: string[]; encode: (v: Value | undefined, row: number[]) => void }[] =
+    features.map((c) => {
+      if (categorical.includes(c)) {
+        const cats = categories(fn, "categorical", c, kept.map((r) => own(r, c) as Value));
+        const index = new Map(cats.map((cat, k) => [cat, k]));
+        return {
+          names: cats.map((v) => `${c}=${v}`),
+          encode: (v, row) => {
+            const at = row.length;
+            for (let k = 0; k < cats.length; k++) row.push(0);
+            row[at + (index.get(String(v)) as number)] = 1;
+          },
+        };
       }
+      kept.forEach((r, j) => {
+        const v = own(r, c);
+        if (typeof v !== "number" || !Number.isFinite(v)) {
+          const hint = typeof v === "string" || typeof v === "boolean"
+            ? notNumbersAdvice(c, kept.map((r) => own(r, c) as Value), features)
+            : "";
+          throw ArgumentError.because(
+            fn,
+            "categorical",
+            `column ${describe(c)} must hold numbers, got ${describe(v)} at records[${
+              rows[j]
+            }]${hint}`,
+          );
+        }
+      });
+      return { names: [c], encode: (v, row) => void row.push(v as number) };
     });
-    return { names: [c], encode: (v) => [v as number] };
-  });
-  const x = kept.map((r) => features.flatMap((c, k) => encoders[k].encode(r[c])));
   const featureNames = encoders.flatMap((e) => e.names);
+  // Refused before x is built: one-hot encoding an ID-like column makes rows x rows cells.
+  const cells = kept.length * featureNames.length;
+  if (cells * 8 > maxBytes) {
+    const wide = encoders.map((e, k) => ({ name: features[k], width: e.names.length }))
+      .filter((e) => e.width > 1).sort((a, b) => b.width - a.width).slice(0, 3)
+      .map((e) => `${describe(e.name)} (${e.width.toLocaleString("en-US")} categories)`);
+    throw ArgumentError.because(
+      fn,
+      "maxBytes",
+      `${kept.length.toLocaleString("en-US")} rows x ${
+        featureNames.length.toLocaleString("en-US")
+      } feature columns makes ${cells.toLocaleString("en-US")} cells (${
+        readableSize(cells * 8)
+      } as numbers), more than the ${
+        readableSize(maxBytes)
+      } (maxBytes ${maxBytes}) a table may take` +
+        (wide.length > 0
+          ? `; the widest one-hot columns are ${wide.join(", ")}: leave ID-like columns out ` +
+            "with features: [...] or drop: [...]"
+          : "") +
+        ", or pass a larger maxBytes if you mean it",
+    );
+  }
+  const x = kept.map((r) => {
+    const row: number[] = [];
+    features.forEach((c, k) => encoders[k].encode(own(r, c), row));
+    return row;
+  });
 
-  const targets = kept.map((r) => r[target]);
+  const targets = kept.map((r) => own(r, target) as Value);
   const numeric = targets.every((v) => typeof v === "number");
   const task = checkOneOf(
     fn,
@@ -289,7 +420,7 @@ export function fromRecords(
     }
     return { x, y: targets as number[], featureNames, target, task, rows, dropped };
   }
-  const classNames = categories(targets);
+  const classNames = categories(fn, "target", target, targets);
   const index = new Map(classNames.map((name, i) => [name, i]));
   const y = targets.map((v) => index.get(String(v)) as number);
   return { x, y, featureNames, target, task, classNames, rows, dropped };
