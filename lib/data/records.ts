@@ -217,7 +217,9 @@ function notNumbersAdvice(column: string, values: Value[], features: string[]): 
   const distinct = new Set(present.map((v) => String(v))).size;
   if (distinct >= 20 && distinct >= 0.5 * present.length) {
     const others = features.filter((f) => f !== column);
-    const list = others.length <= 8 ? others.map((f) => describe(f)).join(", ") : "...";
+    const list = others.length > 0 && others.length <= 8
+      ? others.map((f) => describe(f)).join(", ")
+      : "...";
     return `; it looks like an ID or free text (${distinct.toLocaleString("en-US")} distinct ` +
       `values in ${present.length.toLocaleString("en-US")} rows), which one-hot encoding ` +
       `would turn into as many columns: leave it out with features: [${list}] (or drop: [${

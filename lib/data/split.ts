@@ -64,9 +64,53 @@ function shuffle<T>(items: T[], next: () => number): T[] {
 }
 
 /**
+ * Gives every class at least one test row and one training row, moving a row from the class
+ * whose rounding favoured it most; refuses (as scikit-learn) a split with fewer test or
+ * training rows than classes, where that cannot be done.
+ */
+function ensureEachPart(
+  fn: string,
+  sizes: number[],
+  counts: number[],
+  exact: number[],
+  split: { classes: number[]; nTest: number; rows: number; testSize: number },
+): void {
+  const { classes, nTest, rows, testSize } = split;
+  for (const [part, n] of [["test", nTest], ["training", rows - nTest]] as const) {
+    if (n < classes.length) {
+      throw ArgumentError.because(
+        fn,
+        "testSize",
+        `testSize ${testSize} of ${rows} rows leaves ${n} ${part} row${n === 1 ? "" : "s"} for ` +
+          `${classes.length} classes: stratifying needs at least one ${part} row per class; ` +
+          `pass a ${part === "test" ? "larger" : "smaller"} testSize, or stratify: false`,
+      );
+    }
+  }
+  const surplus = (k: number) => counts[k] - exact[k];
+  sizes.forEach((size, k) => {
+    if (counts[k] === 0) {
+      // Take a test row from the class with the most rounded up (and a test row to spare).
+      const from = sizes.map((_, j) => j).filter((j) => counts[j] > 1)
+        .sort((a, b) => surplus(b) - surplus(a) || a - b)[0];
+      counts[k] = 1;
+      counts[from]--;
+    } else if (counts[k] === size) {
+      // Give a test row to the class with the most rounded down (and a training row to spare).
+      const to = sizes.map((_, j) => j).filter((j) => counts[j] < sizes[j] - 1)
+        .sort((a, b) => surplus(a) - surplus(b) || a - b)[0];
+      counts[k] = size - 1;
+      counts[to]++;
+    }
+  });
+}
+
+/**
  * Splits rows into a training and a test part: `ceil(testSize * rows)` rows are held out
  * (as scikit-learn's `train_test_split`). Stratified, each class gives its share of test
- * rows (largest remainders, at least one) so the class shares match in both parts.
+ * rows (largest remainders) so the class shares match in both parts, and every class has at
+ * least one row in each part (a small class's share is rounded up to one row); a split with
+ * fewer test (or training) rows than classes is an error, as in scikit-learn.
  *
  * @example
  * ```ts
@@ -154,6 +198,12 @@ export function trainTestSplit(data: SplitInput, options?: SplitOptions): Split 
       counts[k]++;
       left--;
     }
+    ensureEachPart(fn, classes.map((c) => (byClass.get(c) as number[]).length), counts, exact, {
+      classes,
+      nTest,
+      rows,
+      testSize,
+    });
     testIdx = [];
     trainIdx = [];
     classes.forEach((c, k) => {
