@@ -189,3 +189,135 @@ Deno.test("packageFile: a file inside an installed npm package; bad names are er
     /a path inside the package/,
   );
 });
+
+Deno.test("fromRecords: only a record's own values count; __proto__ and constructor are columns", async () => {
+  // A record without a constructor column: missing, not Object's inherited function.
+  const t = fromRecords(
+    [{ a: "x", y: 1 }, { a: "y", y: 2 }, { constructor: "k", a: "x", y: 1 }],
+    { target: "y", categorical: ["constructor", "a"], missing: "drop" },
+  );
+  assert.deepEqual([t.featureNames, t.x, t.dropped], [["a=x", "constructor=k"], [[1, 1]], [0, 1]]);
+  throwsArg(
+    () =>
+      fromRecords([{ a: 1, y: 1 }, { a: 2, y: 2, constructor: 3 }], {
+        target: "y",
+        features: ["a", "constructor"],
+      }),
+    "records",
+    /records\[0\] has no value for "constructor" \(undefined\)/,
+  );
+  // A CSV whose columns are named __proto__ and constructor, through to x.
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, "__proto__,constructor,y\n1,a,p\n2,b,q\n3,a,p\n");
+    const table = fromRecords(await readCSV(path), { target: "y", categorical: ["constructor"] });
+    assert.deepEqual(table.featureNames, ["__proto__", "constructor=a", "constructor=b"]);
+    assert.deepEqual(table.x, [[1, 1, 0], [2, 0, 1], [3, 1, 0]]);
+    assert.deepEqual([table.y, table.classNames], [[0, 1, 0], ["p", "q"]]);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test('fromRecords: 1 and "1" (or true and "true") in one column are refused, not merged', () => {
+  throwsArg(
+    () => fromRecords([{ a: 1, y: 1 }, { a: 2, y: "1" }, { a: 3, y: "2" }], { target: "y" }),
+    "target",
+    /column "y" holds both 1 \(number\) and "1" \(string\), which would be one category/,
+  );
+  throwsArg(
+    () =>
+      fromRecords([{ a: true, y: 1 }, { a: "true", y: 2 }], { target: "y", categorical: ["a"] }),
+    "categorical",
+    /column "a" holds both true \(boolean\) and "true" \(string\)/,
+  );
+  // Distinct texts of one type stay distinct classes.
+  const t = fromRecords([{ a: 1, y: "1" }, { a: 2, y: "01" }], { target: "y" });
+  assert.deepEqual(t.classNames, ["01", "1"]);
+});
+
+Deno.test("fromRecords: NA-like text points at readCSV's na, an ID-like column at features", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, "rating,votes,y\n7.5,10,a\nNA,12,b\n6.1,NaN,a\n");
+    const records = await readCSV(path);
+    throwsArg(
+      () => fromRecords(records, { target: "y" }),
+      "categorical",
+      /column "rating" must hold numbers, got "7\.5" at records\[0\]; it holds numbers and the text "NA": if that means missing, read the file with readCSV\(path, \{ na: \["NA"\] \}\)/,
+    );
+    // With na, the table reads, and missing: "drop" drops those rows.
+    const t = fromRecords(await readCSV(path, { na: ["NA", "NaN"] }), {
+      target: "y",
+      missing: "drop",
+    });
+    assert.deepEqual([t.x, t.dropped], [[[7.5, 10]], [1, 2]]);
+  } finally {
+    await Deno.remove(path);
+  }
+  // A movies-like table: "Title" has 3,000 distinct values in 3,201 rows.
+  const movies = Array.from({ length: 3201 }, (_, i) => ({
+    Title: `Movie ${i % 3000}`,
+    Votes: i,
+    Genre: ["Drama", "Comedy"][i % 2],
+    Rating: i % 10,
+  }));
+  throwsArg(
+    () => fromRecords(movies, { target: "Rating", categorical: ["Genre"] }),
+    "categorical",
+    /column "Title" must hold numbers, got "Movie 0" at records\[0\]; it looks like an ID or free text \(3,000 distinct values in 3,201 rows\), which one-hot encoding would turn into as many columns: leave it out with features: \["Votes", "Genre"\] \(or drop: \["Title"\]\)/,
+  );
+  // A few categories still get the advice to declare the column categorical.
+  throwsArg(
+    () => fromRecords(movies, { target: "Rating", features: ["Genre"] }),
+    "categorical",
+    /declare it categorical: \{ categorical: \["Genre"\] \}/,
+  );
+});
+
+Deno.test("fromRecords: a one-hot table past maxBytes is refused before x is built", () => {
+  const rows = Array.from({ length: 1000 }, (_, i) => ({ id: `r${i}`, v: i, y: i % 2 }));
+  throwsArg(
+    () => fromRecords(rows, { target: "y", categorical: ["id"], maxBytes: 1e6 }),
+    "maxBytes",
+    /^fromRecords: 1,000 rows x 1,001 feature columns makes 1,001,000 cells \(7\.64 MB as numbers\), more than the 976\.56 KB \(maxBytes 1000000\) a table may take; the widest one-hot columns are "id" \(1,000 categories\): leave ID-like columns out with features: \[\.\.\.\] or drop: \[\.\.\.\], or pass a larger maxBytes if you mean it$/,
+  );
+  assert.equal(
+    fromRecords(rows, { target: "y", categorical: ["id"], maxBytes: 8_008_000 }).x[0].length,
+    1001,
+  );
+  throwsArg(() => fromRecords(rows, { target: "y", maxBytes: -1 }), "maxBytes", /positive whole/);
+});
+
+Deno.test("fromRecords: 100k rows x 100k categories is a clear error in a child capped at 256 MB", async () => {
+  const module = new URL("../lib/data/records.ts", import.meta.url).href;
+  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(
+      script,
+      `import { fromRecords } from ${JSON.stringify(module)};
+const rss0 = Deno.memoryUsage().rss;
+const records = Array.from({ length: 100_000 }, (_, i) => ({ id: "m" + i, v: i % 7, y: i % 2 }));
+let message = "no error";
+try { fromRecords(records, { target: "y", categorical: ["id"] }); }
+catch (e) { message = (e as Error).name + ": " + (e as Error).message; }
+console.log(JSON.stringify({ message, rssGrowth: Deno.memoryUsage().rss - rss0 }));
+`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-lock", "--v8-flags=--max-old-space-size=256", script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, `${stdout}\n${new TextDecoder().decode(out.stderr)}`);
+    const { message, rssGrowth } = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+    assert.match(
+      message,
+      /^ArgumentError: fromRecords: 100,000 rows x 100,001 feature columns makes 10,000,100,000 cells \(74\.51 GB as numbers\), more than the 1\.00 GB \(maxBytes 1073741824\) a table may take; the widest one-hot columns are "id" \(100,000 categories\)/,
+    );
+    assert.ok(rssGrowth < 200 * 2 ** 20, `rss grew ${rssGrowth} bytes`);
+  } finally {
+    await Deno.remove(script);
+  }
+});

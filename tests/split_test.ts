@@ -114,3 +114,36 @@ Deno.test("data functions refuse misspelt options with a did-you-mean hint, befo
     /readCSV: unknown option "delimeter" \(did you mean "delimiter"\?\)/,
   );
 });
+
+Deno.test("trainTestSplit (stratified): no class is left without test or training rows", () => {
+  // 96 rows of class 0 and 2 each of classes 1 and 2: 20% of a 2-row class rounds to 0 test
+  // rows; it gets one, taken from the class whose share rounded up most.
+  const yy = [...Array(96).fill(0), 1, 1, 2, 2];
+  const xx = yy.map((_, i) => [i]);
+  const { train, test } = trainTestSplit({ x: xx, y: yy }, { stratify: true, testSize: 0.2 });
+  assert.deepEqual([0, 1, 2].map((c) => share(test.y, c)), [18, 1, 1]);
+  assert.deepEqual([0, 1, 2].map((c) => share(train.y, c)), [78, 1, 1]);
+  // At 90% a 2-row class would give both rows to the test part; one stays to train on.
+  const big = trainTestSplit({ x: xx, y: yy }, { stratify: true, testSize: 0.9 });
+  assert.deepEqual([0, 1, 2].map((c) => share(big.test.y, c)), [88, 1, 1]);
+  assert.deepEqual([0, 1, 2].map((c) => share(big.train.y, c)), [8, 1, 1]);
+  // Fewer test (or training) rows than classes cannot be stratified: an error, as scikit-learn.
+  throwsArg(
+    () => trainTestSplit({ x: xx, y: yy }, { stratify: true, testSize: 0.02 }),
+    "testSize",
+    /^trainTestSplit: testSize 0\.02 of 100 rows leaves 2 test rows for 3 classes: stratifying needs at least one test row per class; pass a larger testSize, or stratify: false$/,
+  );
+  throwsArg(
+    () => trainTestSplit({ x: xx, y: yy }, { stratify: true, testSize: 0.98 }),
+    "testSize",
+    /leaves 2 training rows for 3 classes: .* pass a smaller testSize, or stratify: false$/,
+  );
+  // Every seed of a small imbalanced table keeps each class in both parts.
+  const small = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
+  for (let seed = 0; seed < 20; seed++) {
+    const s = trainTestSplit({ x: small.map((v) => [v]), y: small }, { stratify: true, seed });
+    for (const c of [0, 1, 2]) {
+      assert.ok(share(s.test.y, c) >= 1 && share(s.train.y, c) >= 1, `seed ${seed} class ${c}`);
+    }
+  }
+});
