@@ -78,6 +78,7 @@ export {
   readCSV,
   type ReadCSVOptions,
   readJSON,
+  type ReadJSONOptions,
   type Rows,
   type Scaler,
   type Split,

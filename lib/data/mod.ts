@@ -18,6 +18,7 @@ export {
   readCSV,
   type ReadCSVOptions,
   readJSON,
+  type ReadJSONOptions,
   type Value,
 } from "./read.ts";
 export {
