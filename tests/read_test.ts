@@ -5,8 +5,16 @@
  * download are refused with memory growth measured in a child process capped at 256 MB.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { readCSV, readJSON } from "../lib/data/read.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
+import {
+  cellText,
+  executeNotebook,
+  makeNotebook,
+  problems,
+  writeNotebook,
+} from "../tools/jupyter.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const READ_MODULE = new URL("../lib/data/read.ts", import.meta.url).href;
@@ -334,6 +342,41 @@ console.log(JSON.stringify({ errors, rssGrowth: Deno.memoryUsage().rss - rss0, s
     assert.ok((result.streamedCSV as number) < 2 ** 25, `CSV: ${result.streamedCSV} bytes sent`);
     assert.ok((result.streamedJSON as number) < 2 ** 26, `JSON: ${result.streamedJSON} bytes sent`);
     assert.ok((result.rssGrowth as number) < 100 * 2 ** 20, `rss grew ${result.rssGrowth} bytes`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kernel: records read from a file show as plain objects, and an empty file's error names it", async () => {
+  const dir = await Deno.makeTempDir({
+    dir: new URL("../tests", import.meta.url).pathname,
+    prefix: ".nb-",
+  });
+  const path = join(dir, "records.ipynb");
+  await Deno.writeTextFile(join(dir, "t.csv"), "__proto__,name\n1,Zoë\n2,Lee\n");
+  await Deno.writeTextFile(join(dir, "header.csv"), "a,b\n");
+  writeNotebook(
+    path,
+    makeNotebook([
+      { code: `import { readCSV } from "../../lib/mod.ts";` },
+      { code: `const records = await readCSV("t.csv");\nrecords;` },
+      { code: `console.log(\`first: \${records[0]}\`);` },
+      { code: `await readCSV("header.csv");` },
+    ]),
+  );
+  try {
+    const nb = await executeNotebook(path, { allowErrors: true });
+    assert.equal(
+      cellText(nb.cells[1]),
+      `[\n  { ['__proto__']: 1, name: "Zoë" },\n  { ['__proto__']: 2, name: "Lee" }\n]\n`,
+    );
+    assert.equal(cellText(nb.cells[2]), 'first: {"__proto__":1,"name":"Zoë"}\n');
+    const found = problems(nb);
+    assert.equal(found.length, 1, found.join("\n"));
+    assert.match(
+      found[0],
+      /^cell 3: ArgumentError: readCSV: "header\.csv" has a header \(line 1\) but no rows/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
