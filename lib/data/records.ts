@@ -234,7 +234,10 @@ function notNumbersAdvice(column: string, values: Value[], features: string[]): 
  * columns one-hot (`Island=Biscoe`, categories sorted), a text target into class indices
  * (classes sorted, as scikit-learn's LabelEncoder). A row with a missing value in a used
  * column is an error naming the column and row, or is dropped with `missing: "drop"` (the
- * dropped rows are listed in `dropped`).
+ * dropped rows are listed in `dropped`). Only a record's own values count (a column named
+ * `constructor` is a column like any other); values that would read as one category, such as
+ * `1` and `"1"`, are refused; and a table whose `x` would pass `maxBytes` (1 GiB, e.g. an
+ * ID-like column one-hot encoded) is refused before it is built.
  *
  * @example
  * ```ts
