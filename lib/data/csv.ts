@@ -8,6 +8,7 @@
  * @module
  */
 import { ArgumentError, describe } from "../core/errors.ts";
+import { describePath } from "./source.ts";
 
 /** One cell of a table: a number, a string, a boolean, or `null` when missing. */
 export type Value = number | string | boolean | null;
@@ -29,7 +30,7 @@ const LF = 10;
 const CR = 13;
 
 function lineError(fn: string, name: string, line: number, what: string): ArgumentError {
-  return ArgumentError.because(fn, "pathOrUrl", `${describe(name)}, line ${line}: ${what}`);
+  return ArgumentError.because(fn, "pathOrUrl", `${describePath(name)}, line ${line}: ${what}`);
 }
 
 /**
@@ -124,14 +125,14 @@ export function splitCSV(fn: string, name: string, text: string, delimiter: stri
     throw ArgumentError.because(
       fn,
       "pathOrUrl",
-      `${describe(name)} is empty: a table needs a header row and at least one row`,
+      `${describePath(name)} is empty: a table needs a header row and at least one row`,
     );
   }
   if (records.length === 1) {
     throw ArgumentError.because(
       fn,
       "pathOrUrl",
-      `${describe(name)} has a header (line ${starts[0]}) but no rows`,
+      `${describePath(name)} has a header (line ${starts[0]}) but no rows`,
     );
   }
   const columns = records[0].map((c, k) => (c === "" ? `Unnamed: ${k}` : c));

@@ -10,7 +10,7 @@
  */
 import { ArgumentError, checkOptions, describe } from "../core/errors.ts";
 import { columnValues, splitCSV, type Value } from "./csv.ts";
-import { checkMaxBytes, checkSource, decodeText, readBounded } from "./source.ts";
+import { checkMaxBytes, checkSource, decodeText, describePath, readBounded } from "./source.ts";
 
 export type { Value } from "./csv.ts";
 /** One row of a table, by column name. */
@@ -123,7 +123,7 @@ export function packageFile(name: string, path: string): URL {
   throw ArgumentError.because(
     fn,
     "name",
-    `the npm package ${describe(name)} is not installed in a node_modules folder at or above ` +
+    `the npm package ${describePath(name)} is not installed in a node_modules folder at or above ` +
       `${describe(Deno.cwd())}; add it to deno.json's imports and run deno install`,
   );
 }
@@ -226,21 +226,21 @@ async function parseJSON(
     throw ArgumentError.because(
       fn,
       "pathOrUrl",
-      `${describe(name)} is not valid JSON: ${(error as Error).message}`,
+      `${describePath(name)} is not valid JSON: ${(error as Error).message}`,
     );
   }
   if (!Array.isArray(data)) {
     throw ArgumentError.because(
       fn,
       "pathOrUrl",
-      `${describe(name)} must hold an array of records, got ${describe(data)}`,
+      `${describePath(name)} must hold an array of records, got ${describe(data)}`,
     );
   }
   if (data.length === 0) {
     throw ArgumentError.because(
       fn,
       "pathOrUrl",
-      `${describe(name)} holds no records (an empty array)`,
+      `${describePath(name)} holds no records (an empty array)`,
     );
   }
   return data.map((r: unknown, i: number) => {
@@ -248,7 +248,7 @@ async function parseJSON(
       throw ArgumentError.because(
         fn,
         "pathOrUrl",
-        `${describe(name)}: item ${i} must be a record (an object), got ${describe(r)}`,
+        `${describePath(name)}: item ${i} must be a record (an object), got ${describe(r)}`,
       );
     }
     // JSON.parse makes every key an own property, `__proto__` included.
@@ -258,7 +258,7 @@ async function parseJSON(
         throw ArgumentError.because(
           fn,
           "pathOrUrl",
-          `${describe(name)}: item ${i}'s ${describe(key)} is ${
+          `${describePath(name)}: item ${i}'s ${describe(key)} is ${
             Array.isArray(value) ? "an array" : "an object"
           }; readJSON reads flat records (numbers, strings, booleans, null)`,
         );

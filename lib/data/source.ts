@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ArgumentError, describe } from "../core/errors.ts";
+import { ArgumentError } from "../core/errors.ts";
 import { readableSize } from "../core/numeric.ts";
 
 /**
@@ -25,6 +25,20 @@ export const MAX_TABLE_BYTES = 2 ** 28;
 
 // V8 cannot make a string longer than this (2^29 - 24 UTF-16 code units).
 const MAX_STRING_LENGTH = 2 ** 29 - 24;
+
+/**
+ * A file name or URL for an error message, quoted: long ones keep their end (the file's own
+ * name), unlike `describe`, which keeps the start.
+ *
+ * @example
+ * ```ts
+ * import { describePath } from "./source.ts";
+ * describePath("/data/penguins.csv"); // '"/data/penguins.csv"'
+ * ```
+ */
+export function describePath(name: string): string {
+  return JSON.stringify(name.length > 120 ? `...${name.slice(-117)}` : name);
+}
 
 /**
  * Refuses what is neither a path nor a URL, at the call.
@@ -62,7 +76,7 @@ function tooLarge(fn: string, name: string, bytes: string, maxBytes: number): Ar
   return ArgumentError.because(
     fn,
     "pathOrUrl",
-    `${describe(name)} holds ${bytes}, more than the ${
+    `${describePath(name)} holds ${bytes}, more than the ${
       readableSize(maxBytes)
     } (maxBytes ${maxBytes}) a table may take; pass a larger maxBytes if you mean to read it`,
   );
@@ -144,7 +158,7 @@ export async function readBounded(
       throw ArgumentError.because(
         fn,
         "pathOrUrl",
-        `could not read ${describe(url.href)}: ${(error as Error).message}`,
+        `could not read ${describePath(url.href)}: ${(error as Error).message}`,
       );
     }
     if (!response.ok) {
@@ -152,7 +166,7 @@ export async function readBounded(
       throw ArgumentError.because(
         fn,
         "pathOrUrl",
-        `could not read ${describe(url.href)}: HTTP ${response.status} ${response.statusText}`,
+        `could not read ${describePath(url.href)}: HTTP ${response.status} ${response.statusText}`,
       );
     }
     const declared = Number(response.headers.get("content-length") ?? NaN);
@@ -170,14 +184,14 @@ export async function readBounded(
     const info = await Deno.stat(path);
     if (!info.isFile) {
       const kind = info.isDirectory ? "a folder" : "not a regular file (a device, FIFO or socket)";
-      throw ArgumentError.because(fn, "pathOrUrl", `${describe(name)} is ${kind}; give a file`);
+      throw ArgumentError.because(fn, "pathOrUrl", `${describePath(name)} is ${kind}; give a file`);
     }
     if (info.size > maxBytes) throw tooLarge(fn, name, `${info.size} bytes`, maxBytes);
     file = await Deno.open(path, { read: true });
   } catch (error) {
     if (error instanceof ArgumentError) throw error;
     const why = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
-    throw ArgumentError.because(fn, "pathOrUrl", `could not read ${describe(name)}: ${why}`);
+    throw ArgumentError.because(fn, "pathOrUrl", `could not read ${describePath(name)}: ${why}`);
   }
   // Counted again while reading: the file may grow after the stat.
   return await readCounted(fn, name, file.readable, maxBytes);
@@ -207,9 +221,9 @@ export function decodeText(fn: string, name: string, bytes: Uint8Array): string 
       fn,
       "pathOrUrl",
       error instanceof RangeError
-        ? `${describe(name)} holds ${body.length} bytes of text, more than one JavaScript ` +
+        ? `${describePath(name)} holds ${body.length} bytes of text, more than one JavaScript ` +
           `string can hold (${MAX_STRING_LENGTH} characters); split the file`
-        : `${describe(name)} is not valid ${encoding.toUpperCase()} text; save it as UTF-8 ` +
+        : `${describePath(name)} is not valid ${encoding.toUpperCase()} text; save it as UTF-8 ` +
           "(or UTF-16 with a byte-order mark)",
     );
   }
