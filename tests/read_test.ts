@@ -35,6 +35,8 @@ function expected(cell: PandasCell): number | string | null {
   return cell !== null && typeof cell === "object" ? cell.inf * Infinity : cell;
 }
 
+const plainRows = (records: object[]) => records.map((r) => ({ ...r }));
+
 async function rejectsArg(f: () => Promise<unknown>, pattern: RegExp): Promise<ArgumentError> {
   let caught: unknown;
   await assert.rejects(f, (e: unknown) => {
@@ -141,6 +143,16 @@ Deno.test("readCSV: each hostile case of issue 20 gives the exact value or an er
   // A code column stays text; the same texts alone are numbers (as pandas).
   await withFile("iata,n\n0E0,1\n0E8,2\nLAX,3\n", ".csv", async (path) => {
     assert.deepEqual((await readCSV(path)).map((r) => r.iata), ["0E0", "0E8", "LAX"]);
+  });
+  // Whole numbers past 2^53 would change as floats: the column stays text (exact).
+  await withFile("id,n\n12345678901234567890,1\n2,9007199254740993\n", ".csv", async (path) => {
+    assert.deepEqual(plainRows(await readCSV(path)), [
+      { id: "12345678901234567890", n: "1" },
+      { id: "2", n: "9007199254740993" },
+    ]);
+  });
+  await withFile("n\n9007199254740991\n1e30\n", ".csv", async (path) => {
+    assert.deepEqual((await readCSV(path)).map((r) => r.n), [9007199254740991, 1e30]);
   });
   // UTF-16 with its BOM, both byte orders, and UTF-8's BOM.
   const text = "name,v\nZoë,1\n";

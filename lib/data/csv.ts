@@ -24,6 +24,7 @@ export interface CSVCells {
 // A decimal number as a CSV writes one (no hex, no `1_000`), or an infinity as pandas reads it.
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const INFINITY = /^([-+]?)(inf|infinity)$/i;
+const INTEGER = /^[-+]?\d+$/;
 
 const QUOTE = 34; // "
 const LF = 10;
@@ -162,18 +163,23 @@ export function splitCSV(fn: string, name: string, text: string, delimiter: stri
 
 /**
  * A cell's text as a number, or `undefined` when it is not one: decimals (`3.5`, ` 7 `,
- * `1e-3`; `1e999` is `Infinity`) and `inf`/`infinity` in any case, as pandas reads them.
+ * `1e-3`; `1e999` is `Infinity`) and `inf`/`infinity` in any case, as pandas reads them; a
+ * whole number a float cannot hold exactly (past 2^53, such as a 20-digit ID) is not one.
  *
  * @example
  * ```ts
  * import { numberOf } from "./csv.ts";
- * [numberOf(" 7 "), numberOf("1e999"), numberOf("-Inf"), numberOf("0x1")];
- * // [7, Infinity, -Infinity, undefined]
+ * [numberOf(" 7 "), numberOf("1e999"), numberOf("-Inf"), numberOf("0x1"), numberOf("12345678901234567890")];
+ * // [7, Infinity, -Infinity, undefined, undefined]
  * ```
  */
 export function numberOf(text: string): number | undefined {
   const t = text.trim();
-  if (NUMBER.test(t)) return Number(t);
+  if (NUMBER.test(t)) {
+    const n = Number(t);
+    // A whole number past 2^53 (a 20-digit ID) would change its value as a float: text.
+    return INTEGER.test(t) && !Number.isSafeInteger(n) ? undefined : n;
+  }
   const inf = INFINITY.exec(t);
   if (inf) return inf[1] === "-" ? -Infinity : Infinity;
   return undefined;

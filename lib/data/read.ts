@@ -131,7 +131,8 @@ export function packageFile(name: string, path: string): URL {
 /**
  * Reads a CSV file (or URL) with a header row into records. Each column's type is decided
  * for the whole column, as pandas does: numbers when every present cell is a number (`1e999`
- * is `Infinity`), otherwise text as written (so codes such as `0E8` stay text). Empty cells
+ * is `Infinity`), otherwise text as written (so codes such as `0E8` stay text; so do whole
+ * numbers past 2^53, which a float would change, where pandas keeps them as 64-bit integers). Empty cells
  * (and any listed in `na`) are `null`. Blank lines are skipped; a row with more or fewer
  * cells than the header, or a quote never closed, is an error naming the line. An empty or
  * header-only file is an error. At most `maxBytes` are read (256 MiB unless raised), and only
