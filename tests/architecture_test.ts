@@ -47,8 +47,6 @@ const PACKAGES: Readonly<Record<string, readonly string[]>> = {
   "@viz-js/viz": ["plot"],
   "vega": ["display", "plot"],
   "vega-lite": ["display", "plot"],
-  // CSV parsing (lib/data/read.ts on the data branch).
-  "d3-dsv": ["data"],
 };
 
 /** Modules that load TensorFlow.js: renderers and display import none of them. */
