@@ -9,6 +9,7 @@
 import { ArgumentError, checkOneOf, checkOptions, describe } from "../core/errors.ts";
 import type { Task } from "../build/models.ts";
 import type { DataRecord, Value } from "./read.ts";
+import type { ColumnEncoding, TableEncoding } from "./preprocessing.ts";
 
 /** What to do with a row that has a missing value in a used column. */
 export type MissingPolicy = "error" | "drop";
@@ -53,6 +54,12 @@ export interface TableData {
   rows: number[];
   /** Indices (into the records given) of the rows dropped for missing values. */
   dropped: number[];
+  /**
+   * How a record became a row of `x` (columns, one-hot levels, classes), which
+   * `attachPreprocessing` carries with a model. Not enumerable: comparing or printing a
+   * table shows its rows only.
+   */
+  readonly encoding?: TableEncoding;
 }
 
 const POLICIES: readonly MissingPolicy[] = ["error", "drop"];
@@ -241,10 +248,12 @@ export function fromRecords(
   }
 
   // Numeric features must hold numbers; categorical ones become one column per category.
-  const encoders: { names: string[]; encode: (v: Value) => number[] }[] = features.map((c) => {
+  const encoders: { names: string[]; encode: (v: Value) => number[]; levels?: string[] }[] =
+    features.map((c) => {
     if (categorical.includes(c)) {
       const cats = categories(kept.map((r) => r[c]));
       return {
+        levels: cats,
         names: cats.map((v) => `${c}=${v}`),
         encode: (v) => cats.map((cat) => (cat === String(v) ? 1 : 0)),
       };
@@ -265,6 +274,19 @@ export function fromRecords(
     });
     return { names: [c], encode: (v) => [v as number] };
   });
+  const encoding = (classNames: string[] | null): TableEncoding => ({
+    features: features.map((column, k): ColumnEncoding => {
+      const levels = encoders[k].levels;
+      return levels ? { column, kind: "oneHot", levels } : { column, kind: "number" };
+    }),
+    target,
+    task,
+    classNames,
+    missing,
+    otherColumns: columns.filter((c) => !features.includes(c)),
+  });
+  const withEncoding = (table: TableData, classNames: string[] | null): TableData =>
+    Object.defineProperty(table, "encoding", { value: encoding(classNames) });
   const x = kept.map((r) => features.flatMap((c, k) => encoders[k].encode(r[c])));
   const featureNames = encoders.flatMap((e) => e.names);
 
@@ -287,10 +309,13 @@ export function fromRecords(
         } at records[${rows[bad]}]; use task: "classification" for classes`,
       );
     }
-    return { x, y: targets as number[], featureNames, target, task, rows, dropped };
+    return withEncoding(
+      { x, y: targets as number[], featureNames, target, task, rows, dropped },
+      null,
+    );
   }
   const classNames = categories(targets);
   const index = new Map(classNames.map((name, i) => [name, i]));
   const y = targets.map((v) => index.get(String(v)) as number);
-  return { x, y, featureNames, target, task, classNames, rows, dropped };
+  return withEncoding({ x, y, featureNames, target, task, classNames, rows, dropped }, classNames);
 }
