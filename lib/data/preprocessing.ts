@@ -9,7 +9,6 @@
  */
 import { ArgumentError, closestName, describe } from "../core/errors.ts";
 import type { Task } from "../build/models.ts";
-import type { DataRecord } from "./read.ts";
 import type { MissingPolicy, TableData } from "./records.ts";
 import { type Scaler, scalerFrom, type ScalerParams } from "./scale.ts";
 
@@ -87,6 +86,14 @@ export function preprocessingOfTable(
     );
   }
   const scalerParams = scaler === undefined ? null : toParams(fn, scaler);
+  if (scalerParams && scalerParams.mean.length !== table.featureNames.length) {
+    throw ArgumentError.because(
+      fn,
+      "scaler",
+      `scaler was fitted on rows of ${scalerParams.mean.length} columns, but the table has ` +
+        `${table.featureNames.length} features: fit it with standardize(train.x)`,
+    );
+  }
   return parsePreprocessing(fn, "table", {
     format: "dlnb-preprocessing",
     version: 1,
@@ -264,7 +271,7 @@ function isMissing(v: unknown): boolean {
 export function encodeRows(
   fn: string,
   p: Preprocessing,
-  rows: readonly (DataRecord | readonly number[])[],
+  rows: readonly (Readonly<Record<string, unknown>> | readonly number[])[],
 ): Float32Array {
   const width = p.featureNames.length;
   const out = new Float32Array(rows.length * width);
@@ -276,7 +283,7 @@ export function encodeRows(
     if (Array.isArray(row)) {
       raw = checkNumberRow(fn, row, i, width, p.featureNames);
     } else {
-      const record = row as DataRecord;
+      const record = row as Readonly<Record<string, unknown>>;
       for (const key of Object.keys(record)) {
         if (known.has(key)) continue;
         const missing = p.features.map((f) => f.column).filter((c) => !Object.hasOwn(record, c));
@@ -321,7 +328,12 @@ function checkNumberRow(
   });
 }
 
-function encodeValue(fn: string, f: ColumnEncoding, record: DataRecord, i: number): number[] {
+function encodeValue(
+  fn: string,
+  f: ColumnEncoding,
+  record: Readonly<Record<string, unknown>>,
+  i: number,
+): number[] {
   const v = Object.hasOwn(record, f.column) ? record[f.column] : undefined;
   if (isMissing(v)) {
     throw ArgumentError.because(

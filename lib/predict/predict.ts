@@ -9,7 +9,6 @@ import { ArgumentError, checkInt, checkOptions, describe } from "../core/errors.
 import { checkModel } from "../build/graph.ts";
 import { checkNotTraining } from "../build/training_state.ts";
 import { encodeRows, type Preprocessing } from "../data/preprocessing.ts";
-import type { DataRecord } from "../data/read.ts";
 import { attachedPreprocessing, modelWidths } from "./attach.ts";
 import { Predictions } from "./predictions.ts";
 
@@ -24,8 +23,11 @@ export interface PredictOptions {
   classNames?: readonly string[];
 }
 
-/** The rows {@linkcode predict} takes: records with the training columns, or rows of numbers. */
-export type PredictRows = readonly (DataRecord | readonly number[])[];
+/**
+ * The rows {@linkcode predict} takes: records with the training columns (as `readCSV` gives
+ * them, or object literals), or rows of numbers.
+ */
+export type PredictRows = readonly (Readonly<Record<string, unknown>> | readonly number[])[];
 
 const DEFAULT_BATCH = 1024;
 
