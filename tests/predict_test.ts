@@ -274,3 +274,37 @@ Deno.test("saveModel/loadModel: a second process predicts records bit for bit, f
   [loaded, plain].forEach((m) => m.dispose());
   assert.ok(before instanceof Predictions);
 });
+
+Deno.test("explain: a model carrying its preprocessing is explained in raw units, same Shapley values", async () => {
+  const { explain } = await import("../lib/mod.ts");
+  const { table, scaler, model } = penguinModel();
+  const scaledOptions = {
+    instance: scaler.transform(table.x[1]),
+    background: scaler.transform(table.x),
+    featureNames: table.featureNames,
+    classNames: table.classNames,
+  };
+  const scaled = explain(model, scaledOptions);
+  const raw = explain(model, { instance: table.x[1], background: table.x, units: "raw" });
+  assert.deepEqual(raw.instance, table.x[1], "shown in the table's units");
+  assert.deepEqual(raw.instance.slice(3), [39.1, 181]);
+  assert.deepEqual(raw.values, scaled.values);
+  assert.deepEqual([raw.baseValue, raw.output], [scaled.baseValue, scaled.output]);
+  assert.deepEqual(raw.featureNames, table.featureNames, "names from the preprocessing");
+  assert.deepEqual(raw.explained, scaled.explained, "class names from the preprocessing");
+  throwsArg(
+    () => explain(deepNN({ features: 5, classes: 3 }), { instance: table.x[1], background: table.x, units: "raw" }),
+    "units",
+    /units: "raw" needs a model that carries its preprocessing/,
+  );
+  throwsArg(
+    () => explain(model, { instance: [1, 2], background: table.x, units: "raw" }),
+    "instance",
+    /must be 5 numbers in raw units/,
+  );
+  throwsArg(
+    () => explain(model, { instance: table.x[1], background: table.x, units: "scaled" as never }),
+    "units",
+    /one of "model", "raw"/,
+  );
+});
