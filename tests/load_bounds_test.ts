@@ -53,7 +53,14 @@ async function loadInChild(
     Deno.writeTextFileSync(childScript, CHILD);
   }
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--v8-flags=--max-old-space-size=300", childScript, dir, JSON.stringify(options)],
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--max-old-space-size=300",
+      childScript,
+      dir,
+      JSON.stringify(options),
+    ],
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(60_000),
@@ -82,13 +89,19 @@ Deno.test("loadModel: a sparse 2 GB weights file is refused by size alone, in bo
   write(dir, json);
   await Deno.truncate(weightsPath(dir, json), 2 ** 31);
   const declared = await loadInChild(dir);
-  assert.match(declared.error!.message, /declares weights that make 536,870,912 parameters \(2\.00 GB\)/);
+  assert.match(
+    declared.error!.message,
+    /declares weights that make 536,870,912 parameters \(2\.00 GB\)/,
+  );
   assert.ok(declared.growth < 100 * MB, `memory grew ${declared.growth / MB} MB`);
   // The real manifest with the sparse file: the sizes disagree, so nothing is read.
   const { dir: dir2, json: json2 } = await savedModel();
   await Deno.truncate(weightsPath(dir2, json2), 2 ** 31);
   const mismatch = await loadInChild(dir2, { maxBytes: 2 ** 32 });
-  assert.match(mismatch.error!.message, /holds 2147483648 bytes, but .*model\.json describes 52 bytes of weights$/);
+  assert.match(
+    mismatch.error!.message,
+    /holds 2147483648 bytes, but .*model\.json describes 52 bytes of weights$/,
+  );
   assert.ok(mismatch.growth < 100 * MB, `memory grew ${mismatch.growth / MB} MB`);
 });
 
@@ -117,13 +130,19 @@ Deno.test("loadModel: maxBytes refuses a model larger than asked, and raises the
   await assert.rejects(loadModel(dir, { maxBytes: 51 }), (e: Error) => {
     assert.ok(e instanceof ArgumentError);
     assert.equal(e.argument, "maxBytes");
-    assert.match(e.message, /make 13 parameters \(52\.00 B\), more than the 51\.00 B .*\{ maxBytes: 52 \}/);
+    assert.match(
+      e.message,
+      /make 13 parameters \(52\.00 B\), more than the 51\.00 B .*\{ maxBytes: 52 \}/,
+    );
     return true;
   });
   const model = await loadModel(dir, { maxBytes: 52 });
   assert.equal(model.countParams(), 13);
   model.dispose();
-  assert.throws(() => loadModel(dir, { maxBytes: -1 }), /loadModel: maxBytes must be an integer >= 0, got -1/);
+  assert.throws(
+    () => loadModel(dir, { maxBytes: -1 }),
+    /loadModel: maxBytes must be an integer >= 0, got -1/,
+  );
   assert.throws(() => loadModel(dir, { maxbytes: 1 } as never), /did you mean "maxBytes"/);
 });
 
@@ -136,7 +155,10 @@ Deno.test("loadModel: a FIFO as weights file or model.json is refused at once, n
   const start = performance.now();
   await assert.rejects(loadModel(dir), (e: Error) => {
     assert.ok(e instanceof ArgumentError, String(e));
-    assert.match(e.message, /weights\.[0-9a-f]{16}\.bin is a FIFO \(named pipe\); loadModel reads only regular files$/);
+    assert.match(
+      e.message,
+      /weights\.[0-9a-f]{16}\.bin is a FIFO \(named pipe\); loadModel reads only regular files$/,
+    );
     return true;
   });
   const fifoJson = join(await Deno.makeTempDir(), "f");
@@ -168,7 +190,10 @@ Deno.test("loadModel: a weight listed twice is an error, and leaves no tensor be
   for (let i = 0; i < 5; i++) {
     await assert.rejects(loadModel(dir), (e: Error) => {
       assert.ok(e instanceof ArgumentError, String(e));
-      assert.match(e.message, /model\.json lists weight "output\/bias" twice; each weight is stored once/);
+      assert.match(
+        e.message,
+        /model\.json lists weight "output\/bias" twice; each weight is stored once/,
+      );
       return true;
     });
   }
@@ -190,12 +215,24 @@ Deno.test("loadModel: a preprocessing in model.json that cannot be used is an Ar
   const cases: [(p: Record<string, any>) => unknown, RegExp][] = [
     [(p) => (p.version = 2), /preprocessing\.version must be 1, got 2/],
     [(p) => (p.scaler = { mean: [0, 0, 0], std: [1, 0, 1] }), /preprocessing\.scaler must be/],
-    [(p) => (p.featureNames = ["a", "b=x", "b=y"]), /preprocessing\.featureNames must be the features' inputs/],
-    [(p) => (p.features[1].levels = Array.from({ length: 200_000 }, (_, i) => `l${i}`)), /levels must be an array of 1 to 100000 names/],
-    [(p) => (p.features[0].column = "x".repeat(5000)), /features\[0\]\.column must be a name of 1 to 1000 characters/],
+    [
+      (p) => (p.featureNames = ["a", "b=x", "b=y"]),
+      /preprocessing\.featureNames must be the features' inputs/,
+    ],
+    [
+      (p) => (p.features[1].levels = Array.from({ length: 200_000 }, (_, i) => `l${i}`)),
+      /levels must be an array of 1 to 100000 names/,
+    ],
+    [
+      (p) => (p.features[0].column = "x".repeat(5000)),
+      /features\[0\]\.column must be a name of 1 to 1000 characters/,
+    ],
     [(p) => (p.task = "classification"), /classNames must be an array/],
     [(p) => (p.evil = "__proto__"), /preprocessing\.evil must be absent/],
-    [(p) => (p.features = [{ column: "a", kind: "number" }]), /featureNames must be the features' inputs in order \(1 names\)/],
+    [
+      (p) => (p.features = [{ column: "a", kind: "number" }]),
+      /featureNames must be the features' inputs in order \(1 names\)/,
+    ],
   ];
   for (const [change, message] of cases) {
     const json = structuredClone(good);
@@ -203,7 +240,10 @@ Deno.test("loadModel: a preprocessing in model.json that cannot be used is an Ar
     write(dir, json);
     await assert.rejects(loadModel(dir), (e: Error) => {
       assert.ok(e instanceof ArgumentError, String(e));
-      assert.match(e.message, /^loadModel: .*model\.json carries a preprocessing that cannot be used: /);
+      assert.match(
+        e.message,
+        /^loadModel: .*model\.json carries a preprocessing that cannot be used: /,
+      );
       assert.match(e.message, message);
       return true;
     });
@@ -214,7 +254,10 @@ Deno.test("loadModel: a preprocessing in model.json that cannot be used is an Ar
   p.features.push({ column: "c", kind: "number" });
   p.featureNames.push("c");
   write(dir, json);
-  await assert.rejects(loadModel(dir), /loadModel: model "DeepNN" takes 3 inputs, but the preprocessing makes 4/);
+  await assert.rejects(
+    loadModel(dir),
+    /loadModel: model "DeepNN" takes 3 inputs, but the preprocessing makes 4/,
+  );
   json.userDefinedMetadata = [];
   write(dir, json);
   await assert.rejects(loadModel(dir), /userDefinedMetadata must be an object/);

@@ -311,7 +311,10 @@ Deno.test("loadModel: a load that fails leaves no tensor and no variable behind"
   const variables = () => Object.keys(tf.engine().registeredVariables).length;
   const before = { tensors: tf.memory().numTensors, variables: variables() };
   const cases = [
-    [renamed, /weightsManifest does not match its topology: it names weights the model does not have \("other\//],
+    [
+      renamed,
+      /weightsManifest does not match its topology: it names weights the model does not have \("other\//,
+    ],
     [halfBuilt, /could not be turned into a model: .*NoSuchLayer/],
   ] as const;
   for (const [json, message] of cases) {

@@ -35,8 +35,4 @@ export {
   trainTestSplit,
 } from "./split.ts";
 export { type Scaler, scalerFrom, type ScalerParams, standardize } from "./scale.ts";
-export {
-  type ColumnEncoding,
-  type Preprocessing,
-  type TableEncoding,
-} from "./preprocessing.ts";
+export { type ColumnEncoding, type Preprocessing, type TableEncoding } from "./preprocessing.ts";

@@ -349,7 +349,9 @@ function encodeValue(
       throw ArgumentError.because(
         fn,
         `rows[${i}]`,
-        `rows[${i}][${describe(f.column)}] must be a finite number, as in training, got ${describe(v)}`,
+        `rows[${i}][${describe(f.column)}] must be a finite number, as in training, got ${
+          describe(v)
+        }`,
       );
     }
     return [v];
@@ -360,7 +362,9 @@ function encodeValue(
     throw ArgumentError.because(
       fn,
       `rows[${i}]`,
-      `rows[${i}][${describe(f.column)}] is ${describe(v)}, a category the model was not trained on; ` +
+      `rows[${i}][${describe(f.column)}] is ${
+        describe(v)
+      }, a category the model was not trained on; ` +
         `it knows ${listColumns(f.levels)}`,
     );
   }

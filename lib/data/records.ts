@@ -248,12 +248,10 @@ export function fromRecords(
   }
 
   // Numeric features must hold numbers; categorical ones become one column per category.
-  const encoders: { names: string[]; encode: (v: Value) => number[]; levels?: string[] }[] =
-    features.map((c) => {
+  const encoders: { names: string[]; encode: (v: Value) => number[] }[] = features.map((c) => {
     if (categorical.includes(c)) {
       const cats = categories(kept.map((r) => r[c]));
       return {
-        levels: cats,
         names: cats.map((v) => `${c}=${v}`),
         encode: (v) => cats.map((cat) => (cat === String(v) ? 1 : 0)),
       };
@@ -275,10 +273,15 @@ export function fromRecords(
     return { names: [c], encode: (v) => [v as number] };
   });
   const encoding = (classNames: string[] | null): TableEncoding => ({
-    features: features.map((column, k): ColumnEncoding => {
-      const levels = encoders[k].levels;
-      return levels ? { column, kind: "oneHot", levels } : { column, kind: "number" };
-    }),
+    features: features.map((column, k): ColumnEncoding =>
+      categorical.includes(column)
+        ? {
+          column,
+          kind: "oneHot",
+          levels: encoders[k].names.map((n) => n.slice(column.length + 1)),
+        }
+        : { column, kind: "number" }
+    ),
     target,
     task,
     classNames,

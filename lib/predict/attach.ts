@@ -104,7 +104,10 @@ export function attachChecked(fn: string, model: tf.LayersModel, p: Preprocessin
 }
 
 /** The model's input width and output width (single input, single output, 2-D). */
-export function modelWidths(fn: string, model: tf.LayersModel): { inputs: number; outputs: number } {
+export function modelWidths(
+  fn: string,
+  model: tf.LayersModel,
+): { inputs: number; outputs: number } {
   const inShape = model.inputs.length === 1 ? model.inputs[0].shape : undefined;
   const outShape = model.outputs.length === 1 ? model.outputs[0].shape : undefined;
   if (

@@ -17,10 +17,6 @@
  *
  * @module
  */
-export {
-  attachPreprocessing,
-  modelPreprocessing,
-  type PreprocessingSource,
-} from "./attach.ts";
+export { attachPreprocessing, modelPreprocessing, type PreprocessingSource } from "./attach.ts";
 export { predict, type PredictOptions, type PredictRows } from "./predict.ts";
 export { Predictions, type PredictionsData } from "./predictions.ts";

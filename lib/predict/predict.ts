@@ -74,7 +74,9 @@ export function predict(
       fn,
       "classNames",
       `model ${JSON.stringify(model.name)} carries its preprocessing, with its class names ` +
-        `(${p.classNames ? p.classNames.map((c) => describe(c)).join(", ") : "none: a regression"})`,
+        `(${
+          p.classNames ? p.classNames.map((c) => describe(c)).join(", ") : "none: a regression"
+        })`,
     );
   }
   const classNames = kind === "values"
@@ -92,8 +94,10 @@ export function predict(
   }
   const x = p ? encodeRows(fn, p, rows) : plainRows(fn, rows, inputs);
   const out = run(model, x, rows.length, inputs, outputs, batchSize);
-  const outputsOf = Array.from({ length: rows.length }, (_, i) =>
-    Array.from(out.subarray(i * outputs, (i + 1) * outputs)));
+  const outputsOf = Array.from(
+    { length: rows.length },
+    (_, i) => Array.from(out.subarray(i * outputs, (i + 1) * outputs)),
+  );
   if (kind === "values") {
     return new Predictions({
       task: "regression",

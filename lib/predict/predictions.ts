@@ -134,9 +134,13 @@ export class Predictions implements Displayable, PredictionsData {
     const { header, rows, more } = this.#table();
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
     const line = (cells: string[]) =>
-      cells.map((cell, c) => (c === 1 && this.task === "classification"
+      cells.map((
+        cell,
+        c,
+      ) => (c === 1 && this.task === "classification"
         ? cell.padEnd(widths[c])
-        : cell.padStart(widths[c]))).join("  ").trimEnd();
+        : cell.padStart(widths[c]))
+      ).join("  ").trimEnd();
     const lines = [line(header), ...rows.map(line)];
     if (more > 0) lines.push(`... ${more} more rows`);
     lines.push(`${this.length} predictions`);
@@ -147,9 +151,9 @@ export class Predictions implements Displayable, PredictionsData {
   [JUPYTER_DISPLAY](): MimeBundle {
     const { header, rows, more } = this.#table();
     const cell = (tag: string, text: string, c: number) =>
-      `<${tag} style="text-align:${
-        c === 1 && this.task === "classification" ? "left" : "right"
-      }">${escapeXml(text)}</${tag}>`;
+      `<${tag} style="text-align:${c === 1 && this.task === "classification" ? "left" : "right"}">${
+        escapeXml(text)
+      }</${tag}>`;
     const html = "<table>" +
       `<thead><tr>${header.map((h, c) => cell("th", h, c)).join("")}</tr></thead><tbody>` +
       rows.map((r) => `<tr>${r.map((v, c) => cell("td", v, c)).join("")}</tr>`).join("") +

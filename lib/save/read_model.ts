@@ -107,10 +107,15 @@ async function readModelJSON(dir: string, jsonPath: string): Promise<string> {
         "loadModel reads only inside the model's folder",
     );
   }
-  const bytes = await readRegularFile(jsonPath, real, MAX_MODEL_JSON_BYTES, (size) =>
-    `${jsonPath} holds ${readableSize(size)}, more than the ${
-      readableSize(MAX_MODEL_JSON_BYTES)
-    } a model.json may take (its topology, weights manifest and metadata)`);
+  const bytes = await readRegularFile(
+    jsonPath,
+    real,
+    MAX_MODEL_JSON_BYTES,
+    (size) =>
+      `${jsonPath} holds ${readableSize(size)}, more than the ${
+        readableSize(MAX_MODEL_JSON_BYTES)
+      } a model.json may take (its topology, weights manifest and metadata)`,
+  );
   if (bytes === undefined) return readModelJSON(dir, jsonPath); // replaced while read
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -353,8 +358,12 @@ async function readWeights(
   let offset = 0;
   for (const f of files) {
     // Refuses a FIFO or device (its stat size says nothing) before opening it.
-    const bytes = await readRegularFile(f.path, f.real, Math.max(0, f.size), (size) =>
-      `${f.path} grew to ${readableSize(size)} while being read`);
+    const bytes = await readRegularFile(
+      f.path,
+      f.real,
+      Math.max(0, f.size),
+      (size) => `${f.path} grew to ${readableSize(size)} while being read`,
+    );
     if (bytes === undefined || bytes.length !== f.size) return f.path; // replaced: read again
     data.set(bytes, offset);
     offset += bytes.length;
