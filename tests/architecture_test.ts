@@ -24,8 +24,8 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   train: ["core", "display", "build", "data"],
   evaluate: ["core", "display", "build", "data", "train"],
   predict: ["core", "display", "build", "data"], // display: Predictions render as a table
-  explain: ["core", "display", "build", "data", "train", "evaluate", "predict"],
-  save: ["core", "build", "data", "predict"], // a model's preprocessing, checked on load
+  explain: ["core", "display", "build", "data", "train", "evaluate"],
+  save: ["core", "build", "data"], // data: the preprocessing a model carries
 };
 
 /**

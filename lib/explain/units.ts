@@ -11,7 +11,7 @@ import type { tf } from "../core/tf.ts";
 import { ArgumentError, checkOneOf } from "../core/errors.ts";
 import { scalerFrom } from "../data/scale.ts";
 import type { Preprocessing } from "../data/preprocessing.ts";
-import { attachedPreprocessing } from "../predict/attach.ts";
+import { attachedPreprocessing } from "../data/attached.ts";
 import type { ExplainOptions, PredictFn, Row } from "./explain_input.ts";
 
 /** What {@linkcode explain} computes with, and the instance values it shows. */

@@ -13,10 +13,9 @@ import {
   type Preprocessing,
   preprocessingOfTable,
 } from "../data/preprocessing.ts";
+import { attachedPreprocessing, checkFits, storePreprocessing } from "../data/attached.ts";
 import type { TableData } from "../data/records.ts";
 import type { Scaler } from "../data/scale.ts";
-
-const ATTACHED = new WeakMap<tf.LayersModel, Preprocessing>();
 
 /** What {@linkcode attachPreprocessing} takes: the table and scaler the model was fitted on. */
 export interface PreprocessingSource {
@@ -70,7 +69,7 @@ export function attachPreprocessing(
     p = preprocessingOfTable(fn, o.table, o.scaler);
   }
   checkFits(fn, model, p);
-  ATTACHED.set(model, p);
+  storePreprocessing(model, p);
   return structuredClone(p);
 }
 
@@ -86,71 +85,6 @@ export function attachPreprocessing(
  * ```
  */
 export function modelPreprocessing(model: tf.LayersModel): Preprocessing | undefined {
-  const p = ATTACHED.get(model);
+  const p = attachedPreprocessing(model);
   return p === undefined ? undefined : structuredClone(p);
-}
-
-/** The attached preprocessing itself (not a copy), for the lib's own readers. */
-export function attachedPreprocessing(model: tf.LayersModel): Preprocessing | undefined {
-  return ATTACHED.get(model);
-}
-
-/**
- * Attaches an already checked preprocessing (loadModel's), after checking it fits `model`.
- */
-export function attachChecked(fn: string, model: tf.LayersModel, p: Preprocessing): void {
-  checkFits(fn, model, p);
-  ATTACHED.set(model, p);
-}
-
-/** The model's input width and output width (single input, single output, 2-D). */
-export function modelWidths(
-  fn: string,
-  model: tf.LayersModel,
-): { inputs: number; outputs: number } {
-  const inShape = model.inputs.length === 1 ? model.inputs[0].shape : undefined;
-  const outShape = model.outputs.length === 1 ? model.outputs[0].shape : undefined;
-  if (
-    !inShape || inShape.length !== 2 || typeof inShape[1] !== "number" ||
-    !outShape || outShape.length !== 2 || typeof outShape[1] !== "number"
-  ) {
-    throw ArgumentError.because(
-      fn,
-      "model",
-      `model ${JSON.stringify(model.name)} must take rows and give rows (one input of shape ` +
-        `[null, features], one output of shape [null, units]); it has input ${
-          JSON.stringify(model.inputs.map((i) => i.shape))
-        } and output ${JSON.stringify(model.outputs.map((o) => o.shape))}`,
-    );
-  }
-  return { inputs: inShape[1], outputs: outShape[1] };
-}
-
-function checkFits(fn: string, model: tf.LayersModel, p: Preprocessing): void {
-  const { inputs, outputs } = modelWidths(fn, model);
-  if (inputs !== p.featureNames.length) {
-    throw ArgumentError.because(
-      fn,
-      "model",
-      `model ${JSON.stringify(model.name)} takes ${inputs} inputs, but the preprocessing ` +
-        `makes ${p.featureNames.length} (${p.featureNames.slice(0, 6).join(", ")}${
-          p.featureNames.length > 6 ? ", ..." : ""
-        })`,
-    );
-  }
-  const classes = p.classNames?.length ?? 0;
-  const fits = p.task === "regression"
-    ? outputs === 1
-    : outputs === classes || (outputs === 1 && classes === 2);
-  if (!fits) {
-    const expected = p.task === "regression"
-      ? "1 output (a regression)"
-      : `${classes} outputs (one per class)${classes === 2 ? " or 1 (a sigmoid)" : ""}`;
-    throw ArgumentError.because(
-      fn,
-      "model",
-      `model ${JSON.stringify(model.name)} has ${outputs} outputs, but the preprocessing's ` +
-        `target ${JSON.stringify(p.target)} needs ${expected}`,
-    );
-  }
 }

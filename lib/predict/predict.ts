@@ -9,7 +9,7 @@ import { ArgumentError, checkInt, checkOptions, describe } from "../core/errors.
 import { checkModel } from "../build/graph.ts";
 import { checkNotTraining } from "../build/training_state.ts";
 import { encodeRows, type Preprocessing } from "../data/preprocessing.ts";
-import { attachedPreprocessing, modelWidths } from "./attach.ts";
+import { attachedPreprocessing, modelWidths } from "../data/attached.ts";
 import { Predictions } from "./predictions.ts";
 
 /** Options of {@linkcode predict}. */

@@ -12,7 +12,7 @@ import { tf } from "../core/tf.ts";
 import { ArgumentError, checkInt, checkOptions, fileError } from "../core/errors.ts";
 import { checkModel } from "../build/graph.ts";
 import { MAX_MODEL_BYTES } from "../core/budget.ts";
-import { attachedPreprocessing } from "../predict/attach.ts";
+import { attachedPreprocessing } from "../data/attached.ts";
 import {
   contentHash,
   inspectFolder,

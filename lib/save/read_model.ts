@@ -13,7 +13,7 @@ import { tf } from "../core/tf.ts";
 import { ArgumentError, fileError } from "../core/errors.ts";
 import { DTYPE_BYTES, readableSize } from "../core/numeric.ts";
 import { parsePreprocessing, type Preprocessing } from "../data/preprocessing.ts";
-import { attachChecked } from "../predict/attach.ts";
+import { checkFits, storePreprocessing } from "../data/attached.ts";
 import { MODEL_FILE } from "./folder.ts";
 
 /** Largest `model.json` loadModel reads: 32 MiB (topology, manifest and metadata). */
@@ -66,7 +66,8 @@ export async function readModel(dir: string, maxBytes: number): Promise<tf.Layer
       const model = await buildModel(json, weights, declared, jsonPath);
       if (preprocessing) {
         try {
-          attachChecked(FN, model, preprocessing);
+          checkFits(FN, model, preprocessing);
+          storePreprocessing(model, preprocessing);
         } catch (e) {
           model.dispose();
           throw e;
