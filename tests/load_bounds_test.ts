@@ -11,13 +11,17 @@ import { attachPreprocessing } from "../lib/predict/attach.ts";
 
 const MB = 2 ** 20;
 
-async function savedModel(): Promise<{ dir: string; json: Record<string, any> }> {
+/** A model.json, edited freely to craft damaged and hostile files. */
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+async function savedModel(): Promise<{ dir: string; json: Json }> {
   const dir = join(await Deno.makeTempDir(), "m");
   await saveModel(deepNN({ features: 3, seed: 1 }), dir);
   return { dir, json: JSON.parse(Deno.readTextFileSync(join(dir, "model.json"))) };
 }
 
-function weightsPath(dir: string, json: Record<string, any>): string {
+function weightsPath(dir: string, json: Json): string {
   return join(dir, json.weightsManifest[0].paths[0]);
 }
 
@@ -212,7 +216,7 @@ Deno.test("loadModel: a preprocessing in model.json that cannot be used is an Ar
   const good = JSON.parse(Deno.readTextFileSync(join(dir, "model.json")));
   const variables = () => Object.keys(tf.engine().registeredVariables).length;
   const before = { tensors: tf.memory().numTensors, variables: variables() };
-  const cases: [(p: Record<string, any>) => unknown, RegExp][] = [
+  const cases: [(p: Json) => unknown, RegExp][] = [
     [(p) => (p.version = 2), /preprocessing\.version must be 1, got 2/],
     [(p) => (p.scaler = { mean: [0, 0, 0], std: [1, 0, 1] }), /preprocessing\.scaler must be/],
     [

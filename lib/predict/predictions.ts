@@ -49,21 +49,21 @@ const SHOWN = 20;
  * ```
  */
 export class Predictions implements Displayable, PredictionsData {
-  /** @inheritdoc */
+  /** `"classification"` (probabilities and classes) or `"regression"` (values). */
   readonly task: "classification" | "regression";
-  /** @inheritdoc */
+  /** What is predicted (the target column), when the model carries its preprocessing. */
   readonly target: string | null;
-  /** @inheritdoc */
+  /** Classification: the class of each probability column. */
   readonly classNames: string[] | null;
-  /** @inheritdoc */
+  /** Classification: each row's probability per class (a sigmoid model: `1 - p`, `p`). */
   readonly probabilities: number[][] | null;
-  /** @inheritdoc */
+  /** Classification: each row's predicted class. */
   readonly classes: string[] | null;
-  /** @inheritdoc */
+  /** Classification: each row's predicted class index into `classNames`. */
   readonly classIndices: number[] | null;
-  /** @inheritdoc */
+  /** Regression with one output: each row's value. */
   readonly values: number[] | null;
-  /** @inheritdoc */
+  /** Each row's raw model outputs. */
   readonly outputs: number[][];
 
   /**
