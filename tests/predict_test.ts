@@ -48,6 +48,12 @@ Deno.test("predict: a softmax classifier's probabilities and classes, batched, n
   assert.deepEqual(p.probabilities, expected);
   assert.deepEqual(p.outputs, expected);
   assert.deepEqual(small.toJSON(), p.toJSON(), "batches of 2 give the same numbers");
+  const t = tf.tensor2d(ROWS);
+  const fromTensor = predict(model, t, { classNames: ["a", "b", "c"] });
+  assert.deepEqual(fromTensor.toJSON(), p.toJSON(), "a tensor");
+  const narrow = t.slice([0, 0], [5, 2]) as tf.Tensor2D;
+  throwsArg(() => predict(model, narrow), "rows", /\[rows, 3\], got "a tensor of shape \[5,2\]"/);
+  tf.dispose([t, narrow]);
   const best = expected.map((r) => r.indexOf(Math.max(...r)));
   assert.deepEqual(p.classIndices, best);
   assert.deepEqual(p.classes, best.map((k) => "abc"[k]));

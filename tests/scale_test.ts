@@ -41,6 +41,10 @@ Deno.test("scalerFrom: rebuilt from JSON, it scales bit for bit as the fitted sc
   const rebuilt = scalerFrom(JSON.parse(JSON.stringify(fitted)));
   assert.deepEqual(rebuilt.transform(rows), fitted.transform(rows));
   assert.deepEqual(JSON.parse(JSON.stringify(rebuilt)), { mean: fitted.mean, std: fitted.std });
+  assert.equal(
+    String(standardize([[1, 10], [3, 10]])),
+    "Scaler of 2 columns: mean [2, 10], std [1, 1]",
+  );
   const bad = (params: unknown, argument: string, pattern: RegExp) =>
     assert.throws(() => scalerFrom(params as never), (e: unknown) => {
       assert.ok(e instanceof ArgumentError, String(e));

@@ -29,6 +29,8 @@ export interface Scaler {
   transform(row: readonly number[]): number[];
   /** The parameters as plain data (`{ mean, std }`), which {@linkcode scalerFrom} takes back. */
   toJSON(): ScalerParams;
+  /** One line: the columns, their means and scales (the first 8). */
+  toString(): string;
 }
 
 /** The power of two nearest below `m` (1 for 0), so that dividing by it is exact. */
@@ -216,5 +218,14 @@ function makeScaler(mean: number[], std: number[]): Scaler {
     }
     return scaleRow("x", input);
   }
-  return { mean, std, transform, toJSON: () => ({ mean: [...mean], std: [...std] }) };
+  const list = (values: number[]) =>
+    values.slice(0, 8).map((v) => Number(v.toPrecision(6))).join(", ") +
+    (values.length > 8 ? `, ... (${values.length - 8} more)` : "");
+  return {
+    mean,
+    std,
+    transform,
+    toJSON: () => ({ mean: [...mean], std: [...std] }),
+    toString: () => `Scaler of ${cols} columns: mean [${list(mean)}], std [${list(std)}]`,
+  };
 }

@@ -40,7 +40,8 @@ const DEFAULT_BATCH = 1024;
  * saved with it) takes records with the training columns (other columns the training table
  * had, such as the target, are ignored) or rows of feature values in raw units, in
  * `featureNames` order, such as `fromRecords`' `x`; it one-hot encodes and scales them
- * itself. Any other model takes rows of numbers as its input expects them.
+ * itself. Any other model takes rows of numbers (or a 2-D tensor, as Keras's `predict`) as
+ * its input expects them.
  *
  * Every row is checked before anything runs: a wrong width, a missing or unknown column, a
  * category the model was not trained on or a value that is not a finite number is an
@@ -56,7 +57,7 @@ const DEFAULT_BATCH = 1024;
  */
 export function predict(
   model: tf.LayersModel,
-  rows: PredictRows,
+  rows: PredictRows | tf.Tensor2D,
   options?: PredictOptions,
 ): Predictions {
   const fn = "predict";
@@ -82,7 +83,8 @@ export function predict(
   const classNames = kind === "values"
     ? null
     : p?.classNames ?? checkClassNames(fn, o.classNames, kind === "sigmoid" ? 2 : outputs);
-  if (!Array.isArray(rows) || rows.length === 0) {
+  const tensor = rows instanceof tf.Tensor ? tensorRows(fn, rows, inputs, p) : undefined;
+  if (!tensor && (!Array.isArray(rows) || rows.length === 0)) {
     throw new ArgumentError(
       fn,
       "rows",
@@ -92,10 +94,12 @@ export function predict(
         : `a non-empty array of rows of ${inputs} numbers`,
     );
   }
-  const x = p ? encodeRows(fn, p, rows) : plainRows(fn, rows, inputs);
-  const out = run(model, x, rows.length, inputs, outputs, batchSize);
+  const n = tensor ? tensor.length / inputs : (rows as PredictRows).length;
+  const x = tensor ??
+    (p ? encodeRows(fn, p, rows as PredictRows) : plainRows(fn, rows as PredictRows, inputs));
+  const out = run(model, x, n, inputs, outputs, batchSize);
   const outputsOf = Array.from(
-    { length: rows.length },
+    { length: n },
     (_, i) => Array.from(out.subarray(i * outputs, (i + 1) * outputs)),
   );
   if (kind === "values") {
@@ -149,6 +153,42 @@ function checkClassNames(fn: string, names: unknown, count: number): string[] {
     throw new ArgumentError(fn, "classNames", names, `${count} distinct names, one per class`);
   }
   return [...names];
+}
+
+/** A model's input given as a 2-D tensor (not for a model carrying its preprocessing). */
+function tensorRows(
+  fn: string,
+  rows: tf.Tensor,
+  width: number,
+  p: Preprocessing | undefined,
+): Float32Array {
+  if (p) {
+    throw ArgumentError.because(
+      fn,
+      "rows",
+      "rows is a tensor, but this model carries its preprocessing: pass records or rows of " +
+        "numbers in the table's units",
+    );
+  }
+  if (rows.isDisposed || rows.rank !== 2 || rows.shape[0] === 0 || rows.shape[1] !== width) {
+    throw new ArgumentError(
+      fn,
+      "rows",
+      rows.isDisposed ? "a disposed tensor" : `a tensor of shape ${JSON.stringify(rows.shape)}`,
+      `a 2-D tensor of shape [rows, ${width}]`,
+    );
+  }
+  const x = Float32Array.from(rows.dataSync() as ArrayLike<number>);
+  const bad = x.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new ArgumentError(
+      fn,
+      `rows[${Math.floor(bad / width)}][${bad % width}]`,
+      x[bad],
+      "a finite number",
+    );
+  }
+  return x;
 }
 
 function plainRows(fn: string, rows: PredictRows, width: number): Float32Array {
