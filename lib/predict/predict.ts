@@ -51,7 +51,7 @@ const DEFAULT_BATCH = 1024;
  * ```ts
  * import { predict } from "./predict.ts";
  * import { perceptron } from "../build/models.ts";
- * const p = predict(perceptron({ inputs: 2, initializer: "ones" }), [[1, 2], [-3, 0]]);
+ * const p = predict(perceptron({ inputs: 2, initializer: "ones", activation: "sigmoid" }), [[1, 2], [-3, 0]]);
  * [p.classes, p.probabilities![0].length]; // [["1", "0"], 2]
  * ```
  */

@@ -45,7 +45,7 @@ const SHOWN = 20;
  *   task: "regression", target: "mpg", classNames: null, probabilities: null, classes: null,
  *   classIndices: null, values: [21.5, 30.25], outputs: [[21.5], [30.25]],
  * });
- * String(p).split("\n")[0]; // "row  mpg"
+ * String(p).split("\n")[0]; // "row    mpg"
  * ```
  */
 export class Predictions implements Displayable, PredictionsData {
