@@ -47,7 +47,10 @@ console.log(JSON.stringify({ error, growth: peak - before }));
 `;
 let childScript: string | undefined;
 
-/** loadModel(dir) in a child process: its error and its memory growth; killed after 60 s. */
+/**
+ * loadModel(dir) in a child process capped at 1.5 GB of data memory: its error and its
+ * memory growth; killed after 60 s.
+ */
 async function loadInChild(
   dir: string,
   options: object = {},
@@ -56,8 +59,12 @@ async function loadInChild(
     childScript = join(await Deno.makeTempDir(), "load.ts");
     Deno.writeTextFileSync(childScript, CHILD);
   }
-  const out = await new Deno.Command(Deno.execPath(), {
+  // prlimit (util-linux) caps the child's data memory (array buffers and wasm memory
+  // included), so a regression fails there instead of taking the machine's memory.
+  const out = await new Deno.Command("prlimit", {
     args: [
+      `--data=${1500 * MB}`,
+      Deno.execPath(),
       "run",
       "-A",
       "--v8-flags=--max-old-space-size=300",
