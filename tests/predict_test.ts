@@ -114,6 +114,14 @@ Deno.test("predict: bad rows are refused before any work, naming the row", () =>
   );
   throwsArg(() => predict(model, ROWS, { classNames: ["a"] }), "classNames", /3 distinct names/);
   throwsArg(() => predict({} as never, ROWS), "model", /tfjs LayersModel/);
+  throwsArg(() => predict(model, "rows" as never), "rows", /non-empty array of rows of 3 numbers/);
+  throwsArg(() => modelPreprocessing("m" as never), "model", /modelPreprocessing: model must be/);
+  throwsArg(() => new Predictions(null as never), "data", /Predictions: data must be \{ task/);
+  throwsArg(
+    () => new Predictions({ task: "classification", outputs: [] } as never),
+    "data",
+    /classNames/,
+  );
   const done = markTraining(model);
   throwsArg(() => predict(model, ROWS), "model", /is still training .* await train/);
   done();

@@ -85,6 +85,7 @@ export function attachPreprocessing(
  * ```
  */
 export function modelPreprocessing(model: tf.LayersModel): Preprocessing | undefined {
+  checkModel("modelPreprocessing", model);
   const p = attachedPreprocessing(model);
   return p === undefined ? undefined : structuredClone(p);
 }

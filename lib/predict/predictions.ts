@@ -6,6 +6,7 @@
  * @module
  */
 import { escapeXml } from "../core/escape.ts";
+import { ArgumentError } from "../core/errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
 
 /** The plain data of {@linkcode Predictions}. */
@@ -80,6 +81,20 @@ export class Predictions implements Displayable, PredictionsData {
    * ```
    */
   constructor(data: PredictionsData) {
+    const ok = data !== null && typeof data === "object" && Array.isArray(data.outputs) &&
+      (data.task === "classification" || data.task === "regression") &&
+      (data.task === "regression" ||
+        (Array.isArray(data.classNames) && Array.isArray(data.probabilities) &&
+          Array.isArray(data.classes)));
+    if (!ok) {
+      throw new ArgumentError(
+        "Predictions",
+        "data",
+        data,
+        "{ task, outputs, ... } as predict makes it (a classification with classNames, " +
+          "probabilities and classes)",
+      );
+    }
     this.task = data.task;
     this.target = data.target;
     this.classNames = data.classNames;
