@@ -305,6 +305,12 @@ Deno.test("saveModel/loadModel: a second process predicts records bit for bit, f
   const loaded = await loadModel(dir);
   assert.deepEqual(modelPreprocessing(loaded), modelPreprocessing(model));
   assert.deepEqual(predict(loaded, fresh).toJSON(), before.toJSON());
+  // Saved again from the loaded model: the preprocessing goes along.
+  const again = join(dir, "..", "again");
+  await saveModel(loaded, again);
+  const reloaded = await loadModel(again);
+  assert.deepEqual(predict(reloaded, fresh).toJSON(), before.toJSON());
+  reloaded.dispose();
   const json = JSON.parse(Deno.readTextFileSync(join(dir, "model.json")));
   assert.equal(json.userDefinedMetadata.preprocessing.format, "dlnb-preprocessing");
   const weightData = Deno.readFileSync(join(dir, json.weightsManifest[0].paths[0])).buffer;
