@@ -67,11 +67,13 @@ export {
 
 // data: the article's random data set, and tables of your own
 export {
+  type ColumnEncoding,
   type DataRecord,
   fromRecords,
   type FromRecordsOptions,
   type MissingPolicy,
   packageFile,
+  type Preprocessing,
   type RandomData,
   randomData,
   type RandomDataOptions,
@@ -81,12 +83,15 @@ export {
   type ReadJSONOptions,
   type Rows,
   type Scaler,
+  scalerFrom,
+  type ScalerParams,
   type Split,
   type SplitInput,
   type SplitOptions,
   type SplitPart,
   standardize,
   type TableData,
+  type TableEncoding,
   trainTestSplit,
   type Value,
 } from "./data/mod.ts";
@@ -197,5 +202,17 @@ export {
   waterfallRows,
 } from "./plot/mod.ts";
 
+// predict: new rows in, plain numbers out; a model that carries its preprocessing
+export {
+  attachPreprocessing,
+  modelPreprocessing,
+  predict,
+  Predictions,
+  type PredictionsData,
+  type PredictOptions,
+  type PredictRows,
+  type PreprocessingSource,
+} from "./predict/mod.ts";
+
 // save: models on disk, in tfjs's Layers format
-export { loadModel, saveModel } from "./save/mod.ts";
+export { loadModel, type LoadModelOptions, saveModel } from "./save/mod.ts";

@@ -23,8 +23,9 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   describe: ["core", "display", "build"],
   train: ["core", "display", "build", "data"],
   evaluate: ["core", "display", "build", "data", "train"],
+  predict: ["core", "display", "build", "data"], // display: Predictions render as a table
   explain: ["core", "display", "build", "data", "train", "evaluate"],
-  save: ["core", "build"],
+  save: ["core", "build", "data"], // data: the preprocessing a model carries
 };
 
 /**

@@ -35,4 +35,5 @@ export {
   type SplitPart,
   trainTestSplit,
 } from "./split.ts";
-export { type Scaler, standardize } from "./scale.ts";
+export { type Scaler, scalerFrom, type ScalerParams, standardize } from "./scale.ts";
+export { type ColumnEncoding, type Preprocessing, type TableEncoding } from "./preprocessing.ts";

@@ -11,6 +11,7 @@ import { readableSize } from "../core/numeric.ts";
 import type { Task } from "../build/models.ts";
 import type { DataRecord, Value } from "./read.ts";
 import { numberOf } from "./csv.ts";
+import type { ColumnEncoding, TableEncoding } from "./preprocessing.ts";
 
 /** What to do with a row that has a missing value in a used column. */
 export type MissingPolicy = "error" | "drop";
@@ -60,6 +61,12 @@ export interface TableData {
   rows: number[];
   /** Indices (into the records given) of the rows dropped for missing values. */
   dropped: number[];
+  /**
+   * How a record became a row of `x` (columns, one-hot levels, classes), which
+   * `attachPreprocessing` carries with a model. Not enumerable: comparing or printing a
+   * table shows its rows only.
+   */
+  readonly encoding?: TableEncoding;
 }
 
 /**
@@ -374,6 +381,24 @@ export function fromRecords(
       });
       return { names: [c], encode: (v, row) => void row.push(v as number) };
     });
+  const encoding = (classNames: string[] | null): TableEncoding => ({
+    features: features.map((column, k): ColumnEncoding =>
+      categorical.includes(column)
+        ? {
+          column,
+          kind: "oneHot",
+          levels: encoders[k].names.map((n) => n.slice(column.length + 1)),
+        }
+        : { column, kind: "number" }
+    ),
+    target,
+    task,
+    classNames,
+    missing,
+    otherColumns: columns.filter((c) => !features.includes(c)),
+  });
+  const withEncoding = (table: TableData, classNames: string[] | null): TableData =>
+    Object.defineProperty(table, "encoding", { value: encoding(classNames) });
   const featureNames = encoders.flatMap((e) => e.names);
   // Refused before x is built: one-hot encoding an ID-like column makes rows x rows cells.
   const cells = kept.length * featureNames.length;
@@ -423,10 +448,13 @@ export function fromRecords(
         } at records[${rows[bad]}]; use task: "classification" for classes`,
       );
     }
-    return { x, y: targets as number[], featureNames, target, task, rows, dropped };
+    return withEncoding(
+      { x, y: targets as number[], featureNames, target, task, rows, dropped },
+      null,
+    );
   }
   const classNames = categories(fn, "target", target, targets);
   const index = new Map(classNames.map((name, i) => [name, i]));
   const y = targets.map((v) => index.get(String(v)) as number);
-  return { x, y, featureNames, target, task, classNames, rows, dropped };
+  return withEncoding({ x, y, featureNames, target, task, classNames, rows, dropped }, classNames);
 }

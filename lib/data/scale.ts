@@ -2,11 +2,20 @@
  * Putting features on one scale: `standardize(x)` learns each column's mean and standard
  * deviation from the rows it is given (the training rows) and returns a scaler that applies
  * the same shift and scale to any rows or single row later (test rows, an instance to
- * explain), as scikit-learn's `StandardScaler`.
+ * explain), as scikit-learn's `StandardScaler`. `scalerFrom` rebuilds a scaler from saved
+ * parameters.
  *
  * @module
  */
 import { ArgumentError, describe } from "../core/errors.ts";
+
+/** A scaler's parameters as plain data: what `JSON.stringify(scaler)` writes. */
+export interface ScalerParams {
+  /** Each column's mean. */
+  mean: number[];
+  /** Each column's scale (standard deviation), finite and positive. */
+  std: number[];
+}
 
 /** A fitted standardization: `(x - mean) / std`, column by column. */
 export interface Scaler {
@@ -18,12 +27,30 @@ export interface Scaler {
   transform(x: readonly (readonly number[])[]): number[][];
   /** Scales one row. */
   transform(row: readonly number[]): number[];
+  /** The parameters as plain data (`{ mean, std }`), which {@linkcode scalerFrom} takes back. */
+  toJSON(): ScalerParams;
+  /** One line: the columns, their means and scales (the first 8). */
+  toString(): string;
+}
+
+/** The power of two nearest below `m` (1 for 0), so that dividing by it is exact. */
+function powerOfTwoBelow(m: number): number {
+  if (!(m > 0)) return 1;
+  const e = Math.floor(Math.log2(m));
+  // 2 ** 1024 overflows; Math.log2 may round up at the top of a binade.
+  return 2 ** Math.min(1023, Math.max(-1022, e));
 }
 
 /**
  * Fits a scaler on `x` (rows of numbers): each column's mean and standard deviation (ddof 0,
  * as scikit-learn; a constant column is only shifted). Fit it on the training rows only and
  * apply the same scaler to test rows and to instances, so no test information leaks in.
+ *
+ * The numbers are scikit-learn's `StandardScaler`'s (the same sums in the same order, and
+ * its test for a constant column), computed on each column divided by a power of two near
+ * its largest magnitude (scale first, then square), so values near the float limits neither
+ * overflow nor vanish: `[[1e308], [1e308]]` has mean `1e308`, `[[1e200], [-1e200]]` scales
+ * to `[[1], [-1]]`.
  *
  * @example
  * ```ts
@@ -61,16 +88,91 @@ export function standardize(x: readonly (readonly number[])[]): Scaler {
       }
     });
   });
-  const values = x;
-  const mean = new Array<number>(cols).fill(0);
-  for (const row of values) for (let c = 0; c < cols; c++) mean[c] += row[c];
-  for (let c = 0; c < cols; c++) mean[c] /= rows;
-  const std = new Array<number>(cols).fill(0);
-  for (const row of values) for (let c = 0; c < cols; c++) std[c] += (row[c] - mean[c]) ** 2;
+  const mean = new Array<number>(cols);
+  const std = new Array<number>(cols);
+  const eps = Number.EPSILON;
   for (let c = 0; c < cols; c++) {
-    const s = Math.sqrt(std[c] / rows);
-    std[c] = s > 0 ? s : 1;
+    let largest = 0;
+    for (let r = 0; r < rows; r++) largest = Math.max(largest, Math.abs(x[r][c]));
+    const s = powerOfTwoBelow(largest);
+    // In units of s: exact divisions, and no sum or square can overflow.
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += x[r][c] / s;
+    const m = sum / rows;
+    let correction = 0, squares = 0;
+    for (let r = 0; r < rows; r++) {
+      const d = x[r][c] / s - m;
+      correction += d;
+      squares += d * d;
+    }
+    const variance = (squares - correction ** 2 / rows) / rows;
+    // scikit-learn's _is_constant_feature: a variance within rounding of zero.
+    const constant = variance <= rows * eps * variance + (rows * m * eps) ** 2;
+    mean[c] = m * s;
+    const deviation = Math.sqrt(variance) * s;
+    // A spread that underflows (subnormal values) divides nothing: shift only, as constant.
+    std[c] = constant || !(deviation > 0) ? 1 : deviation;
   }
+  return makeScaler(mean, std);
+}
+
+/**
+ * Rebuilds a scaler from its parameters, e.g. the `{ mean, std }` that `JSON.stringify` wrote
+ * of a scaler (or scikit-learn's `mean_` and `scale_`). It scales exactly as the scaler it
+ * was saved from.
+ *
+ * @example
+ * ```ts
+ * import { scalerFrom, standardize } from "./scale.ts";
+ * const saved = JSON.stringify(standardize([[1, 10], [3, 20]])); // '{"mean":[2,15],"std":[1,5]}'
+ * const scaler = scalerFrom(JSON.parse(saved));
+ * scaler.transform([3, 25]); // [1, 2]
+ * ```
+ */
+export function scalerFrom(params: ScalerParams): Scaler {
+  const fn = "scalerFrom";
+  if (params === null || typeof params !== "object" || Array.isArray(params)) {
+    throw new ArgumentError(fn, "params", params, "an object { mean, std } of number arrays");
+  }
+  const extra = Object.keys(params).filter((k) => k !== "mean" && k !== "std");
+  if (extra.length > 0) {
+    throw ArgumentError.because(
+      fn,
+      "params",
+      `params has ${describe(extra[0])}; a scaler's parameters are { mean, std }`,
+    );
+  }
+  const { mean, std } = params;
+  for (const [name, values] of [["mean", mean], ["std", std]] as const) {
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new ArgumentError(fn, name, values, "a non-empty array of finite numbers");
+    }
+    values.forEach((v: unknown, i: number) => {
+      const ok = typeof v === "number" && Number.isFinite(v) && (name === "mean" || v > 0);
+      if (!ok) {
+        throw new ArgumentError(
+          fn,
+          `${name}[${i}]`,
+          v,
+          name === "mean" ? "a finite number" : "a finite number > 0",
+        );
+      }
+    });
+  }
+  if (mean.length !== std.length) {
+    throw ArgumentError.because(
+      fn,
+      "std",
+      `std has ${std.length} values and mean ${mean.length}: one of each per column`,
+    );
+  }
+  return makeScaler([...mean], [...std]);
+}
+
+function makeScaler(mean: number[], std: number[]): Scaler {
+  const cols = mean.length;
+  // For values near the float limits, where v - mean would overflow.
+  const meanOverStd = mean.map((m, c) => m / std[c]);
   const scaleRow = (argument: string, row: unknown): number[] => {
     if (!Array.isArray(row) || row.length !== cols) {
       throw ArgumentError.because(
@@ -89,7 +191,8 @@ export function standardize(x: readonly (readonly number[])[]): Scaler {
           `${argument}[${c}] must be a finite number, got ${String(v)}`,
         );
       }
-      return (v - mean[c]) / std[c];
+      const d = v - mean[c];
+      return Number.isFinite(d) ? d / std[c] : v / std[c] - meanOverStd[c];
     });
   };
   function transform(x: readonly (readonly number[])[]): number[][];
@@ -115,5 +218,14 @@ export function standardize(x: readonly (readonly number[])[]): Scaler {
     }
     return scaleRow("x", input);
   }
-  return { mean, std, transform };
+  const list = (values: number[]) =>
+    values.slice(0, 8).map((v) => Number(v.toPrecision(6))).join(", ") +
+    (values.length > 8 ? `, ... (${values.length - 8} more)` : "");
+  return {
+    mean,
+    std,
+    transform,
+    toJSON: () => ({ mean: [...mean], std: [...std] }),
+    toString: () => `Scaler of ${cols} columns: mean [${list(mean)}], std [${list(std)}]`,
+  };
 }

@@ -21,6 +21,7 @@ import type { Summarize } from "./background.ts";
 import { CoalitionEvaluator } from "./coalitions.ts";
 import { exactShapley } from "./exact.ts";
 import { kernelShap } from "./kernel_shap.ts";
+import { resolveUnits } from "./units.ts";
 
 export type { Summarize } from "./background.ts";
 export {
@@ -60,7 +61,7 @@ export interface Explanation {
   output: number;
   /** Feature names, in input order. */
   featureNames: string[];
-  /** The instance's feature values. */
+  /** The instance's feature values: the model's inputs, or raw ones with `units: "raw"`. */
   instance: number[];
   /** The space of `values`, `baseValue` and `output`. */
   link: Link;
@@ -99,7 +100,10 @@ export interface Explanation {
  * ```
  */
 export function explain(model: tf.LayersModel | PredictFn, options: ExplainOptions): Explanation {
-  return explainAs("explain", model, options);
+  const { options: resolved, display } = resolveUnits("explain", model, options);
+  const e = explainAs("explain", model, resolved);
+  if (display) e.instance = display;
+  return e;
 }
 
 /**

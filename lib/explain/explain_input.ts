@@ -53,8 +53,18 @@ export interface ExplainOptions {
    * the instance's predicted class (its largest output).
    */
   output?: number | string;
-  /** Names of a model's outputs (`fromRecords`'s `classNames`), for `output` and the plots. */
+  /**
+   * Names of a model's outputs (`fromRecords`'s `classNames`), for `output` and the plots.
+   * Default: those of the preprocessing the model carries, if any.
+   */
   classNames?: readonly string[];
+  /**
+   * `"model"` (default): `instance` and `background` are the model's inputs. `"raw"`, for a
+   * model that carries its preprocessing (`attachPreprocessing`): rows of feature values as
+   * the table has them (`fromRecords`' `x`), scaled for the model by its scaler; the
+   * explanation's `instance` (and its plots) show the raw values.
+   */
+  units?: "model" | "raw";
 }
 
 /** Which of a model's several outputs an explanation is about. */
@@ -141,6 +151,7 @@ export function checkProblem(
     summarize: true,
     output: true,
     classNames: true,
+    units: true,
   });
   let predict: PredictFn;
   let features: number | undefined;

@@ -15,4 +15,4 @@
  *
  * @module
  */
-export { loadModel, saveModel } from "./model_io.ts";
+export { loadModel, type LoadModelOptions, saveModel } from "./model_io.ts";

@@ -1,0 +1,123 @@
+/**
+ * Which preprocessing each model carries, and whether it fits the model: `attachPreprocessing`
+ * and `loadModel` attach one, `predict`, `explain` and `saveModel` read it.
+ *
+ * @module
+ */
+import type { tf } from "../core/tf.ts";
+import { ArgumentError } from "../core/errors.ts";
+import type { Preprocessing } from "./preprocessing.ts";
+
+const ATTACHED = new WeakMap<tf.LayersModel, Preprocessing>();
+
+/**
+ * The preprocessing attached to `model` (by `attachPreprocessing` or `loadModel`), the
+ * stored object itself, or `undefined`. Kept in data, with the data it describes, so every
+ * step after data (predict, explain, save) can read it.
+ *
+ * @example
+ * ```ts
+ * import { attachedPreprocessing } from "./attached.ts";
+ * import { perceptron } from "../build/models.ts";
+ * attachedPreprocessing(perceptron()); // undefined
+ * ```
+ */
+export function attachedPreprocessing(model: tf.LayersModel): Preprocessing | undefined {
+  return ATTACHED.get(model);
+}
+
+/**
+ * Attaches checked preprocessing `p` to `model` (callers check that it fits the model).
+ *
+ * @example
+ * ```ts
+ * import { attachedPreprocessing, storePreprocessing } from "./attached.ts";
+ * import { perceptron } from "../build/models.ts";
+ * const m = perceptron();
+ * storePreprocessing(m, undefined);
+ * attachedPreprocessing(m); // undefined
+ * ```
+ */
+export function storePreprocessing(model: tf.LayersModel, p: Preprocessing | undefined): void {
+  if (p === undefined) ATTACHED.delete(model);
+  else ATTACHED.set(model, p);
+}
+
+/**
+ * The model's input width and output width (single input, single output, 2-D), or an
+ * error naming `fn`.
+ *
+ * @example
+ * ```ts
+ * import { modelWidths } from "./attached.ts";
+ * import { deepNN } from "../build/models.ts";
+ * modelWidths("predict", deepNN({ features: 4, classes: 3 })); // { inputs: 4, outputs: 3 }
+ * ```
+ */
+export function modelWidths(
+  fn: string,
+  model: tf.LayersModel,
+): { inputs: number; outputs: number } {
+  const inShape = model.inputs.length === 1 ? model.inputs[0].shape : undefined;
+  const outShape = model.outputs.length === 1 ? model.outputs[0].shape : undefined;
+  if (
+    !inShape || inShape.length !== 2 || typeof inShape[1] !== "number" ||
+    !outShape || outShape.length !== 2 || typeof outShape[1] !== "number"
+  ) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(model.name)} must take rows and give rows (one input of shape ` +
+        `[null, features], one output of shape [null, units]); it has input ${
+          JSON.stringify(model.inputs.map((i) => i.shape))
+        } and output ${JSON.stringify(model.outputs.map((o) => o.shape))}`,
+    );
+  }
+  return { inputs: inShape[1], outputs: outShape[1] };
+}
+
+/**
+ * Refuses preprocessing `p` for `model` when their widths differ: the inputs it makes, the
+ * outputs its target needs.
+ *
+ * @example
+ * ```ts
+ * import { checkFits } from "./attached.ts";
+ * import { parsePreprocessing } from "./preprocessing.ts";
+ * import { deepNN } from "../build/models.ts";
+ * const p = parsePreprocessing("demo", "p", {
+ *   format: "dlnb-preprocessing", version: 1, target: "y", task: "regression", classNames: null,
+ *   features: [{ column: "a", kind: "number" }], featureNames: ["a"], missing: "error",
+ *   otherColumns: ["y"], scaler: null,
+ * });
+ * checkFits("demo", deepNN({ features: 1, task: "regression" }), p); // fits: no error
+ * ```
+ */
+export function checkFits(fn: string, model: tf.LayersModel, p: Preprocessing): void {
+  const { inputs, outputs } = modelWidths(fn, model);
+  if (inputs !== p.featureNames.length) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(model.name)} takes ${inputs} inputs, but the preprocessing ` +
+        `makes ${p.featureNames.length} (${p.featureNames.slice(0, 6).join(", ")}${
+          p.featureNames.length > 6 ? ", ..." : ""
+        })`,
+    );
+  }
+  const classes = p.classNames?.length ?? 0;
+  const fits = p.task === "regression"
+    ? outputs === 1
+    : outputs === classes || (outputs === 1 && classes === 2);
+  if (!fits) {
+    const expected = p.task === "regression"
+      ? "1 output (a regression)"
+      : `${classes} outputs (one per class)${classes === 2 ? " or 1 (a sigmoid)" : ""}`;
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(model.name)} has ${outputs} outputs, but the preprocessing's ` +
+        `target ${JSON.stringify(p.target)} needs ${expected}`,
+    );
+  }
+}
