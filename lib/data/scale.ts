@@ -8,7 +8,10 @@
  */
 import { ArgumentError, describe } from "../core/errors.ts";
 
-/** A fitted standardization: `(x - mean) / std`, column by column. */
+/**
+ * A fitted standardization: `(x - mean) / std`, column by column. `String(scaler)` names the
+ * columns' means and standard deviations.
+ */
 export interface Scaler {
   /** Each column's mean over the fitted rows. */
   readonly mean: number[];
@@ -115,5 +118,12 @@ export function standardize(x: readonly (readonly number[])[]): Scaler {
     }
     return scaleRow("x", input);
   }
-  return { mean, std, transform };
+  // String(scaler) in a script names what it does (not enumerable: the plain data stays).
+  const text = () =>
+    `Scaler: standardizes ${cols} columns, (x - mean) / std, fitted on ${rows} rows; ` +
+    `mean [${mean.map(short).join(", ")}], std [${std.map(short).join(", ")}]`;
+  return Object.defineProperty({ mean, std, transform }, "toString", { value: text });
 }
+
+/** A number in at most 4 significant digits, for a scaler's text. */
+const short = (v: number) => String(Number(v.toPrecision(4)));

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { withText } from "./explanation_text.ts";
 import type { tf } from "../core/tf.ts";
 import { rng } from "../core/random.ts";
 import { summarizeRows } from "./background.ts";
@@ -50,7 +51,10 @@ export interface BackgroundInfo {
   weights: number[];
 }
 
-/** One explained prediction, as plain data. */
+/**
+ * One explained prediction, as plain data. `String(explanation)` gives its text (the output,
+ * the base value and each feature's contribution, largest first).
+ */
 export interface Explanation {
   /** One Shapley value per feature, in link space; they add up to `output - baseValue`. */
   values: number[];
@@ -147,7 +151,7 @@ export function explainAs(
     : kernelShap(evaluator, varying.length, p.nsamples, r);
   const values = new Array<number>(p.features).fill(0);
   varying.forEach((k, i) => (values[k] = result.phi[i]));
-  return {
+  return withText({
     values,
     baseValue: result.base,
     output: result.output,
@@ -167,5 +171,5 @@ export function explainAs(
     },
     seed: p.seed,
     explained: p.explained,
-  };
+  });
 }
