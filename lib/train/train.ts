@@ -31,6 +31,7 @@ import {
   type Targets,
 } from "./inputs.ts";
 import { makePlan } from "./train_plan.ts";
+import { checkLossFits } from "./loss_fit.ts";
 import {
   compiledMetrics,
   type EpochLogs,
@@ -330,6 +331,7 @@ function checkTraining(
       } is not compiled: call model.compile({ optimizer, loss, metrics }) first`,
     );
   }
+  checkLossFits(fn, model, shape.outputs);
   const xs = readMatrix(fn, "x", x);
   const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
   // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
