@@ -1,6 +1,6 @@
 /**
  * `train(model, x, y, options)`: the article's `model.fit(x=X, y=y, batch_size=30,
- * epochs=100, shuffle=True, validation_split=0.3)`, live progress in the notebook
+ * epochs=100, shuffle=True)` with 30% of the rows kept for the validation curves it plots, live progress in the notebook
  * and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
  * split and the batch order (train_plan.ts), run the epochs on an engine (train_engine.ts:
  * `fused`, engine_fused.ts, by default; `tfjs` = model.fit, engine_tfjs.ts, for other models),
@@ -74,8 +74,9 @@ export interface TrainOptions {
   shuffle?: boolean;
   /**
    * Fraction of rows kept for validation, in [0, 1): the LAST rows (taken before shuffling, as
-   * Keras takes them), never trained on. Default 0.3, the article's `validation_split=0.3`
-   * (Keras's own default is 0); 0 trains on every row.
+   * Keras takes them), never trained on. Default 0.3, for the article: its history plot has a
+   * validation panel (`val_loss`), which needs rows kept aside (Keras's own default is 0, no
+   * validation); 0 trains on every row.
    */
   validationSplit?: number;
   /**
@@ -275,10 +276,10 @@ function checkLabels(fn: string, y: { data: Float32Array }, classes: number): vo
 
 /**
  * Trains a compiled model as Keras's `fit` does and returns (a promise of) its history:
- * `await` it. Two defaults to know, both the article's: it keeps the LAST 30% of the rows for
- * validation and never trains on them (the article's `validation_split=0.3`; pass
- * `validationSplit: 0` to train on all), and in a script it prints one line per epoch (pass
- * `verbose: 0` for none). The other rows are shuffled each epoch and fed in batches of
+ * `await` it. Two defaults to know, both for the article: it keeps the LAST 30% of the rows
+ * for validation and never trains on them (the article plots validation curves; Keras's
+ * default is no validation; pass `validationSplit: 0` to train on all), and in a script it
+ * prints one line per epoch (pass `verbose: 0` for none). The other rows are shuffled each epoch and fed in batches of
  * `batchSize` (30). In the notebook it shows ONE output updated in place (progress line, bar,
  * ETA, ms/step, loss and metrics, and a growing chart). Every bad input, including a loss
  * that does not fit the model's output, throws an {@linkcode ArgumentError} before training
