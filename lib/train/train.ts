@@ -1,7 +1,7 @@
 /**
  * `train(model, x, y, options)`: the article's `model.fit(x=X, y=y, batch_size=30,
- * epochs=100, shuffle=True)` with 30% of the rows kept for the validation curves it plots, live progress in the notebook
- * and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
+ * epochs=100, shuffle=True)` with 30% of the rows kept for the validation curves it plots,
+ * live progress in the notebook and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
  * split and the batch order (train_plan.ts), run the epochs on an engine (train_engine.ts:
  * `fused`, engine_fused.ts, by default; `tfjs` = model.fit, engine_tfjs.ts, for other models),
  * report progress (progress.ts).
