@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { checkScores } from "./scores_check.ts";
 import { checkNotTraining } from "../build/training_state.ts";
 import { heatCell } from "./cell_colors.ts";
 import { tf } from "../core/tf.ts";
@@ -38,7 +39,7 @@ import {
 export interface EvaluateOptions {
   /** What the model predicts. Default: `"classification"` if its last layer is a sigmoid, else `"regression"`. */
   task?: Task;
-  /** Classification: a row is predicted positive when its score is > threshold (as Keras's accuracy). Default 0.5. */
+  /** Classification: a row is predicted positive when its score is > threshold (as Keras's accuracy), in [0, 1]. Default 0.5. */
   threshold?: number;
   /** A softmax model's class names, in output order (`fromRecords`'s `classNames`). Default `0`, `1`, ... */
   classNames?: readonly string[];
@@ -140,7 +141,7 @@ export function classificationScores(
 ): ClassificationScores {
   const fn = "classificationScores";
   checkPairs(fn, yTrue, scores, "scores");
-  checkNumber(fn, "threshold", threshold);
+  checkNumber(fn, "threshold", threshold, 0, 1);
   let tn = 0, fp = 0, fnCount = 0, tp = 0;
   for (let i = 0; i < yTrue.length; i++) {
     const t = yTrue[i];
@@ -296,11 +297,16 @@ export class Evaluation extends TextTable {
    * ```
    */
   constructor(scores: EvaluationScores) {
-    super(
-      scores.task === "multiclass" ? multiclassText(scores) : drawText(scores),
-      scores.task === "multiclass" ? multiclassHTML(scores) : drawHTML(scores),
-    );
+    super(...Evaluation.#render(scores));
     this.scores = scores;
+  }
+
+  /** Checks the scores (before `super`, which draws them) and draws text and HTML. */
+  static #render(scores: EvaluationScores): [string, string] {
+    checkScores("Evaluation", scores);
+    return scores.task === "multiclass"
+      ? [multiclassText(scores), multiclassHTML(scores)]
+      : [drawText(scores), drawHTML(scores)];
   }
 }
 
@@ -334,7 +340,7 @@ export function evaluate(
   const shape = modelShape(fn, model);
   checkNotTraining(fn, model);
   const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
-  const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5);
+  const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5, 0, 1);
   const xs = readMatrix(fn, "x", x);
   const ys = readTargets(fn, "y", y);
   if (isSoftmaxModel(model)) return evaluateClasses(fn, model, xs, ys, shape, o.classNames);

@@ -77,8 +77,18 @@ export function multiclassScores(
   classNames: readonly string[],
 ): MulticlassScores {
   const fn = "multiclassScores";
+  for (const [argument, labels] of [["yTrue", yTrue], ["yPred", yPred]] as const) {
+    if (!Array.isArray(labels) && !(ArrayBuffer.isView(labels) && !(labels instanceof DataView))) {
+      throw new ArgumentError(fn, argument, labels, "an array of class indices");
+    }
+  }
+  if (
+    !Array.isArray(classNames) || classNames.length < 2 ||
+    !classNames.every((n) => typeof n === "string")
+  ) {
+    throw new ArgumentError(fn, "classNames", classNames, "an array of at least 2 class names");
+  }
   const k = classNames.length;
-  if (k < 2) throw new ArgumentError(fn, "classNames", classNames, "at least 2 class names");
   if (yTrue.length === 0) throw ArgumentError.because(fn, "yTrue", "yTrue is empty");
   if (yTrue.length !== yPred.length) {
     throw ArgumentError.because(

@@ -32,6 +32,7 @@ import {
 } from "./inputs.ts";
 import { makePlan } from "./train_plan.ts";
 import { checkLossFits } from "./loss_fit.ts";
+import { checkHistoryData } from "./history_check.ts";
 import {
   compiledMetrics,
   type EpochLogs,
@@ -191,6 +192,7 @@ export class TrainingHistory implements History, Displayable {
    * ```
    */
   constructor(data: History) {
+    checkHistoryData("TrainingHistory", data);
     this.history = data.history;
     this.epoch = data.epoch;
     this.params = data.params;
