@@ -7,6 +7,7 @@
  * @module
  */
 import type { tf } from "../core/tf.ts";
+import { withText } from "../core/text.ts";
 
 const NOTES = new WeakMap<tf.LayersModel, string>();
 const WARNED = new Set<string>();
@@ -48,4 +49,38 @@ export function noteModel(
  */
 export function modelNote(model: tf.LayersModel): string | undefined {
   return NOTES.get(model);
+}
+
+/** One layer in a model's text: `h1 (16 relu)`, `drop1 (0.2)`, or its class. */
+function layerText(layer: tf.layers.Layer): string {
+  const config = layer.getConfig() as { units?: unknown; activation?: unknown; rate?: unknown };
+  const kind = layer.getClassName();
+  if (kind === "Dense") return `${layer.name} (${config.units} ${config.activation})`;
+  if (kind === "Dropout") return `${layer.name} (${config.rate})`;
+  return `${layer.name} (${kind})`;
+}
+
+/**
+ * Gives a built model a `String(model)` that says what it is (tfjs's is
+ * `[object Object]`): its name, kind, layers, parameters, and where its table is.
+ *
+ * @example
+ * ```ts
+ * import { withModelText } from "./model_notes.ts";
+ * import { tf } from "../core/tf.ts";
+ * const m = withModelText(tf.sequential({ name: "m", layers: [tf.layers.dense({ name: "d", units: 1, inputShape: [2] })] }));
+ * String(m); // 'Model "m" (Sequential): 2 features -> d (1 linear); 3 parameters. summary(model) shows its table'
+ * ```
+ */
+export function withModelText<M extends tf.LayersModel>(model: M): M {
+  return withText(model, (m) => {
+    const features = m.inputs.length === 1 ? m.inputs[0].shape[1] : undefined;
+    const layers = m.layers.filter((l) => l.getClassName() !== "InputLayer").map(layerText);
+    const note = modelNote(m);
+    const kind = m.getClassName() === "Model" ? "Functional" : m.getClassName(); // Keras's word
+    return `Model ${JSON.stringify(m.name)} (${kind}): ` +
+      `${features === undefined ? "" : `${features} features -> `}${layers.join(" -> ")}; ` +
+      `${m.countParams().toLocaleString("en-US")} parameters. summary(model) shows its table` +
+      (note ? `\nNote: ${note.replace(/^deepNN: /, "")}` : "");
+  });
 }

@@ -8,7 +8,7 @@ import { checkModelSize } from "../core/budget.ts";
 import { tf } from "../core/tf.ts";
 import { roundHalfEven } from "../core/numeric.ts";
 import { type Activation, activationName, dense } from "./activations.ts";
-import { noteModel } from "./model_notes.ts";
+import { noteModel, withModelText } from "./model_notes.ts";
 import { checkedCompile } from "./compile_check.ts";
 import {
   ArgumentError,
@@ -93,11 +93,13 @@ export function perceptron(options?: PerceptronOptions): tf.LayersModel {
       kernelInitializer: kernelInitializer(init, seed),
     });
   if (style === "sequential") {
-    return checkedCompile(tf.sequential({ name, layers: [layer("dense", [inputs])] }));
+    return withModelText(
+      checkedCompile(tf.sequential({ name, layers: [layer("dense", [inputs])] })),
+    );
   }
   const input = tf.input({ name: "input", shape: [inputs] });
   const output = layer("output").apply(input) as tf.SymbolicTensor;
-  return checkedCompile(tf.model({ name, inputs: input, outputs: output }));
+  return withModelText(checkedCompile(tf.model({ name, inputs: input, outputs: output })));
 }
 
 /** Options of {@linkcode deepNN}. */
@@ -299,7 +301,7 @@ export function deepNN(options: DeepNNOptions): tf.LayersModel {
     : functional(name, features, layers());
   const warning = o.hidden === undefined ? ruleWarning(features, units, classes) : undefined;
   if (warning !== undefined) noteModel(model, warning);
-  return checkedCompile(model);
+  return withModelText(checkedCompile(model));
 }
 
 function functional(name: string, features: number, layers: tf.layers.Layer[]): tf.LayersModel {

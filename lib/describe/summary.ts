@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import { maxOf } from "../core/extent.ts";
 import type { tf } from "../core/tf.ts";
 import { formatShapes, type LayerNode, modelGraph } from "../build/graph.ts";
@@ -69,7 +70,7 @@ export { readableSize } from "../core/numeric.ts";
  * ```
  */
 export function summaryData(model: tf.LayersModel): SummaryData {
-  return computeSummary("summaryData", model);
+  return withText(computeSummary("summaryData", model), drawText);
 }
 
 function computeSummary(fn: string, model: tf.LayersModel): SummaryData {

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import { checkScores } from "./scores_check.ts";
 import { checkNotTraining } from "../build/training_state.ts";
 import { heatCell } from "./cell_colors.ts";
@@ -157,7 +158,7 @@ export function classificationScores(
     else p === 1 ? fp++ : tn++;
   }
   const rows = yTrue.length;
-  return {
+  return withText<ClassificationScores>({
     task: "classification",
     rows,
     threshold,
@@ -166,7 +167,7 @@ export function classificationScores(
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fnCount),
     f1: ratio(2 * tp, 2 * tp + fp + fnCount),
-  };
+  }, drawText);
 }
 
 /**
@@ -195,7 +196,7 @@ export function regressionScores(
     ssTot += (yTrue[i] - mean) ** 2;
   }
   const mse = ssRes / rows;
-  return {
+  return withText<RegressionScores>({
     task: "regression",
     rows,
     mae: abs / rows,
@@ -203,7 +204,7 @@ export function regressionScores(
     rmse: Math.sqrt(mse),
     // scikit-learn's r2_score: NaN (with a warning) below two rows; 1 or 0 for a constant target.
     r2: rows < 2 ? NaN : ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot,
-  };
+  }, drawText);
 }
 
 /** The rows of the metric table: label and value. */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import { maxOf } from "../core/extent.ts";
 import { heatCell } from "./cell_colors.ts";
 import { ArgumentError } from "../core/errors.ts";
@@ -118,7 +119,7 @@ export function multiclassScores(
       ratio(perClass.reduce((a, s) => a + weight(s) * s[key], 0), total);
     return { precision: mean("precision"), recall: mean("recall"), f1: mean("f1"), support: rows };
   };
-  return {
+  return withText<MulticlassScores>({
     task: "multiclass",
     rows,
     classNames: [...classNames],
@@ -127,7 +128,7 @@ export function multiclassScores(
     perClass,
     macro: average(() => 1),
     weighted: average((s) => s.support),
-  };
+  }, multiclassText);
 }
 
 /**

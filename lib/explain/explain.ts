@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { withText } from "./explanation_text.ts";
+import { withExplanationText } from "./explanation_text.ts";
 import type { tf } from "../core/tf.ts";
 import { rng } from "../core/random.ts";
 import { summarizeRows } from "./background.ts";
@@ -151,7 +151,7 @@ export function explainAs(
     : kernelShap(evaluator, varying.length, p.nsamples, r);
   const values = new Array<number>(p.features).fill(0);
   varying.forEach((k, i) => (values[k] = result.phi[i]));
-  return withText({
+  return withExplanationText({
     values,
     baseValue: result.base,
     output: result.output,

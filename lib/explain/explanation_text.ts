@@ -5,6 +5,7 @@
  * @module
  */
 import type { Explanation } from "./explain.ts";
+import { withText } from "../core/text.ts";
 
 /** Features listed before the rest are summed into one line. */
 const SHOWN = 10;
@@ -56,20 +57,12 @@ export function explanationText(e: Explanation): string {
  *
  * @example
  * ```ts
- * import { withText } from "./explanation_text.ts";
+ * import { withExplanationText } from "./explanation_text.ts";
  * import { explain, perceptron } from "../mod.ts";
  * const e = explain(perceptron({ inputs: 1 }), { instance: [1], background: [[0]] });
- * String(withText(e)).startsWith("Explanation: exact Shapley values of 1 features"); // true
+ * String(withExplanationText(e)).startsWith("Explanation: exact Shapley values of 1 features"); // true
  * ```
  */
-export function withText(e: Explanation): Explanation {
-  Object.defineProperty(e, "toString", {
-    value: function (this: Explanation) {
-      return explanationText(this);
-    },
-    enumerable: false,
-    writable: true,
-    configurable: true,
-  });
-  return e;
+export function withExplanationText(e: Explanation): Explanation {
+  return withText(e, explanationText);
 }
