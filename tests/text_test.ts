@@ -35,7 +35,10 @@ Deno.test("String() of every value the lib returns reads as text", async () => {
     ],
     layerTable: [lib.layerTable(model), /^name +class +inputs/],
     summary: [lib.summary(model), /^Model: "DeepNN"\n/],
-    summaryData: [lib.summaryData(model), /^Model: "DeepNN"\n[^]* Trainable params: 21 \(84\.00 B\)/],
+    summaryData: [
+      lib.summaryData(model),
+      /^Model: "DeepNN"\n[^]* Trainable params: 21 \(84\.00 B\)/,
+    ],
     networkGeometry: [lib.networkGeometry(model), /^Neural network diagram of "DeepNN"/],
     visualizeNN: [lib.visualizeNN(model), /^Neural network diagram of "DeepNN"/],
     modelDiagram: [lib.modelDiagram(model), /^Layer graph of "DeepNN": 4 layers/],

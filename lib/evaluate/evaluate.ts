@@ -298,17 +298,20 @@ export class Evaluation extends TextTable {
    * ```
    */
   constructor(scores: EvaluationScores) {
-    super(...Evaluation.#render(scores));
+    // Arguments run in order: the scores are checked before anything is drawn.
+    super(checkedText(scores), scoresHTML(scores));
     this.scores = scores;
   }
+}
 
-  /** Checks the scores (before `super`, which draws them) and draws text and HTML. */
-  static #render(scores: EvaluationScores): [string, string] {
-    checkScores("Evaluation", scores);
-    return scores.task === "multiclass"
-      ? [multiclassText(scores), multiclassHTML(scores)]
-      : [drawText(scores), drawHTML(scores)];
-  }
+/** The report's text, once the scores are checked (the first thing `Evaluation` does). */
+function checkedText(scores: EvaluationScores): string {
+  checkScores("Evaluation", scores);
+  return scores.task === "multiclass" ? multiclassText(scores) : drawText(scores);
+}
+
+function scoresHTML(scores: EvaluationScores): string {
+  return scores.task === "multiclass" ? multiclassHTML(scores) : drawHTML(scores);
 }
 
 function inferTask(model: tf.LayersModel): Task {
