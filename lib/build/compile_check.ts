@@ -9,7 +9,15 @@
 import type { tf } from "../core/tf.ts";
 import { ArgumentError, closestName, describe } from "../core/errors.ts";
 
-/** tfjs's loss names (tfjs-layers' `lossesMap`). */
+/**
+ * tfjs's loss names (tfjs-layers' `lossesMap`).
+ *
+ * @example
+ * ```ts
+ * import { LOSS_NAMES } from "./compile_check.ts";
+ * LOSS_NAMES.includes("categoricalCrossentropy"); // true
+ * ```
+ */
 export const LOSS_NAMES: readonly string[] = [
   "meanSquaredError",
   "meanAbsoluteError",
@@ -27,7 +35,15 @@ export const LOSS_NAMES: readonly string[] = [
   "cosineProximity",
 ];
 
-/** tfjs's metric names (`compile`'s own and tfjs-layers' `metricsMap`). */
+/**
+ * tfjs's metric names (`compile`'s own and tfjs-layers' `metricsMap`).
+ *
+ * @example
+ * ```ts
+ * import { METRIC_NAMES } from "./compile_check.ts";
+ * METRIC_NAMES.includes("f1"); // false: f1 is the lib's function, passed as is
+ * ```
+ */
 export const METRIC_NAMES: readonly string[] = [
   "accuracy",
   "acc",

@@ -22,6 +22,13 @@ function lossNames(model: tf.LayersModel): string[] {
  * The activation the model's output goes through last: a Dense (or Activation) layer's
  * `activation`, `"softmax"` for a Softmax layer, `undefined` when it cannot be told (another
  * layer type, a custom activation), in which case nothing is checked.
+ *
+ * @example
+ * ```ts
+ * import { outputActivation } from "./loss_fit.ts";
+ * import { deepNN } from "../build/models.ts";
+ * outputActivation(deepNN({ features: 4, classes: 3, hidden: [8] })); // "softmax"
+ * ```
  */
 export function outputActivation(model: tf.LayersModel): string | undefined {
   const last = model.layers.at(-1);
