@@ -727,7 +727,7 @@ const TABLE: Row[] = [
     fn: "classificationScores",
     bad: "threshold NaN",
     call: () => classificationScores([0, 1], [0.1, 0.9], NaN),
-    message: /^classificationScores: threshold must be a finite number, got NaN$/,
+    message: /^classificationScores: threshold must be a number in \[0, 1\], got NaN$/,
   },
   {
     fn: "classificationScores",
@@ -853,7 +853,7 @@ const TABLE: Row[] = [
     fn: "evaluate",
     bad: "threshold Infinity",
     call: () => evaluate(classifier, x3, y01, { threshold: Infinity }),
-    message: /^evaluate: threshold must be a finite number, got Infinity$/,
+    message: /^evaluate: threshold must be a number in \[0, 1\], got Infinity$/,
   },
 
   // data

@@ -162,7 +162,7 @@ Deno.test("evaluate: bad input is an ArgumentError before any work, with no tens
     [() => evaluate(model, x, [0, 1], { task: "ranking" as never }), /task must be one of/],
     [
       () => evaluate(model, x, [0, 1], { threshold: Infinity }),
-      /threshold must be a finite number/,
+      /threshold must be a number in \[0, 1\]/,
     ],
     [() => evaluate("model" as never, x, [0, 1]), /evaluate: model must be a tfjs LayersModel/],
   ];

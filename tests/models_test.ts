@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { binaryStep, deepNN, hiddenUnits, layerTable, perceptron, tf } from "../lib/mod.ts";
+import {
+  ArgumentError,
+  binaryStep,
+  deepNN,
+  hiddenUnits,
+  layerTable,
+  perceptron,
+  summary,
+  summaryData,
+  tf,
+} from "../lib/mod.ts";
 
 function weightsOf(model: tf.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()));
@@ -151,4 +161,90 @@ Deno.test("builders: bad input names the argument, the value and what is allowed
   const before = tf.memory().numTensors;
   for (const [call, message] of cases) assert.throws(call, message);
   assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("deepNN: hidden sizes the layers, any number of them, in both styles", () => {
+  for (const style of ["sequential", "functional"] as const) {
+    const model = deepNN({ features: 4, classes: 3, hidden: [16, 8], style, seed: 1 });
+    assert.deepEqual(
+      layerTable(model).map((r) => [r.name, r.neurons, r.activation]),
+      [
+        ["input", 0, null],
+        ["h1", 16, "relu"],
+        ["drop1", 0, null],
+        ["h2", 8, "relu"],
+        ["drop2", 0, null],
+        ["output", 3, "softmax"],
+      ],
+    );
+    // Keras: (4*16+16) + (16*8+8) + (8*3+3)
+    assert.equal(model.countParams(), 80 + 136 + 27);
+  }
+  const three = deepNN({ features: 5, task: "regression", hidden: [7, 5, 3], dropout: 0 });
+  assert.deepEqual(
+    layerTable(three).map((r) => r.name),
+    ["input", "h1", "drop1", "h2", "drop2", "h3", "drop3", "output"],
+  );
+  assert.equal(three.countParams(), 6 * 7 + 8 * 5 + 6 * 3 + 4 * 1);
+  // The article's own call gives the same weights as before: hidden defaults to the rule.
+  assert.deepEqual(
+    weightsOf(deepNN({ features: 10, seed: 42 })),
+    weightsOf(deepNN({ features: 10, seed: 42, hidden: [6, 3] })),
+  );
+});
+
+Deno.test("deepNN: hidden is checked, and the names users reach for get a did-you-mean", () => {
+  const cases: [unknown, RegExp][] = [
+    [{ hidden: [16, 0] }, /^deepNN: hidden\[1\] must be a positive integer, got 0$/],
+    [{ hidden: [16, 2.5] }, /^deepNN: hidden\[1\] must be a positive integer, got 2\.5$/],
+    [{ hidden: ["16"] }, /^deepNN: hidden\[0\] must be a positive integer, got "16"$/],
+    [{ hidden: 16 }, /^deepNN: hidden must be an array of positive integers, .* got 16$/],
+    [{ hidden: [] }, /^deepNN: hidden must be .*\(e\.g\. \[16, 8\]\), got an array of length 0$/],
+    [{ hiden: [16] }, /^deepNN: unknown option "hiden" \(did you mean "hidden"\?\)/],
+    [
+      { hidden_layer_sizes: [16] },
+      /^deepNN: unknown option "hidden_layer_sizes" \(did you mean "hidden"\?\)/,
+    ],
+    [{ units: [16] }, /^deepNN: unknown option "units" \(did you mean "hidden"\?\)/],
+    [{ hidden: [1e6, 1e6] }, /^deepNN: features 4, hidden \[1000000,1000000\] makes a model of /],
+  ];
+  for (const [extra, message] of cases) {
+    assert.throws(
+      () => deepNN({ features: 4, ...(extra as object) } as never),
+      (e: Error) => e instanceof ArgumentError && message.test(e.message),
+      JSON.stringify(extra),
+    );
+  }
+});
+
+Deno.test("deepNN: a rule layer too narrow to learn is said once, and under the summary", () => {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
+  try {
+    const narrow = deepNN({ features: 4, classes: 3, seed: 1 });
+    deepNN({ features: 4, classes: 3, seed: 2 }); // the same note again: not printed twice
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /^Warning: deepNN: the article's neuron rule gives 4 features hidden layers of 2 and 1 units; h1 \(2 units\) is narrower than the 3 classes and h2 has 1 unit, which often fails to learn .* deepNN\(\{ features: 4, classes: 3, hidden: \[16, 8\] \}\)$/,
+    );
+    assert.match(String(summary(narrow)), /\n Note: the article's neuron rule gives 4 features/);
+    assert.equal(summaryData(narrow).note, warnings[0].replace(/^Warning: /, ""));
+    // A binary model on 3 features: h2 has one unit.
+    deepNN({ features: 3, seed: 1 });
+    assert.match(warnings[1], /hidden layers of 2 and 1 units; h2 has 1 unit, .* one value /);
+    // The article's networks, sizes of the user's own, and a user's tfjs model: nothing to say.
+    const quiet = [
+      deepNN({ features: 10, seed: 42 }),
+      deepNN({ features: 30, task: "regression" }),
+      deepNN({ features: 9, classes: 2 }),
+      deepNN({ features: 4, classes: 3, hidden: [2, 1] }),
+    ];
+    assert.equal(warnings.length, 2);
+    for (const m of quiet) assert.equal(summaryData(m).note, undefined);
+    assert.doesNotMatch(String(summary(quiet[0])), /Note:/);
+  } finally {
+    console.warn = warn;
+  }
 });

@@ -77,7 +77,7 @@ Deno.test("notebook 07-real-data: penguins and cars from a real table to explain
   for (const name of ["Adelie", "Chinstrap", "Gentoo"]) {
     assert.match(
       summaries,
-      new RegExp(`^a ${name} \\(test row \\d+\\): predicted ${name}, P = 0\\.\\d+$`, "m"),
+      new RegExp(`^a ${name} \\(test row \\d+\\): predicted ${name}, P = (0\\.\\d+|1\\.000)$`, "m"),
     );
   }
 
@@ -96,13 +96,16 @@ Deno.test("notebook 07-real-data: penguins and cars from a real table to explain
     assert.ok(MEASUREMENTS.includes(top[0]), `${name}: ${top.join(", ")}`);
     assert.ok(top.slice(0, 3).filter((f) => MEASUREMENTS.includes(f)).length >= 2, top.join(", "));
   }
-  // The Gentoo: its long flippers come first, as a biologist would expect.
-  assert.equal(ranked(findCell(nb, "[2]); // the Gentoo"))[0], "Flipper Length (mm)");
+  // The Gentoo: its shallow beak and long flippers come first, as a biologist would expect.
+  assert.deepEqual(
+    ranked(findCell(nb, "[2]); // the Gentoo")).slice(0, 2).sort(),
+    ["Beak Depth (mm)", "Flipper Length (mm)"],
+  );
   // The Adelie: its short beak.
   assert.equal(ranked(findCell(nb, "[0]); // the Adelie"))[0], "Beak Length (mm)");
-  // The Chinstrap: the island shortcut the text points out, and the beak among the top four.
+  // The Chinstrap: the island shortcut the text points out first, and the beak in the top four.
   const chinstrap = ranked(findCell(nb, "[1]); // the Chinstrap"));
-  assert.ok(chinstrap.slice(0, 2).every((f) => f.startsWith("Island=")), chinstrap.join(", "));
+  assert.ok(chinstrap[0].startsWith("Island="), chinstrap.join(", "));
   assert.ok(chinstrap.slice(0, 4).includes("Beak Length (mm)"), chinstrap.join(", "));
 
   // Cars: a regression on 392 complete cars, R2 on the test rows, weight first for the car.

@@ -48,6 +48,14 @@ export type ActivationName = typeof ACTIVATIONS[number];
  * ```
  */
 export function binaryStep(x: tf.Tensor): tf.Tensor {
+  if (!(x instanceof tf.Tensor) || x.isDisposed || (x.dtype !== "float32" && x.dtype !== "int32")) {
+    throw new ArgumentError(
+      "binaryStep",
+      "x",
+      x instanceof tf.Tensor && x.isDisposed ? "a disposed tensor" : x,
+      "a float32 or int32 tensor (not disposed)",
+    );
+  }
   // tf.step(x, 0) is x > 0 ? 1 : 0, with a zero gradient, as the article's K.switch.
   return tf.step(x, 0);
 }

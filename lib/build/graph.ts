@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
 
@@ -174,13 +175,23 @@ export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph
         : n.inbound.length === 1 && n.inbound[0] === nodes[i - 1].name) &&
       (outDegree.get(n.name) ?? 0) <= 1
     ) && nodes.filter((n) => n.className === "InputLayer").length === 1;
-  return {
+  return withText<ModelGraph>({
     name: model.name,
     className: sequential ? "Sequential" : "Functional",
     nodes,
     edges,
     isChain,
-  };
+  }, graphText);
+}
+
+/** A graph as text: its name and kind, then one line per layer with what feeds it. */
+function graphText(g: ModelGraph): string {
+  const lines = g.nodes.map((n) =>
+    `  ${n.name} (${n.className}) ${formatShapes(n.outputShapes)}, ${n.params} params` +
+    (n.inbound.length > 0 ? ` <- ${n.inbound.join(", ")}` : "")
+  );
+  return [`Layer graph of "${g.name}" (${g.className}, ${g.nodes.length} layers):`, ...lines]
+    .join("\n");
 }
 
 /**

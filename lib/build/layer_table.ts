@@ -9,6 +9,7 @@ import type { tf } from "../core/tf.ts";
 import { type ModelGraph, modelGraph } from "./graph.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
+import { ArgumentError } from "../core/errors.ts";
 
 /** One layer, as the article's `utils_nn_config` describes it. */
 export interface LayerRecord {
@@ -75,6 +76,31 @@ export class LayerTable extends Array<LayerRecord> implements Displayable {
   /** Derived arrays (`map`, `slice`, ...) are plain arrays: their items need not be layers. */
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
+  }
+  /**
+   * A table of the given layer records (what {@linkcode layerTable} returns holds one per
+   * layer); anything but records is refused, including Array's `new Array(n)` length form.
+   *
+   * @example
+   * ```ts
+   * import { LayerTable, layerTable } from "./layer_table.ts";
+   * import { perceptron } from "./models.ts";
+   * new LayerTable(...layerTable(perceptron())).length; // 2
+   * ```
+   */
+  constructor(...records: LayerRecord[]) {
+    super();
+    records.forEach((r, i) => {
+      if (r === null || typeof r !== "object" || typeof r.name !== "string") {
+        throw new ArgumentError(
+          "LayerTable",
+          `records[${i}]`,
+          r,
+          "a layer record, as layerTable(model) gives",
+        );
+      }
+    });
+    this.push(...records);
   }
   /** Aligned text columns, one row per layer. */
   override toString(): string {

@@ -286,3 +286,35 @@ function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/**
+ * The error for a model passed where something computed from it was expected (an explanation
+ * to a plot, a history to `plotHistory`), or `undefined` when `value` is not a model. A model
+ * is told by its shape (`predict` and `layers`), so core needs no tfjs.
+ *
+ * @example
+ * ```ts
+ * import { misplacedModel } from "./errors.ts";
+ * const model = { name: "DeepNN", layers: [], predict: () => 0 };
+ * misplacedModel("waterfallPlot", "explanation", model, "the result of explain()", "waterfallPlot(explain(model, { instance, background }))")?.message;
+ * // 'waterfallPlot: explanation must be the result of explain(), got the model "DeepNN"; ...'
+ * misplacedModel("waterfallPlot", "explanation", { values: [1] }, "", ""); // undefined
+ * ```
+ */
+export function misplacedModel(
+  fn: string,
+  argument: string,
+  value: unknown,
+  expected: string,
+  example: string,
+): ArgumentError | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const m = value as { predict?: unknown; layers?: unknown; name?: unknown };
+  if (typeof m.predict !== "function" || !Array.isArray(m.layers)) return undefined;
+  const name = typeof m.name === "string" ? ` ${describe(m.name)}` : "";
+  return ArgumentError.because(
+    fn,
+    argument,
+    `${argument} must be ${expected}, got the model${name}; ${example}`,
+  );
+}

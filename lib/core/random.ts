@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { withText } from "./text.ts";
 import { checkSeed } from "./errors.ts";
 
 /** A seeded source of random numbers. */
@@ -39,9 +40,10 @@ function draw(s: number): number {
  */
 export function rng(seed?: number): Rng {
   let state = checkSeed("rng", seed) ?? crypto.getRandomValues(new Uint32Array(1))[0];
+  const first = state;
   let spare: number | undefined;
   const next = () => draw(state = (state + 0x6D2B79F5) >>> 0);
-  return {
+  const generator: Rng = {
     next,
     int: (n) => Math.floor(next() * n),
     normal() {
@@ -69,4 +71,11 @@ export function rng(seed?: number): Rng {
       return array;
     },
   };
+  return withText(
+    generator,
+    () =>
+      `Rng: seeded random numbers (mulberry32), seed ${first}${
+        seed === undefined ? " (drawn)" : ""
+      }`,
+  );
 }

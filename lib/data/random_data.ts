@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import { ArgumentError, checkInt, checkOneOf, checkOptions, checkSeed } from "../core/errors.ts";
 import { type Task, TASKS } from "../build/models.ts";
 import { rng } from "../core/random.ts";
@@ -69,5 +70,14 @@ export function randomData(options?: RandomDataOptions): RandomData {
     task === "classification" ? () => (random.next() < 0.5 ? 1 : 0) : random.next,
   );
   const featureNames = Array.from({ length: features }, (_, i) => `x${i + 1}`);
-  return { x, y, featureNames, task };
+  return withText<RandomData>(
+    { x, y, featureNames, task },
+    (d) =>
+      `RandomData: ${
+        d.x.length.toLocaleString("en-US")
+      } rows x ${d.featureNames.length} features ` +
+      `(${d.featureNames.slice(0, 3).join(", ")}${d.featureNames.length > 3 ? ", ..." : ""}), ` +
+      (d.task === "classification" ? "labels 0/1" : "targets in [0, 1)") +
+      `, seed ${seed ?? "none"}`,
+  );
 }

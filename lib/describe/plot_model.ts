@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import type { tf } from "../core/tf.ts";
 import { ArgumentError, checkBoolean, checkOneOf, checkOptions } from "../core/errors.ts";
 import { formatShapes, modelGraph } from "../build/graph.ts";
@@ -119,7 +120,7 @@ function buildDiagram(fn: string, model: tf.LayersModel, o: CheckedOptions): Mod
  */
 export function modelDiagram(model: tf.LayersModel, options?: PlotModelOptions): ModelDiagram {
   const fn = "modelDiagram";
-  return buildDiagram(fn, model, checkPlotOptions(fn, options));
+  return withText(buildDiagram(fn, model, checkPlotOptions(fn, options)), describeDiagram);
 }
 
 /**

@@ -4,9 +4,11 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import { maxOf } from "../core/extent.ts";
 import type { tf } from "../core/tf.ts";
 import { formatShapes, type LayerNode, modelGraph } from "../build/graph.ts";
+import { modelNote } from "../build/model_notes.ts";
 import { TextTable } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
 import { DTYPE_BYTES, readableSize } from "../core/numeric.ts";
@@ -46,6 +48,12 @@ export interface SummaryData {
    * `iterations` and `learning_rate`), else undefined. Included in the totals, as in Keras.
    */
   optimizer?: { params: number; bytes: number };
+  /**
+   * What the builder said about this model, shown as a `Note:` line under the totals: e.g.
+   * `deepNN`'s warning that the article's neuron rule built a layer too narrow to learn.
+   * Absent when there is nothing to say (and for models of your own).
+   */
+  note?: string;
 }
 
 // One implementation, in core, where size checks use it too.
@@ -62,7 +70,7 @@ export { readableSize } from "../core/numeric.ts";
  * ```
  */
 export function summaryData(model: tf.LayersModel): SummaryData {
-  return computeSummary("summaryData", model);
+  return withText(computeSummary("summaryData", model), drawText);
 }
 
 function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
@@ -80,6 +88,7 @@ function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
   const totalBytes = shown.reduce((s, n) => s + n.params * bytesPer(n), 0);
   const trainableBytes = shown.reduce((s, n) => s + n.trainableParams * bytesPer(n), 0);
   const optimizer = optimizerParams(model, trainableParams, trainableBytes);
+  const note = modelNote(model);
   return {
     name: graph.name,
     rows,
@@ -90,6 +99,7 @@ function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
     totalBytes: totalBytes + (optimizer?.bytes ?? 0),
     trainableBytes,
     optimizer,
+    ...(note === undefined ? {} : { note }),
   };
 }
 
@@ -197,6 +207,7 @@ function totals(d: SummaryData): string[] {
     ...(d.optimizer
       ? [`Optimizer params: ${n(d.optimizer.params)} (${readableSize(d.optimizer.bytes)})`]
       : []),
+    ...(d.note ? [`Note: ${d.note.replace(/^deepNN: /, "")}`] : []),
   ];
 }
 

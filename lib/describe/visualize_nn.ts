@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import type { tf } from "../core/tf.ts";
 import {
   ArgumentError,
@@ -94,7 +95,7 @@ export function networkGeometry(
   options?: VisualizeNNOptions,
 ): NetworkGeometry {
   const fn = "networkGeometry";
-  return layoutNetwork(fn, model, checkVisualizeOptions(fn, options));
+  return withText(layoutNetwork(fn, model, checkVisualizeOptions(fn, options)), describeNetwork);
 }
 
 /**

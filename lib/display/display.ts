@@ -75,6 +75,34 @@ export function inKernel(): boolean {
 }
 
 /**
+ * Checks a text argument of a displayable's constructor.
+ *
+ * @example
+ * ```ts
+ * import { checkText } from "./display.ts";
+ * checkText("TextTable", "text", "a | 1"); // fine
+ * ```
+ */
+export function checkText(fn: string, argument: string, value: unknown): void {
+  if (typeof value !== "string") throw new ArgumentError(fn, argument, value, "a string");
+}
+
+/**
+ * Checks an SVG argument: a string holding an `<svg` element.
+ *
+ * @example
+ * ```ts
+ * import { checkSvg } from "./display.ts";
+ * checkSvg("Figure", '<svg xmlns="http://www.w3.org/2000/svg"/>'); // fine
+ * ```
+ */
+export function checkSvg(fn: string, value: unknown): void {
+  if (typeof value !== "string" || !/<svg[\s>/]/.test(value)) {
+    throw new ArgumentError(fn, "svg", value, "an SVG document (a string with an <svg> element)");
+  }
+}
+
+/**
  * A value that renders as an SVG figure: `toSVG()`, `save(path)`, inline display.
  *
  * @example
@@ -100,6 +128,8 @@ export class Figure implements Displayable {
    * ```
    */
   constructor(svg: string, description: string) {
+    checkSvg("Figure", svg);
+    checkText("Figure", "description", description);
     this.#svg = svg;
     this.#description = description;
   }
@@ -151,6 +181,8 @@ export class TextTable implements Displayable {
    * ```
    */
   constructor(text: string, html: string) {
+    checkText("TextTable", "text", text);
+    checkText("TextTable", "html", html);
     this.#text = text;
     this.#html = html;
   }
@@ -195,6 +227,14 @@ export class LiveOutput {
    * ```
    */
   constructor(prefix = "dlnb") {
+    if (typeof prefix !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(prefix)) {
+      throw new ArgumentError(
+        "LiveOutput",
+        "prefix",
+        prefix,
+        "1 to 64 letters, digits, _ or - (a display id's prefix)",
+      );
+    }
     this.id = `${prefix}-${Date.now().toString(36)}-${++liveCounter}`;
   }
   /** True in the kernel, where updates replace the output instead of printing. */

@@ -9,7 +9,13 @@ import process from "node:process";
 import type * as Vega from "../deps/vega.ts";
 import type * as VegaLite from "../deps/vega_lite.ts";
 import { ArgumentError, fileError } from "../core/errors.ts";
-import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display.ts";
+import {
+  checkSvg,
+  checkText,
+  type Displayable,
+  JUPYTER_DISPLAY,
+  type MimeBundle,
+} from "./display.ts";
 import { once } from "../core/once.ts";
 
 /** A vega-lite v5 top-level spec. */
@@ -131,6 +137,11 @@ export class VegaLiteFigure implements Displayable {
    * ```
    */
   constructor(spec: VegaLiteSpec, svg: string, description: string) {
+    if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+      throw new ArgumentError("VegaLiteFigure", "spec", spec, "a vega-lite spec (an object)");
+    }
+    checkSvg("VegaLiteFigure", svg);
+    checkText("VegaLiteFigure", "description", description);
     this.#spec = JSON.parse(JSON.stringify(spec));
     this.#svg = svg;
     this.#description = description;

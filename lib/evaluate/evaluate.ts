@@ -9,6 +9,8 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
+import { checkScores } from "./scores_check.ts";
 import { checkNotTraining } from "../build/training_state.ts";
 import { heatCell } from "./cell_colors.ts";
 import { tf } from "../core/tf.ts";
@@ -38,7 +40,7 @@ import {
 export interface EvaluateOptions {
   /** What the model predicts. Default: `"classification"` if its last layer is a sigmoid, else `"regression"`. */
   task?: Task;
-  /** Classification: a row is predicted positive when its score is > threshold (as Keras's accuracy). Default 0.5. */
+  /** Classification: a row is predicted positive when its score is > threshold (as Keras's accuracy), in [0, 1]. Default 0.5. */
   threshold?: number;
   /** A softmax model's class names, in output order (`fromRecords`'s `classNames`). Default `0`, `1`, ... */
   classNames?: readonly string[];
@@ -140,7 +142,7 @@ export function classificationScores(
 ): ClassificationScores {
   const fn = "classificationScores";
   checkPairs(fn, yTrue, scores, "scores");
-  checkNumber(fn, "threshold", threshold);
+  checkNumber(fn, "threshold", threshold, 0, 1);
   let tn = 0, fp = 0, fnCount = 0, tp = 0;
   for (let i = 0; i < yTrue.length; i++) {
     const t = yTrue[i];
@@ -156,7 +158,7 @@ export function classificationScores(
     else p === 1 ? fp++ : tn++;
   }
   const rows = yTrue.length;
-  return {
+  return withText<ClassificationScores>({
     task: "classification",
     rows,
     threshold,
@@ -165,7 +167,7 @@ export function classificationScores(
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fnCount),
     f1: ratio(2 * tp, 2 * tp + fp + fnCount),
-  };
+  }, drawText);
 }
 
 /**
@@ -194,7 +196,7 @@ export function regressionScores(
     ssTot += (yTrue[i] - mean) ** 2;
   }
   const mse = ssRes / rows;
-  return {
+  return withText<RegressionScores>({
     task: "regression",
     rows,
     mae: abs / rows,
@@ -202,7 +204,7 @@ export function regressionScores(
     rmse: Math.sqrt(mse),
     // scikit-learn's r2_score: NaN (with a warning) below two rows; 1 or 0 for a constant target.
     r2: rows < 2 ? NaN : ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot,
-  };
+  }, drawText);
 }
 
 /** The rows of the metric table: label and value. */
@@ -296,12 +298,20 @@ export class Evaluation extends TextTable {
    * ```
    */
   constructor(scores: EvaluationScores) {
-    super(
-      scores.task === "multiclass" ? multiclassText(scores) : drawText(scores),
-      scores.task === "multiclass" ? multiclassHTML(scores) : drawHTML(scores),
-    );
+    // Arguments run in order: the scores are checked before anything is drawn.
+    super(checkedText(scores), scoresHTML(scores));
     this.scores = scores;
   }
+}
+
+/** The report's text, once the scores are checked (the first thing `Evaluation` does). */
+function checkedText(scores: EvaluationScores): string {
+  checkScores("Evaluation", scores);
+  return scores.task === "multiclass" ? multiclassText(scores) : drawText(scores);
+}
+
+function scoresHTML(scores: EvaluationScores): string {
+  return scores.task === "multiclass" ? multiclassHTML(scores) : drawHTML(scores);
 }
 
 function inferTask(model: tf.LayersModel): Task {
@@ -334,7 +344,7 @@ export function evaluate(
   const shape = modelShape(fn, model);
   checkNotTraining(fn, model);
   const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
-  const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5);
+  const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5, 0, 1);
   const xs = readMatrix(fn, "x", x);
   const ys = readTargets(fn, "y", y);
   if (isSoftmaxModel(model)) return evaluateClasses(fn, model, xs, ys, shape, o.classNames);

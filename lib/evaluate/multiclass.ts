@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { withText } from "../core/text.ts";
 import { maxOf } from "../core/extent.ts";
 import { heatCell } from "./cell_colors.ts";
 import { ArgumentError } from "../core/errors.ts";
@@ -77,8 +78,18 @@ export function multiclassScores(
   classNames: readonly string[],
 ): MulticlassScores {
   const fn = "multiclassScores";
+  for (const [argument, labels] of [["yTrue", yTrue], ["yPred", yPred]] as const) {
+    if (!Array.isArray(labels) && !(ArrayBuffer.isView(labels) && !(labels instanceof DataView))) {
+      throw new ArgumentError(fn, argument, labels, "an array of class indices");
+    }
+  }
+  if (
+    !Array.isArray(classNames) || classNames.length < 2 ||
+    !classNames.every((n) => typeof n === "string")
+  ) {
+    throw new ArgumentError(fn, "classNames", classNames, "an array of at least 2 class names");
+  }
   const k = classNames.length;
-  if (k < 2) throw new ArgumentError(fn, "classNames", classNames, "at least 2 class names");
   if (yTrue.length === 0) throw ArgumentError.because(fn, "yTrue", "yTrue is empty");
   if (yTrue.length !== yPred.length) {
     throw ArgumentError.because(
@@ -108,7 +119,7 @@ export function multiclassScores(
       ratio(perClass.reduce((a, s) => a + weight(s) * s[key], 0), total);
     return { precision: mean("precision"), recall: mean("recall"), f1: mean("f1"), support: rows };
   };
-  return {
+  return withText<MulticlassScores>({
     task: "multiclass",
     rows,
     classNames: [...classNames],
@@ -117,7 +128,7 @@ export function multiclassScores(
     perClass,
     macro: average(() => 1),
     weighted: average((s) => s.support),
-  };
+  }, multiclassText);
 }
 
 /**

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { withExplanationText } from "./explanation_text.ts";
 import type { tf } from "../core/tf.ts";
 import { rng } from "../core/random.ts";
 import { summarizeRows } from "./background.ts";
@@ -51,7 +52,10 @@ export interface BackgroundInfo {
   weights: number[];
 }
 
-/** One explained prediction, as plain data. */
+/**
+ * One explained prediction, as plain data. `String(explanation)` gives its text (the output,
+ * the base value and each feature's contribution, largest first).
+ */
 export interface Explanation {
   /** One Shapley value per feature, in link space; they add up to `output - baseValue`. */
   values: number[];
@@ -151,7 +155,7 @@ export function explainAs(
     : kernelShap(evaluator, varying.length, p.nsamples, r);
   const values = new Array<number>(p.features).fill(0);
   varying.forEach((k, i) => (values[k] = result.phi[i]));
-  return {
+  return withExplanationText({
     values,
     baseValue: result.base,
     output: result.output,
@@ -171,5 +175,5 @@ export function explainAs(
     },
     seed: p.seed,
     explained: p.explained,
-  };
+  });
 }

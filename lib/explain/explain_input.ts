@@ -158,7 +158,20 @@ export function checkProblem(
   let width = 64;
   let units = 1;
   if (typeof model === "function") {
-    predict = model;
+    // The user's function must give a tensor; anything else is named here, not met later as
+    // a TypeError.
+    predict = (x) => {
+      const y: unknown = model(x);
+      if (!(y instanceof tf.Tensor)) {
+        throw ArgumentError.because(
+          fn,
+          "model",
+          `model, a function, must return a tensor of shape [rows, outputs] for a tensor of ` +
+            `rows, got ${describe(y)}`,
+        );
+      }
+      return y;
+    };
   } else {
     const m = checkModel(fn, model);
     checkNotTraining(fn, m);

@@ -102,7 +102,11 @@ function run(
   const figure = classification
     ? decisionPlot(explanation, { top, link: "logit" })
     : waterfallPlot(explanation, { top });
-  return { explanation, figure };
+  // String(result) reads as the explanation and the figure's description (not enumerable:
+  // the plain data stays as it was).
+  return Object.defineProperty({ explanation, figure }, "toString", {
+    value: () => `${explanation}\n${figure}`,
+  });
 }
 
 /** The first `n` rows of the training data: a slice of the array, or of the tensor. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { xmlChars } from "../core/escape.ts";
-import { ArgumentError, checkInt, checkOptions, describe } from "../core/errors.ts";
+import { ArgumentError, checkInt, checkOptions, describe, misplacedModel } from "../core/errors.ts";
 import {
   CHART_FONT,
   type VegaLiteFigure,
@@ -72,6 +72,14 @@ function historyOf(fn: string, value: unknown): Record<string, readonly number[]
       "history is a Promise: await train(...) first (const history = await train(...))",
     );
   }
+  const model = misplacedModel(
+    fn,
+    "history",
+    value,
+    "what train() returns",
+    "plot what training returned: const history = await train(model, x, y); plotHistory(history)",
+  );
+  if (model) throw model;
   const h =
     value && typeof value === "object" && "history" in value && typeof value.history === "object"
       ? (value as { history: unknown }).history

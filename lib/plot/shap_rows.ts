@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ArgumentError, checkInt } from "../core/errors.ts";
+import { ArgumentError, checkInt, misplacedModel } from "../core/errors.ts";
 import { truncate } from "../core/escape.ts";
 
 /**
@@ -89,6 +89,22 @@ export interface ContributionRow {
 export function checkExplanation(fn: string, e: ExplanationData, top: unknown): number {
   if (e === null || typeof e !== "object") {
     throw new ArgumentError(fn, "explanation", e, "the result of explain()");
+  }
+  const model = misplacedModel(
+    fn,
+    "explanation",
+    e,
+    "the result of explain()",
+    `explain it first: ${fn}(explain(model, { instance, background }))`,
+  );
+  if (model) throw model;
+  if (!("values" in e) && "explanation" in e && "figure" in e) {
+    throw ArgumentError.because(
+      fn,
+      "explanation",
+      `explanation must be the result of explain(), got explainerShapData()'s { explanation, ` +
+        `figure }: pass its .explanation`,
+    );
   }
   const n = Array.isArray(e.values) ? e.values.length : -1;
   if (n < 1) throw new ArgumentError(fn, "explanation.values", e.values, "a non-empty array");

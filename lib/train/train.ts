@@ -1,7 +1,7 @@
 /**
  * `train(model, x, y, options)`: the article's `model.fit(x=X, y=y, batch_size=30,
- * epochs=100, shuffle=True)` with Keras's validation split, live progress in the notebook
- * and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
+ * epochs=100, shuffle=True)` with 30% of the rows kept for the validation curves it plots,
+ * live progress in the notebook and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
  * split and the batch order (train_plan.ts), run the epochs on an engine (train_engine.ts:
  * `fused`, engine_fused.ts, by default; `tfjs` = model.fit, engine_tfjs.ts, for other models),
  * report progress (progress.ts).
@@ -31,6 +31,8 @@ import {
   type Targets,
 } from "./inputs.ts";
 import { makePlan } from "./train_plan.ts";
+import { checkLossFits } from "./loss_fit.ts";
+import { checkHistoryData } from "./history_check.ts";
 import {
   compiledMetrics,
   type EpochLogs,
@@ -60,7 +62,10 @@ const ENGINES: ReadonlyMap<string, TrainEngine> = new Map([
   [tfjsEngine.name, tfjsEngine],
 ]);
 
-/** Options of {@linkcode train}; defaults are the article's and Keras's. */
+/**
+ * Options of {@linkcode train}; defaults are the article's (batch 30, 100 epochs, shuffled,
+ * 30% kept for validation).
+ */
 export interface TrainOptions {
   /** Rows per gradient step. Default 30. */
   batchSize?: number;
@@ -68,14 +73,23 @@ export interface TrainOptions {
   epochs?: number;
   /** Shuffle the training rows before each epoch. Default true. */
   shuffle?: boolean;
-  /** Fraction of rows, taken from the END (before shuffling, as Keras), used for validation, in [0, 1). Default 0.3. */
+  /**
+   * Fraction of rows kept for validation, in [0, 1): the LAST rows (taken before shuffling, as
+   * Keras takes them), never trained on. Default 0.3, for the article: its history plot has a
+   * validation panel (`val_loss`), which needs rows kept aside (Keras's own default is 0, no
+   * validation); 0 trains on every row.
+   */
   validationSplit?: number;
   /**
    * Seed for the shuffles and the dropout masks: with the same seed (and a model built with
    * the same seed) two runs give identical histories on the same backend.
    */
   seed?: number;
-  /** Show progress: one live display in the notebook, one line per epoch elsewhere. Default true. */
+  /**
+   * Show progress: one live display in the notebook, one printed line per epoch in a script
+   * (`Epoch 3/100 - ... - loss: ... - val_loss: ...`). Default true; false (or `verbose: 0`)
+   * prints nothing.
+   */
   live?: boolean;
   /**
    * Keras's `verbose`: 0 (or false) prints nothing, 1 (or true) is the default display, 2 prints
@@ -178,6 +192,7 @@ export class TrainingHistory implements History, Displayable {
    * ```
    */
   constructor(data: History) {
+    checkHistoryData("TrainingHistory", data);
     this.history = data.history;
     this.epoch = data.epoch;
     this.params = data.params;
@@ -262,12 +277,15 @@ function checkLabels(fn: string, y: { data: Float32Array }, classes: number): vo
 }
 
 /**
- * Trains a compiled model as Keras's `fit` does and returns its history. The last
- * `validationSplit` of the rows (taken before shuffling) validate; the rest are shuffled each
- * epoch and fed in batches of `batchSize`. In the notebook it shows ONE output updated in
- * place (progress line, bar, ETA, ms/step, loss and metrics, and a growing chart); outside
- * it prints one line per epoch. Every bad input throws an {@linkcode ArgumentError} before
- * training starts, leaving no tensor behind.
+ * Trains a compiled model as Keras's `fit` does and returns (a promise of) its history:
+ * `await` it. Two defaults to know, both for the article: it keeps the LAST 30% of the rows
+ * for validation and never trains on them (the article plots validation curves; Keras's
+ * default is no validation; pass `validationSplit: 0` to train on all), and in a script it
+ * prints one line per epoch (pass `verbose: 0` for none). The other rows are shuffled each epoch and fed in batches of
+ * `batchSize` (30). In the notebook it shows ONE output updated in place (progress line, bar,
+ * ETA, ms/step, loss and metrics, and a growing chart). Every bad input, including a loss
+ * that does not fit the model's output, throws an {@linkcode ArgumentError} before training
+ * starts, leaving no tensor behind.
  *
  * @example
  * ```ts
@@ -330,6 +348,7 @@ function checkTraining(
       } is not compiled: call model.compile({ optimizer, loss, metrics }) first`,
     );
   }
+  checkLossFits(fn, model, shape.outputs);
   const xs = readMatrix(fn, "x", x);
   const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
   // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
