@@ -109,7 +109,7 @@ const TABLE: Record<string, Row | string> = {
   layerTable: { args: () => [model] },
   randomData: { args: () => [{ rows: 10 }], ok: { 0: OPTIONAL } },
   readCSV: { args: () => [csvPath, {}], ok: { 0: ['"x"'], 1: OPTIONAL } },
-  readJSON: { args: () => [jsonPath], ok: { 0: ['"x"'] } },
+  readJSON: { args: () => [jsonPath, {}], ok: { 0: ['"x"'], 1: OPTIONAL } },
   packageFile: { args: () => ["vega-datasets", "data/cars.json"], ok: { 1: ['"x"'] } },
   fromRecords: { args: () => [records, { target: "t" }] },
   trainTestSplit: { args: () => [table, { testSize: 0.5, seed: 1 }], ok: { 1: OPTIONAL } },
@@ -144,7 +144,26 @@ const TABLE: Record<string, Row | string> = {
   barRows: { args: () => [explanation, {}], ok: { 1: OPTIONAL } },
   // A text path is found missing (or written!) only when used: those calls are not made.
   saveModel: { args: () => [model, saveDir], ok: { 1: ['"x"'] } },
-  loadModel: { args: () => [saveDir], ok: { 0: ['"x"'] } },
+  loadModel: { args: () => [saveDir, {}], ok: { 0: ['"x"'], 1: OPTIONAL } },
+  scalerFrom: { args: () => [{ mean: [0, 1], std: [1, 2] }] },
+  attachPreprocessing: {
+    args: () => [lib.deepNN({ features: 1, hidden: [2], classes: 2, seed: 1 }), { table }],
+  },
+  modelPreprocessing: { args: () => [model] },
+  predict: { args: () => [model, x, {}], ok: { 2: OPTIONAL } },
+  Predictions: {
+    construct: true,
+    args: () => [{
+      task: "regression",
+      target: null,
+      classNames: null,
+      probabilities: null,
+      classes: null,
+      classIndices: null,
+      values: [1],
+      outputs: [[1]],
+    }],
+  },
 };
 
 Deno.test("public API: every runtime export of lib/mod.ts has a row", () => {

@@ -12,6 +12,17 @@ Deno.test("String() of every value the lib returns reads as text", async () => {
   const history = await lib.train(model, data.x, data.y, { epochs: 2, verbose: 0, seed: 1 });
   const e = lib.explain(model, { instance: data.x[0], background: data.x });
   const k3 = lib.deepNN({ features: 3, classes: 3, hidden: [4], seed: 1 });
+  const table = lib.fromRecords(
+    Array.from({ length: 6 }, (_, i) => ({ a: i, b: i % 3 ? "x" : "y", t: i % 2 ? "p" : "q" })),
+    { target: "t", categorical: ["b"] },
+  );
+  const saved = async (m: typeof model) => {
+    const dir = await Deno.makeTempDir({ prefix: "dlnb-text-" });
+    await lib.saveModel(m, dir);
+    const loaded = await lib.loadModel(dir);
+    await Deno.remove(dir, { recursive: true });
+    return loaded;
+  };
   const values: Record<string, [unknown, RegExp]> = {
     deepNN: [
       model,
@@ -81,6 +92,18 @@ Deno.test("String() of every value the lib returns reads as text", async () => {
     standardize: [
       lib.standardize([[1, 10], [3, 10]]),
       /^Scaler of 2 columns: mean \[2, 10\], std \[1, 1\]$/,
+    ],
+    fromRecords: [
+      table,
+      /^Table: 6 rows x 3 features \(a, b=x, b=y\); target "t" \(classification, 2 classes: p, q\)$/,
+    ],
+    trainTestSplit: [
+      lib.trainTestSplit(table, { testSize: 0.5, seed: 1 }),
+      /^Split: train 3 rows, test 3 rows$/,
+    ],
+    loadModel: [
+      await saved(model),
+      /^Model "DeepNN" \(Sequential\): 3 features -> h1 \(4 relu\) -> drop1 \(0\.2\) -> output \(1 sigmoid\); 21 parameters/,
     ],
     rng: [lib.rng(7), /^Rng: seeded random numbers \(mulberry32\), seed 7$/],
     packageFile: [lib.packageFile("vega-datasets", "data/cars.json"), /^file:\/\/.*cars\.json$/],

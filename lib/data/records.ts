@@ -8,6 +8,7 @@
  */
 import { ArgumentError, checkOneOf, checkOptions, describe } from "../core/errors.ts";
 import { readableSize } from "../core/numeric.ts";
+import { withText } from "../core/text.ts";
 import type { Task } from "../build/models.ts";
 import type { DataRecord, Value } from "./read.ts";
 import { numberOf } from "./csv.ts";
@@ -398,7 +399,7 @@ export function fromRecords(
     otherColumns: columns.filter((c) => !features.includes(c)),
   });
   const withEncoding = (table: TableData, classNames: string[] | null): TableData =>
-    Object.defineProperty(table, "encoding", { value: encoding(classNames) });
+    withText(Object.defineProperty(table, "encoding", { value: encoding(classNames) }), tableText);
   const featureNames = encoders.flatMap((e) => e.names);
   // Refused before x is built: one-hot encoding an ID-like column makes rows x rows cells.
   const cells = kept.length * featureNames.length;
@@ -457,4 +458,14 @@ export function fromRecords(
   const index = new Map(classNames.map((name, i) => [name, i]));
   const y = targets.map((v) => index.get(String(v)) as number);
   return withEncoding({ x, y, featureNames, target, task, classNames, rows, dropped }, classNames);
+}
+
+/** `String(table)` in a script: its size, target and first feature columns. */
+function tableText(t: TableData): string {
+  const names = t.featureNames.slice(0, 6).join(", ") +
+    (t.featureNames.length > 6 ? `, ... (${t.featureNames.length - 6} more)` : "");
+  return `Table: ${t.x.length} rows x ${t.featureNames.length} features (${names}); ` +
+    `target ${JSON.stringify(t.target)} (${t.task}` +
+    (t.classNames ? `, ${t.classNames.length} classes: ${t.classNames.join(", ")}` : "") +
+    `)${t.dropped.length > 0 ? `; ${t.dropped.length} rows dropped for missing values` : ""}`;
 }

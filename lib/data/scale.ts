@@ -221,11 +221,11 @@ function makeScaler(mean: number[], std: number[]): Scaler {
   const list = (values: number[]) =>
     values.slice(0, 8).map((v) => Number(v.toPrecision(6))).join(", ") +
     (values.length > 8 ? `, ... (${values.length - 8} more)` : "");
-  return {
-    mean,
-    std,
-    transform,
-    toJSON: () => ({ mean: [...mean], std: [...std] }),
-    toString: () => `Scaler of ${cols} columns: mean [${list(mean)}], std [${list(std)}]`,
-  };
+  // Not enumerable: keys and comparisons of the plain data stay { mean, std, transform }.
+  return Object.defineProperties({ mean, std, transform } as Scaler, {
+    toJSON: { value: () => ({ mean: [...mean], std: [...std] }) },
+    toString: {
+      value: () => `Scaler of ${cols} columns: mean [${list(mean)}], std [${list(std)}]`,
+    },
+  });
 }

@@ -12,6 +12,7 @@ import {
   checkSeed,
 } from "../core/errors.ts";
 import { rng } from "../core/random.ts";
+import { withText } from "../core/text.ts";
 import type { Task } from "../build/models.ts";
 
 /** Rows and their targets. */
@@ -219,5 +220,9 @@ export function trainTestSplit(data: SplitInput, options?: SplitOptions): Split 
     y: indices.map((i) => y[i]),
     indices,
   });
-  return { train: part(trainIdx), test: part(testIdx) };
+  const rowsOf = (p: SplitPart) => `${p.x.length} row${p.x.length === 1 ? "" : "s"}`;
+  return withText(
+    { train: part(trainIdx), test: part(testIdx) },
+    (s) => `Split: train ${rowsOf(s.train)}, test ${rowsOf(s.test)}`,
+  );
 }

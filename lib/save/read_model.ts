@@ -16,6 +16,8 @@ import { parsePreprocessing, type Preprocessing } from "../data/preprocessing.ts
 import { checkFits, storePreprocessing } from "../data/attached.ts";
 import { MODEL_FILE } from "./folder.ts";
 import { buildModel } from "./build_model.ts";
+import { checkedCompile } from "../build/compile_check.ts";
+import { withModelText } from "../build/model_notes.ts";
 
 /** Largest `model.json` loadModel reads: 32 MiB (topology, manifest and metadata). */
 export const MAX_MODEL_JSON_BYTES = 32 * 2 ** 20;
@@ -72,7 +74,8 @@ export async function readModel(dir: string, maxBytes: number): Promise<tf.Layer
           throw e;
         }
       }
-      return model;
+      // As the builders' models: a readable String(model), and compile checks loss names.
+      return withModelText(checkedCompile(model));
     }
     // A save replaced the model (and removed its weights) between the two reads: the new
     // model.json names weights that exist, so read it again. Saves that alternate two models
