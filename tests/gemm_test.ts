@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { Arena, gemmJS } from "../lib/train/gemm.ts";
 import { rng } from "../lib/core/random.ts";
-import { gemmModuleBytes, variantKey } from "../lib/train/gemm_wasm.ts";
-import { GEMM_WASM } from "../lib/train/gemm_wasm_bytes.ts";
 import { adamStep, dropoutForward, sgdStep } from "../lib/train/engine_fused_kernels.ts";
 
 /** `relu(a · b + bias)` gated, the slow way, in float64; `a[i][p]` at `i * aRow + p * aCol`. */
@@ -196,14 +194,4 @@ Deno.test("Arena.adam and Arena.sgd give the JS steps' float32 results bit for b
   assert.deepEqual(w, jw);
   g[3] = Infinity;
   assert.ok(Number.isNaN(arena.sgd(w, g, f(-0.1))), "a weight that is not finite shows");
-});
-
-Deno.test("the embedded kernel bytes are the assembler's (regenerate: deno run lib/train/gemm_wasm.ts)", () => {
-  for (const relaxed of [true, false]) {
-    for (const shared of [true, false]) {
-      const key = variantKey({ relaxed, shared });
-      const embedded = Uint8Array.from(atob(GEMM_WASM[key]), (c) => c.charCodeAt(0));
-      assert.deepEqual(embedded, gemmModuleBytes({ relaxed, shared }), key);
-    }
-  }
 });

@@ -83,6 +83,23 @@ export interface FusedEngineOptions {
    * `train` falls back to tfjs saying why.
    */
   maxBytes?: number;
+  /**
+   * The products' multiply-add: `"relaxed"` (`f32x4.relaxed_madd`: fused where the CPU has
+   * FMA, so the bits can differ between CPUs) or `"separate"` (a multiply then an add: the same
+   * bits on every CPU, somewhat slower). Default: the environment variable
+   * `DLNB_MULTIPLY_ADD` if it is one of these, else `"relaxed"`.
+   */
+  multiplyAdd?: "relaxed" | "separate";
+}
+
+/** `DLNB_MULTIPLY_ADD` when it names a multiply-add (and the environment may be read). */
+function multiplyAddFromEnv(): "relaxed" | "separate" | undefined {
+  try {
+    const value = Deno.env.get("DLNB_MULTIPLY_ADD");
+    return value === "relaxed" || value === "separate" ? value : undefined;
+  } catch {
+    return undefined; // no --allow-env: the default
+  }
 }
 
 /**
@@ -118,7 +135,8 @@ export function fusedEngineWith(options: FusedEngineOptions = {}): TrainEngine {
       if (why !== null) throw new Error(`train: the fused engine cannot run: ${why}`);
       const spec = analyze(job) as FusedSpec;
       const count = threads === "auto" ? autoThreads(spec, job) : threads;
-      await runFused(spec, job, onEpochEnd, count, onBatch);
+      const multiplyAdd = options.multiplyAdd ?? multiplyAddFromEnv() ?? "relaxed";
+      await runFused(spec, job, onEpochEnd, { threads: count, multiplyAdd }, onBatch);
     },
   };
 }

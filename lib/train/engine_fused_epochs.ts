@@ -9,6 +9,7 @@ import type { FusedSpec } from "./engine_fused_model.ts";
 import { allFinite, copyRows, gatherRows } from "./engine_fused_kernels.ts";
 import { batchLoss, batchMetric } from "./engine_fused_loss.ts";
 import { FusedRun } from "./engine_fused_run.ts";
+import type { ArenaOptions } from "./gemm.ts";
 import {
   type BatchCallback,
   type EpochCallback,
@@ -48,7 +49,7 @@ function nextTurn(): Promise<void> {
 }
 
 /**
- * Runs all epochs of `job` (see the module doc) on `threads` threads (results identical for
+ * Runs all epochs of `job` (see the module doc) on the arena's threads (results identical for
  * any count); between batches, at most every {@linkcode YIELD_MS} ms, gives the event loop a
  * turn and calls `onBatch` (which may throw to stop the run).
  */
@@ -56,10 +57,10 @@ export async function runFused(
   spec: FusedSpec,
   job: TrainJob,
   onEpochEnd: EpochCallback,
-  threads: number,
+  arena: ArenaOptions,
   onBatch?: BatchCallback,
 ): Promise<void> {
-  const run = new FusedRun(spec, job, threads);
+  const run = new FusedRun(spec, job, arena);
   await run.arena.start();
   // The model's output width, and the targets' (1 for integer labels).
   const { plan, features, outputs: targetCols } = job;

@@ -5,7 +5,7 @@
  * @module
  */
 import { tf } from "../core/tf.ts";
-import { Arena } from "./gemm.ts";
+import { Arena, type ArenaOptions } from "./gemm.ts";
 import {
   type AdamFields,
   type DenseOp,
@@ -140,14 +140,14 @@ export class FusedRun {
   /** Where every buffer lives, and the matrix product that reads them. */
   readonly arena: Arena;
 
-  constructor(spec: FusedSpec, job: TrainJob, threads: number) {
+  constructor(spec: FusedSpec, job: TrainJob, options: ArenaOptions) {
     this.spec = spec;
     this.job = job;
     this.ops = spec.ops;
     const { maxRows, maxWidth, widths, layout, size, sizes } = runLayout(spec, job);
     const adam = spec.optimizer.kind === "adam";
     try {
-      this.arena = new Arena(Arena.floatsFor(sizes), { threads });
+      this.arena = new Arena(Arena.floatsFor(sizes), options);
     } catch (error) {
       throw new Error(
         `train: the fused engine could not allocate ${gigabytes(runBytes(spec, job))} for ` +

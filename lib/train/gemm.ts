@@ -2,7 +2,7 @@
  * The matrix products of the fused training engine, on an arena of float32 buffers:
  * `c = epilogue(a · b)` with `a` read through strides (so `a` or `aᵀ`), `b` and `c` row-major.
  * Where WebAssembly SIMD runs, the buffers live in one WebAssembly memory and long products
- * run in the register-blocked kernel of gemm_wasm.ts (accumulating in float32); with
+ * run in the register-blocked kernel of fused/kernels/gemm_*.wat (accumulating in float32); with
  * `threads: 2` the memory is shared with a Worker and a long product's rows are split between
  * the two, each element computed by the same instructions in the same order, so the results
  * are the same bit for bit whatever the thread count. Short products (and runtimes without
@@ -10,8 +10,7 @@
  *
  * @module
  */
-import { variantKey } from "./gemm_wasm.ts";
-import { GEMM_WASM } from "./gemm_wasm_bytes.ts";
+import { KERNEL_BYTES } from "./fused/kernels/bytes.ts";
 
 /** What is applied to each element after the sum: `+ bias[j]`, `max(0, .)`, `gate[i][j] > 0 ? . : 0`. */
 export interface Epilogue {
@@ -77,9 +76,13 @@ export function gemmJS(
 
 type Kernel = (...args: number[]) => void;
 
+/** The compiled kernel modules (for a shared memory). */
 interface Compiled {
-  readonly module: WebAssembly.Module;
-  readonly shared: boolean;
+  /** The matrix product. */
+  readonly gemm: WebAssembly.Module;
+  /** Adam, SGD, dropout forward and backward. */
+  readonly steps: WebAssembly.Module;
+  /** Whether the product's multiply-add is `f32x4.relaxed_madd`. */
   readonly relaxed: boolean;
 }
 
@@ -96,27 +99,37 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** A module of kernels/bytes.ts, or null where it does not validate (no SIMD, no threads). */
+function kernelModule(name: string): WebAssembly.Module | null {
+  const bytes = fromBase64(KERNEL_BYTES[name]);
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
 /**
- * The compiled kernel (relaxed SIMD where it validates), for a shared or a private memory, or
- * `null` where WebAssembly SIMD does not run. Compiled once per process.
+ * The compiled kernels (the relaxed multiply-add where it validates and `relaxed` is asked
+ * for, else the plain one), or `null` where WebAssembly SIMD or shared memory does not run.
+ * Compiled once per process.
  */
-function compiled(shared: boolean): Compiled | null {
-  if (!compiledCache.has(shared)) {
+function compiled(relaxed: boolean): Compiled | null {
+  if (!compiledCache.has(relaxed)) {
     let found: Compiled | null = null;
-    for (const relaxed of [true, false]) {
-      try {
-        // Assembled ahead (gemm_wasm_bytes.ts), so the first run pays no assembly.
-        const bytes = fromBase64(GEMM_WASM[variantKey({ relaxed, shared })]);
-        if (!WebAssembly.validate(bytes)) continue;
-        found = { module: new WebAssembly.Module(bytes), shared, relaxed };
-        break;
-      } catch {
-        // not this variant
+    try {
+      if (typeof SharedArrayBuffer === "function") {
+        const steps = kernelModule("steps");
+        for (const kind of relaxed ? ["relaxed", "plain"] : ["plain"]) {
+          const gemm = steps && kernelModule(`gemm_${kind}`);
+          if (steps && gemm) {
+            found = { gemm, steps, relaxed: kind === "relaxed" };
+            break;
+          }
+        }
       }
+    } catch {
+      // no kernels here: the JavaScript ones run
     }
-    compiledCache.set(shared, found);
+    compiledCache.set(relaxed, found);
   }
-  return compiledCache.get(shared) ?? null;
+  return compiledCache.get(relaxed) ?? null;
 }
 
 /**
@@ -193,6 +206,12 @@ export interface ArenaOptions {
   simd?: boolean;
   /** Threads for long products: 1 (default) or 2 (a Worker sharing the memory; call `start`). */
   threads?: number;
+  /**
+   * The products' multiply-add: `"relaxed"` (default: `f32x4.relaxed_madd` where it
+   * validates, fused where the CPU has FMA) or `"separate"` (a multiply, then an add: the same
+   * bits on every CPU).
+   */
+  multiplyAdd?: "relaxed" | "separate";
 }
 
 /**
@@ -232,23 +251,26 @@ export class Arena {
 
   /** An arena of `floats` float32 values (each buffer is rounded up to 16 bytes). */
   constructor(floats: number, options: ArenaOptions = {}) {
-    const wantThreads = (options.threads ?? 1) > 1 && typeof SharedArrayBuffer === "function";
-    const found = options.simd === false ? null : compiled(wantThreads);
+    const wantThreads = (options.threads ?? 1) > 1;
+    const found = options.simd === false
+      ? null
+      : compiled((options.multiplyAdd ?? "relaxed") === "relaxed");
     this.#size = floats;
     this.#compiled = found;
     if (found) {
       const pages = Math.max(1, Math.ceil((floats * 4) / 65536));
-      const memory = new WebAssembly.Memory(
-        found.shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
-      );
-      const instance = new WebAssembly.Instance(found.module, { env: { memory } });
+      // Shared, so a worker can run products on it too (one thread runs it the same).
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+      const env = { env: { memory } };
+      const gemm = new WebAssembly.Instance(found.gemm, env).exports;
+      const steps = new WebAssembly.Instance(found.steps, env).exports;
       this.#memory = memory;
       this.#buffer = memory.buffer;
-      this.#kernel = instance.exports.gemm as Kernel;
-      this.#adam = instance.exports.adam as Kernel;
-      this.#sgd = instance.exports.sgd as Kernel;
-      this.#dropout = instance.exports.dropout as Kernel;
-      this.#dropback = instance.exports.dropback as Kernel;
+      this.#kernel = gemm.gemm as Kernel;
+      this.#adam = steps.adam as Kernel;
+      this.#sgd = steps.sgd as Kernel;
+      this.#dropout = steps.dropout as Kernel;
+      this.#dropback = steps.dropback as Kernel;
     } else {
       this.#memory = null;
       this.#buffer = new ArrayBuffer(floats * 4);
@@ -261,7 +283,7 @@ export class Arena {
     }
     this.simd = found !== null;
     this.relaxed = found?.relaxed ?? false;
-    if (wantThreads && found?.shared) this.#threads = 2;
+    if (wantThreads && found) this.#threads = 2;
   }
 
   /** Threads long products run on (2 only once {@linkcode Arena.start} has started the worker). */
@@ -292,7 +314,7 @@ export class Arena {
         resolve(false);
       };
       worker.postMessage({
-        module: this.#compiled!.module,
+        module: this.#compiled!.gemm,
         memory: this.#memory,
         ctrl: ctrl.buffer,
       });
