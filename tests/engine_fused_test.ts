@@ -4,10 +4,10 @@ import { deepNN } from "../lib/build/models.ts";
 import { f1, precision, r2, recall } from "../lib/train/metrics.ts";
 import { randomData } from "../lib/data/random_data.ts";
 import { train } from "../lib/train/train.ts";
-import { fusedEngine, fusedEngineWith } from "../lib/train/engine_fused.ts";
-import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
-import { makePlan } from "../lib/train/train_plan.ts";
-import { compiledMetrics, type EpochLogs, type TrainJob } from "../lib/train/train_engine.ts";
+import { fusedEngine, fusedEngineWith } from "../lib/train/fused/engine.ts";
+import { tfjsEngine } from "../lib/train/tfjs/engine.ts";
+import { makePlan } from "../lib/train/plan.ts";
+import { compiledMetrics, type EpochLogs, type TrainJob } from "../lib/train/engine.ts";
 import { rng } from "../lib/core/random.ts";
 
 type Rows = number[][];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Arena, gemmJS } from "../lib/train/gemm.ts";
+import { Arena, gemmJS } from "../lib/train/fused/arena.ts";
 import { rng } from "../lib/core/random.ts";
-import { adamStep, dropoutForward, sgdStep } from "../lib/train/engine_fused_kernels.ts";
+import { adamStep, dropoutForward, sgdStep } from "../lib/train/fused/layers.ts";
 
 /** `relu(a · b + bias)` gated, the slow way, in float64; `a[i][p]` at `i * aRow + p * aCol`. */
 function naive(

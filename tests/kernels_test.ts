@@ -7,11 +7,11 @@ import {
   KERNELS_DIR,
 } from "../tools/kernels/compile.ts";
 import { KERNEL_BYTES } from "../lib/train/fused/kernels/bytes.ts";
-import { Arena } from "../lib/train/gemm.ts";
+import { Arena } from "../lib/train/fused/arena.ts";
 import { tf } from "../lib/core/tf.ts";
 import { rng } from "../lib/core/random.ts";
 import { train } from "../lib/train/train.ts";
-import { fusedEngineWith } from "../lib/train/engine_fused.ts";
+import { fusedEngineWith } from "../lib/train/fused/engine.ts";
 
 Deno.test("kernels: the committed bytes are the .wat sources compiled (regenerate: deno task kernels)", async () => {
   const modules = [];

@@ -2,8 +2,8 @@
  * `train(model, x, y, options)`: the article's `model.fit(x=X, y=y, batch_size=30,
  * epochs=100, shuffle=True)` with Keras's validation split, live progress in the notebook
  * and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
- * split and the batch order (train_plan.ts), run the epochs on an engine (train_engine.ts:
- * `fused`, engine_fused.ts, by default; `tfjs` = model.fit, engine_tfjs.ts, for other models),
+ *  split and the batch order (plan.ts), run the epochs on an engine (engine.ts:
+ * `fused`, fused/engine.ts, by default; `tfjs` = model.fit, tfjs/engine.ts, for other models),
  * report progress (progress.ts).
  *
  * @module
@@ -30,7 +30,7 @@ import {
   readTargetsFor,
   type Targets,
 } from "./inputs.ts";
-import { makePlan } from "./train_plan.ts";
+import { makePlan } from "./plan.ts";
 import {
   compiledMetrics,
   type EpochLogs,
@@ -38,9 +38,9 @@ import {
   lossError,
   type TrainEngine,
   type TrainJob,
-} from "./train_engine.ts";
-import { tfjsEngine } from "./engine_tfjs.ts";
-import { fusedEngine } from "./engine_fused.ts";
+} from "./engine.ts";
+import { tfjsEngine } from "./tfjs/engine.ts";
+import { fusedEngine } from "./fused/engine.ts";
 import {
   formatLogs,
   LineProgress,

@@ -6,7 +6,7 @@
  *
  * What it computes, as tfjs does:
  * - Dense: `y = act(x · kernel + bias)`, activations linear, relu, sigmoid, tanh, softmax;
- *   the three products of a layer (forward, weight gradient, input gradient) run in gemm.ts:
+ *   the three products of a layer (forward, weight gradient, input gradient) run in arena.ts:
  *   a register-blocked WebAssembly SIMD kernel accumulating in float32 (relaxed-SIMD
  *   multiply-add where it validates) with bias and relu (forward) and relu's derivative
  *   (input gradient) applied in the same pass, or JavaScript accumulating in float64 where
@@ -43,10 +43,10 @@
  *
  * @module
  */
-import type { BatchCallback, EpochCallback, TrainEngine, TrainJob } from "./train_engine.ts";
-import { analyze, type FusedSpec } from "./engine_fused_model.ts";
-import { gigabytes, MAX_RUN_BYTES, runBytes } from "./engine_fused_run.ts";
-import { autoThreads, runFused } from "./engine_fused_epochs.ts";
+import type { BatchCallback, EpochCallback, TrainEngine, TrainJob } from "../engine.ts";
+import { analyze, type FusedSpec } from "./spec.ts";
+import { gigabytes, MAX_RUN_BYTES, runBytes } from "./run.ts";
+import { autoThreads, runFused } from "./epochs.ts";
 
 /**
  * The fused engine: a Dense/Dropout chain with a binary or categorical cross-entropy, MSE or
@@ -55,10 +55,10 @@ import { autoThreads, runFused } from "./engine_fused_epochs.ts";
  *
  * @example
  * ```ts
- * import { fusedEngine } from "./engine_fused.ts";
- * import { deepNN } from "../build/models.ts";
- * import { f1 } from "./metrics.ts";
- * import { train } from "./train.ts";
+ * import { fusedEngine } from "./engine.ts";
+ * import { deepNN } from "../../build/models.ts";
+ * import { f1 } from "../metrics.ts";
+ * import { train } from "../train.ts";
  * const model = deepNN({ features: 10, seed: 1 });
  * model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
  * const x = Array.from({ length: 100 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i * j) % 7));
@@ -108,7 +108,7 @@ function multiplyAddFromEnv(): "relaxed" | "separate" | undefined {
  *
  * @example
  * ```ts
- * import { fusedEngineWith } from "./engine_fused.ts";
+ * import { fusedEngineWith } from "./engine.ts";
  * const oneThread = fusedEngineWith({ threads: 1 });
  * oneThread.name; // "fused"
  * ```

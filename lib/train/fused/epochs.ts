@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { FusedSpec } from "./engine_fused_model.ts";
-import { allFinite, copyRows, gatherRows } from "./engine_fused_kernels.ts";
-import { batchLoss, batchMetric } from "./engine_fused_loss.ts";
-import { FusedRun } from "./engine_fused_run.ts";
-import type { ArenaOptions } from "./gemm.ts";
+import type { FusedSpec } from "./spec.ts";
+import { allFinite, copyRows, gatherRows } from "./layers.ts";
+import { batchLoss, batchMetric } from "./loss.ts";
+import { FusedRun } from "./run.ts";
+import type { ArenaOptions } from "./arena.ts";
 import {
   type BatchCallback,
   type EpochCallback,
@@ -17,7 +17,7 @@ import {
   historyKeys,
   lossError,
   type TrainJob,
-} from "./train_engine.ts";
+} from "../engine.ts";
 
 const fround = Math.fround;
 

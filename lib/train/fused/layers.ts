@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { RELU, SIGMOID, SOFTMAX, TANH } from "./engine_fused_model.ts";
+import { RELU, SIGMOID, SOFTMAX, TANH } from "./spec.ts";
 
 const fround = Math.fround;
 

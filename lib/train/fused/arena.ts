@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { KERNEL_BYTES } from "./fused/kernels/bytes.ts";
+import { KERNEL_BYTES } from "./kernels/bytes.ts";
 
 /** What is applied to each element after the sum: `+ bias[j]`, `max(0, .)`, `gate[i][j] > 0 ? . : 0`. */
 export interface Epilogue {
@@ -32,7 +32,7 @@ let scratch = new Float64Array(64);
  *
  * @example
  * ```ts
- * import { gemmJS } from "./gemm.ts";
+ * import { gemmJS } from "./arena.ts";
  * const a = new Float32Array([1, 2, 3, 4]); // 2 x 2
  * const c = new Float32Array(4);
  * gemmJS(a, 0, 2, 1, a, 0, c, 0, 2, 2, 2); // a · a
@@ -221,7 +221,7 @@ export interface ArenaOptions {
  *
  * @example
  * ```ts
- * import { Arena } from "./gemm.ts";
+ * import { Arena } from "./arena.ts";
  * const arena = new Arena(64);
  * const a = arena.take(32), c = arena.take(16);
  * a.fill(1);

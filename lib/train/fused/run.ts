@@ -1,18 +1,18 @@
 /**
  * One run of the fused engine: the buffers, forward and backward passes, the optimizer state,
- * and the write-back of weights and state into the tfjs model (see engine_fused.ts).
+ * and the write-back of weights and state into the tfjs model (see fused/engine.ts).
  *
  * @module
  */
-import { tf } from "../core/tf.ts";
-import { Arena, type ArenaOptions } from "./gemm.ts";
+import { tf } from "../../core/tf.ts";
+import { Arena, type ArenaOptions } from "./arena.ts";
 import {
   type AdamFields,
   type DenseOp,
   type FusedSpec,
   type Op,
   RELU,
-} from "./engine_fused_model.ts";
+} from "./spec.ts";
 import {
   activate,
   activationGrad,
@@ -21,8 +21,8 @@ import {
   dropoutForward,
   sgdStep,
   transpose,
-} from "./engine_fused_kernels.ts";
-import type { TrainJob } from "./train_engine.ts";
+} from "./layers.ts";
+import type { TrainJob } from "../engine.ts";
 
 const fround = Math.fround;
 

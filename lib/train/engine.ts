@@ -2,14 +2,14 @@
  * The contract between `train()` and a training engine. `train()` checks the inputs and makes
  * the {@linkcode TrainPlan}; an engine runs the epochs of that plan on a compiled model and
  * reports each epoch's logs (Keras's names: `loss`, `accuracy`, `F1`, `val_loss`, ...);
- * `train()` records the history and shows progress. Engines: `fused` (engine_fused.ts, the
- * default for the models it supports) and `tfjs` (model.fit, in engine_tfjs.ts).
+ * `train()` records the history and shows progress. Engines: `fused` (fused/engine.ts, the
+ * default for the models it supports) and `tfjs` (model.fit, in tfjs/engine.ts).
  *
  * @module
  */
 import type { tf } from "../core/tf.ts";
 import type { MetricFn } from "./metrics.ts";
-import type { TrainPlan } from "./train_plan.ts";
+import type { TrainPlan } from "./plan.ts";
 
 /** One epoch's values, by Keras's history key. */
 export type EpochLogs = Readonly<Record<string, number>>;
@@ -80,7 +80,7 @@ export interface TrainEngine {
  *
  * @example
  * ```ts
- * import { compiledMetrics } from "./train_engine.ts";
+ * import { compiledMetrics } from "./engine.ts";
  * import { deepNN } from "../build/models.ts";
  * import { f1 } from "./metrics.ts";
  * const model = deepNN({ features: 10 });
@@ -105,7 +105,7 @@ export function compiledMetrics(model: tf.LayersModel): CompiledMetric[] {
  *
  * @example
  * ```ts
- * import { historyKeys } from "./train_engine.ts";
+ * import { historyKeys } from "./engine.ts";
  * historyKeys([{ key: "accuracy", tfjsName: "acc", source: "accuracy" }], true);
  * // ["loss", "accuracy", "val_loss", "val_accuracy"]
  * ```
@@ -121,7 +121,7 @@ export function historyKeys(metrics: readonly CompiledMetric[], validation: bool
  *
  * @example
  * ```ts
- * import { lossError } from "./train_engine.ts";
+ * import { lossError } from "./engine.ts";
  * lossError(NaN, 11, 100).message;
  * // "train: the loss became NaN in epoch 12/100; try a lower learning rate, or check the data for extreme values"
  * ```
