@@ -2,7 +2,7 @@
  * `train(model, x, y, options)`: the article's `model.fit(x=X, y=y, batch_size=30,
  * epochs=100, shuffle=True)` with Keras's validation split, live progress in the notebook
  * and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
- *  split and the batch order (plan.ts), run the epochs on an engine (engine.ts:
+ * split and the batch order (plan.ts), run the epochs on an engine (engine.ts:
  * `fused`, fused/engine.ts, by default; `tfjs` = model.fit, tfjs/engine.ts, for other models),
  * report progress (progress.ts).
  *

@@ -1,12 +1,11 @@
 /**
- * The matrix products of the fused training engine, on an arena of float32 buffers:
- * `c = epilogue(a · b)` with `a` read through strides (so `a` or `aᵀ`), `b` and `c` row-major.
- * Where WebAssembly SIMD runs, the buffers live in one WebAssembly memory and long products
- * run in the register-blocked kernel of fused/kernels/gemm_*.wat (accumulating in float32); with
- * `threads: 2` the memory is shared with a Worker and a long product's rows are split between
- * the two, each element computed by the same instructions in the same order, so the results
- * are the same bit for bit whatever the thread count. Short products (and runtimes without
- * SIMD) run in JavaScript, accumulating in float64.
+ * The fused engine's buffers and the door to its WebAssembly kernels: one shared
+ * WebAssembly memory of float32 buffers, the matrix product `c = epilogue(a · b)` of
+ * kernels/gemm_*.wat (`a` read through strides, so `a` or `aᵀ`; `b` and `c` row-major;
+ * accumulating in float32) and the elementwise steps of kernels/steps.wat. With
+ * `threads: 2` a Worker shares the memory and a long product's rows are split between the two,
+ * each element computed by the same instructions in the same order, so the results are the
+ * same bit for bit whatever the thread count.
  *
  * @module
  */
@@ -22,56 +21,6 @@ export interface Epilogue {
   readonly relu?: boolean;
   /** An `m x n` matrix: elements where it is not > 0 become 0 (relu's derivative), or null. */
   readonly gate?: Float32Array | null;
-}
-
-let scratch = new Float64Array(64);
-
-/**
- * `c = epilogue(a · b)` in JavaScript, accumulating in float64: `a[i][p]` is
- * `a[aAt + i * aRow + p * aCol]`, `b` is `k x n` from `bAt`, `c` is `m x n` from `cAt`.
- *
- * @example
- * ```ts
- * import { gemmJS } from "./arena.ts";
- * const a = new Float32Array([1, 2, 3, 4]); // 2 x 2
- * const c = new Float32Array(4);
- * gemmJS(a, 0, 2, 1, a, 0, c, 0, 2, 2, 2); // a · a
- * c; // Float32Array [7, 10, 15, 22]
- * ```
- */
-export function gemmJS(
-  a: Float32Array,
-  aAt: number,
-  aRow: number,
-  aCol: number,
-  b: Float32Array,
-  bAt: number,
-  c: Float32Array,
-  cAt: number,
-  m: number,
-  n: number,
-  k: number,
-  epilogue: Epilogue = {},
-): void {
-  if (scratch.length < n) scratch = new Float64Array(n);
-  const s = scratch;
-  const { bias = null, biasAt = 0, relu = false, gate = null } = epilogue;
-  for (let i = 0; i < m; i++) {
-    s.fill(0, 0, n);
-    for (let p = 0; p < k; p++) {
-      const x = a[aAt + i * aRow + p * aCol];
-      const row = bAt + p * n;
-      for (let j = 0; j < n; j++) s[j] += x * b[row + j];
-    }
-    const o = cAt + i * n;
-    for (let j = 0; j < n; j++) {
-      let v = Math.fround(s[j]);
-      if (bias) v = Math.fround(v + bias[biasAt + j]);
-      if (relu && v < 0) v = 0;
-      if (gate && !(gate[i * n + j] > 0)) v = 0;
-      c[o + j] = v;
-    }
-  }
 }
 
 type Kernel = (...args: number[]) => void;
@@ -125,7 +74,7 @@ function compiled(relaxed: boolean): Compiled | null {
         }
       }
     } catch {
-      // no kernels here: the JavaScript ones run
+      // no kernels here: the fused engine says so and train uses tfjs
     }
     compiledCache.set(relaxed, found);
   }
@@ -202,8 +151,6 @@ const SPLIT_WORK = 1 << 18;
 
 /** Options of an {@linkcode Arena}. */
 export interface ArenaOptions {
-  /** Use the WebAssembly SIMD kernel where it runs. Default true. */
-  simd?: boolean;
   /** Threads for long products: 1 (default) or 2 (a Worker sharing the memory; call `start`). */
   threads?: number;
   /**
@@ -215,9 +162,25 @@ export interface ArenaOptions {
 }
 
 /**
- * A float32 arena for one training run plus the fastest `c = epilogue(a · b)` on it: buffers
- * handed out by {@linkcode Arena.take} live in one WebAssembly memory when SIMD is available
- * (so the kernel can read them), else in a plain buffer with the JavaScript kernel.
+ * Why the kernels cannot run here (no WebAssembly SIMD or no shared memory), or null.
+ *
+ * @example
+ * ```ts
+ * import { kernelsUnavailable } from "./arena.ts";
+ * kernelsUnavailable(); // null in Deno
+ * ```
+ */
+export function kernelsUnavailable(): string | null {
+  return compiled(false) === null
+    ? "this runtime has no WebAssembly SIMD with shared memory for the fused engine's kernels"
+    : null;
+}
+
+/**
+ * A float32 arena for one training run plus its kernels: buffers handed out by
+ * {@linkcode Arena.take} live in one shared WebAssembly memory, where the matrix product and
+ * the elementwise steps of kernels/*.wat read and write them. Throws where
+ * {@linkcode kernelsUnavailable} says why.
  *
  * @example
  * ```ts
@@ -230,19 +193,17 @@ export interface ArenaOptions {
  * ```
  */
 export class Arena {
-  /** Whether long products run in the WebAssembly SIMD kernel. */
-  readonly simd: boolean;
-  /** Whether that kernel uses relaxed-SIMD multiply-add. */
+  /** Whether the product uses relaxed-SIMD multiply-add. */
   readonly relaxed: boolean;
   readonly #buffer: ArrayBufferLike;
   readonly #size: number;
-  readonly #kernel: Kernel | null;
-  readonly #adam: Kernel | null;
-  readonly #sgd: Kernel | null;
-  readonly #dropout: Kernel | null;
-  readonly #dropback: Kernel | null;
-  readonly #compiled: Compiled | null;
-  readonly #memory: WebAssembly.Memory | null;
+  readonly #kernel: Kernel;
+  readonly #adam: (...args: number[]) => number;
+  readonly #sgd: (...args: number[]) => number;
+  readonly #dropout: Kernel;
+  readonly #dropback: Kernel;
+  readonly #compiled: Compiled;
+  readonly #memory: WebAssembly.Memory;
   #used = 0;
   #threads = 1;
   #worker: Worker | null = null;
@@ -252,38 +213,25 @@ export class Arena {
   /** An arena of `floats` float32 values (each buffer is rounded up to 16 bytes). */
   constructor(floats: number, options: ArenaOptions = {}) {
     const wantThreads = (options.threads ?? 1) > 1;
-    const found = options.simd === false
-      ? null
-      : compiled((options.multiplyAdd ?? "relaxed") === "relaxed");
+    const found = compiled((options.multiplyAdd ?? "relaxed") === "relaxed");
+    if (found === null) throw new Error(`Arena: ${kernelsUnavailable()}`);
     this.#size = floats;
     this.#compiled = found;
-    if (found) {
-      const pages = Math.max(1, Math.ceil((floats * 4) / 65536));
-      // Shared, so a worker can run products on it too (one thread runs it the same).
-      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-      const env = { env: { memory } };
-      const gemm = new WebAssembly.Instance(found.gemm, env).exports;
-      const steps = new WebAssembly.Instance(found.steps, env).exports;
-      this.#memory = memory;
-      this.#buffer = memory.buffer;
-      this.#kernel = gemm.gemm as Kernel;
-      this.#adam = steps.adam as Kernel;
-      this.#sgd = steps.sgd as Kernel;
-      this.#dropout = steps.dropout as Kernel;
-      this.#dropback = steps.dropback as Kernel;
-    } else {
-      this.#memory = null;
-      this.#buffer = new ArrayBuffer(floats * 4);
-      this.#kernel =
-        this.#adam =
-        this.#sgd =
-        this.#dropout =
-        this.#dropback =
-          null;
-    }
-    this.simd = found !== null;
-    this.relaxed = found?.relaxed ?? false;
-    if (wantThreads && found) this.#threads = 2;
+    const pages = Math.max(1, Math.ceil((floats * 4) / 65536));
+    // Shared, so a worker can run products on it too (one thread runs it the same).
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const env = { env: { memory } };
+    const gemm = new WebAssembly.Instance(found.gemm, env).exports;
+    const steps = new WebAssembly.Instance(found.steps, env).exports;
+    this.#memory = memory;
+    this.#buffer = memory.buffer;
+    this.#kernel = gemm.gemm as Kernel;
+    this.#adam = steps.adam as (...args: number[]) => number;
+    this.#sgd = steps.sgd as (...args: number[]) => number;
+    this.#dropout = steps.dropout as Kernel;
+    this.#dropback = steps.dropback as Kernel;
+    this.relaxed = found.relaxed;
+    if (wantThreads) this.#threads = 2;
   }
 
   /** Threads long products run on (2 only once {@linkcode Arena.start} has started the worker). */
@@ -296,7 +244,7 @@ export class Arena {
    * stays on one thread, with the same results).
    */
   async start(): Promise<void> {
-    if (this.#threads < 2 || this.#worker || !this.#compiled || !this.#memory) return;
+    if (this.#threads < 2 || this.#worker) return;
     workerUrl ??= URL.createObjectURL(
       new Blob([WORKER_SOURCE], { type: "application/javascript" }),
     );
@@ -314,7 +262,7 @@ export class Arena {
         resolve(false);
       };
       worker.postMessage({
-        module: this.#compiled!.gemm,
+        module: this.#compiled.gemm,
         memory: this.#memory,
         ctrl: ctrl.buffer,
       });
@@ -357,9 +305,10 @@ export class Arena {
   }
 
   /**
-   * One Adam step in the SIMD kernel over buffers of this arena (`w`, `g`, `m`, `v` of the same
-   * length), every operation in float32 as tfjs's; returns 0, or NaN if a new weight is not
-   * finite; `null` without SIMD (the caller runs its JavaScript step).
+   * One Adam step (kernels/steps.wat) over buffers of this arena (`w`, `g`, `m`, `v` of the
+   * same length), every operation in float32 as tfjs's; returns 0, or NaN if a new weight is
+   * not finite. `constants`: beta1, 1-beta1, beta2, 1-beta2, 1-accBeta1, 1-accBeta2, epsilon,
+   * -learningRate.
    */
   adam(
     w: Float32Array,
@@ -367,36 +316,36 @@ export class Arena {
     m: Float32Array,
     v: Float32Array,
     constants: readonly number[],
-  ): number | null {
-    if (!this.#adam) return null;
+  ): number {
     const n = Math.ceil(w.length / 4) * 4; // the padding is zeros and stays zeros
-    return (this.#adam as (...args: number[]) => number)(
+    const c = constants;
+    return this.#adam(
       w.byteOffset,
       g.byteOffset,
       m.byteOffset,
       v.byteOffset,
       n,
-      ...constants,
+      c[0],
+      c[1],
+      c[2],
+      c[3],
+      c[4],
+      c[5],
+      c[6],
+      c[7],
     );
   }
 
-  /** One SGD step (`w = (-lr * g) + w`) in the SIMD kernel, as {@linkcode Arena.adam}. */
-  sgd(w: Float32Array, g: Float32Array, negLearningRate: number): number | null {
-    if (!this.#sgd) return null;
-    const n = Math.ceil(w.length / 4) * 4;
-    return (this.#sgd as (...args: number[]) => number)(
-      w.byteOffset,
-      g.byteOffset,
-      n,
-      negLearningRate,
-    );
+  /** One SGD step (`w = (-lr * g) + w`), as {@linkcode Arena.adam}. */
+  sgd(w: Float32Array, g: Float32Array, negLearningRate: number): number {
+    return this.#sgd(w.byteOffset, g.byteOffset, Math.ceil(w.length / 4) * 4, negLearningRate);
   }
 
   /**
-   * Inverted dropout in the SIMD kernel: draws `n` values of the lib's `rng` from `state`
+   * Inverted dropout (kernels/steps.wat): draws `n` values of the lib's `rng` from `state`
    * (mulberry32, 4 lanes at once: its state only counts up), `mask[e]` = `scale` where the
-   * draw is >= `rate`, else 0, `out[e] = input[e] * mask[e]`; returns the new state, or
-   * `null` without SIMD (the caller runs its JavaScript loop). Buffers from this arena.
+   * draw is >= `rate`, else 0, `out[e] = input[e] * mask[e]`; returns the new state. Buffers
+   * from this arena.
    */
   dropout(
     input: Float32Array,
@@ -406,25 +355,30 @@ export class Arena {
     rate: number,
     scale: number,
     state: number,
-  ): number | null {
+  ): number {
     const threshold = Math.ceil(rate * 4294967296); // draw / 2^32 >= rate <=> u32 >= this
-    if (!this.#dropout || threshold > 0xffffffff) return null;
-    // Whole vectors: the padding of arena buffers absorbs the last one.
-    this.#dropout(
-      input.byteOffset,
-      out.byteOffset,
-      mask.byteOffset,
-      Math.ceil(n / 4) * 4,
-      state | 0,
-      threshold | 0,
-      scale,
-    );
+    if (threshold > 0xffffffff) {
+      // No u32 draw reaches it: every unit dropped.
+      mask.fill(0, 0, n);
+      out.fill(0, 0, n);
+    } else {
+      // Whole vectors: the padding of arena buffers absorbs the last one.
+      this.#dropout(
+        input.byteOffset,
+        out.byteOffset,
+        mask.byteOffset,
+        Math.ceil(n / 4) * 4,
+        state | 0,
+        threshold | 0,
+        scale,
+      );
+    }
     return (state + Math.imul(n, 0x6D2B79F5)) >>> 0;
   }
 
   /**
-   * `into = delta * mask`, zero where `y > 0` is false when `y` is given (relu's derivative);
-   * false without SIMD.
+   * `into = delta * mask`, zero where `y > 0` is false when `y` is given (relu's derivative of
+   * the layer below).
    */
   dropback(
     delta: Float32Array,
@@ -432,8 +386,7 @@ export class Arena {
     y: Float32Array | null,
     into: Float32Array,
     n: number,
-  ): boolean {
-    if (!this.#dropback) return false;
+  ): void {
     this.#dropback(
       delta.byteOffset,
       mask.byteOffset,
@@ -441,13 +394,13 @@ export class Arena {
       into.byteOffset,
       Math.ceil(n / 4) * 4,
     );
-    return true;
   }
 
   /**
-   * `c = epilogue(a · b)` as {@linkcode gemmJS}, for buffers taken from this arena: in the
-   * SIMD kernel when the arena has it and the product is long enough to gain from it, split
-   * between two threads when it is longer still.
+   * `c = epilogue(a · b)` for buffers taken from this arena, accumulating in float32: `a[i][p]`
+   * is `a[aAt + i * aRow + p * aCol]` (so `a` or `aᵀ`), `b` is `k x n` from `bAt`, `c` is
+   * `m x n` from `cAt`; split between two threads when the arena has them and the product is
+   * long enough.
    */
   gemm(
     a: Float32Array,
@@ -464,10 +417,7 @@ export class Arena {
     epilogue: Epilogue = {},
   ): void {
     const kernel = this.#kernel;
-    if (kernel === null || m === 0) {
-      gemmJS(a, aAt, aRow, aCol, b, bAt, c, cAt, m, n, k, epilogue);
-      return;
-    }
+    if (m === 0) return;
     const aPtr = a.byteOffset + aAt * 4, bPtr = b.byteOffset + bAt * 4;
     const cPtr = c.byteOffset + cAt * 4;
     const biasPtr = epilogue.bias ? epilogue.bias.byteOffset + (epilogue.biasAt ?? 0) * 4 : 0;

@@ -6,17 +6,17 @@
  *
  * What it computes, as tfjs does:
  * - Dense: `y = act(x · kernel + bias)`, activations linear, relu, sigmoid, tanh, softmax;
- *   the three products of a layer (forward, weight gradient, input gradient) run in arena.ts:
- *   a register-blocked WebAssembly SIMD kernel accumulating in float32 (relaxed-SIMD
- *   multiply-add where it validates) with bias and relu (forward) and relu's derivative
- *   (input gradient) applied in the same pass, or JavaScript accumulating in float64 where
- *   SIMD does not run. Large models split each product's rows between two threads (a Worker
+ *   the three products of a layer (forward, weight gradient, input gradient) run in
+ *   kernels/gemm_*.wat (through arena.ts): a register-blocked WebAssembly SIMD kernel
+ *   accumulating in float32 (relaxed-SIMD multiply-add where it validates, unless
+ *   `multiplyAdd: "separate"`) with bias and relu (forward) and relu's derivative (input
+ *   gradient) applied in the same pass. Large models split each product's rows between two threads (a Worker
  *   sharing the wasm memory): every element is computed by the same instructions in the same
  *   order, so the results are identical bit for bit whatever the thread count. Every stored
  *   value is float32 and the elementwise steps are rounded to float32 as tfjs's are; the
  *   results match tfjs's fit to ~1e-6 on either backend (tests).
  * - Dropout: inverted dropout, kept units scaled by `1 / (1 - rate)`, masks drawn from
- *   `rng(plan.dropoutSeed)` (in the SIMD module, 4 draws at once); off during validation.
+ *   `rng(plan.dropoutSeed)` (kernels/steps.wat, 4 draws at once); off during validation.
  *   (tfjs draws its masks from another stream, so only dropout-free runs match tfjs number
  *   for number.)
  * - Losses of tfjs-layers: binary cross-entropy (probabilities clipped to [1e-7, 1 - 1e-7],
@@ -47,6 +47,7 @@ import type { BatchCallback, EpochCallback, TrainEngine, TrainJob } from "../eng
 import { analyze, type FusedSpec } from "./spec.ts";
 import { gigabytes, MAX_RUN_BYTES, runBytes } from "./run.ts";
 import { autoThreads, runFused } from "./epochs.ts";
+import { kernelsUnavailable } from "./arena.ts";
 
 /**
  * The fused engine: a Dense/Dropout chain with a binary or categorical cross-entropy, MSE or
@@ -119,6 +120,8 @@ export function fusedEngineWith(options: FusedEngineOptions = {}): TrainEngine {
   return {
     name: "fused",
     unsupported(job: TrainJob): string | null {
+      const noKernels = kernelsUnavailable();
+      if (noKernels !== null) return noKernels;
       const spec = analyze(job);
       if (typeof spec === "string") return spec;
       // Said before any work: a model whose buffers exceed one WebAssembly memory.
