@@ -7,7 +7,12 @@ import { train } from "../lib/train/train.ts";
 import { fusedEngine, fusedEngineWith } from "../lib/train/fused/engine.ts";
 import { tfjsEngine } from "../lib/train/tfjs/engine.ts";
 import { makePlan } from "../lib/train/plan.ts";
-import { compiledMetrics, type EpochLogs, type TrainJob } from "../lib/train/engine.ts";
+import {
+  compiledMetrics,
+  type EpochLogs,
+  type TrainEngine,
+  type TrainJob,
+} from "../lib/train/engine.ts";
 import { rng } from "../lib/core/random.ts";
 
 type Rows = number[][];
@@ -567,4 +572,50 @@ Deno.test("fused leaves no tensor behind once the optimizer has its state", asyn
   const again = tf.memory().numTensors;
   await train(model, x, y, { epochs: 2, seed: 1, live: false, engine: fusedEngine });
   assert.equal(tf.memory().numTensors, again);
+});
+
+Deno.test("fused reads batches from the caller's rows: the data is never copied whole", async () => {
+  const { x, y } = randomData({ seed: 4 });
+  let copied = false;
+  let rowsGiven = false;
+  const watching: TrainEngine = {
+    name: "fused",
+    unsupported: (job) => fusedEngine.unsupported(job),
+    run(job, onEpochEnd, onBatch) {
+      rowsGiven = job.xRows === x;
+      const watched = new Proxy(job, {
+        get(target, key) {
+          if (key === "x") copied = true;
+          return Reflect.get(target, key);
+        },
+      });
+      return fusedEngine.run(watched, onEpochEnd, onBatch);
+    },
+  };
+  const runs = [];
+  for (const engine of [watching, fusedEngine]) {
+    const model = deepNN({ features: 10, seed: 2 });
+    model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    const h = await train(model, x, y, {
+      epochs: 2,
+      validationSplit: 0.2,
+      seed: 1,
+      live: false,
+      engine,
+    });
+    runs.push({ history: h.history, weights: weightsOf(model) });
+    model.dispose();
+  }
+  assert.ok(rowsGiven, "the job carries the caller's rows");
+  assert.equal(copied, false, "job.x was never read");
+  // A tensor gives the same numbers (its values, not rows).
+  const model = deepNN({ features: 10, seed: 2 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+  const xt = tf.tensor2d(x), yt = tf.tensor1d(y);
+  const h = await train(model, xt, yt, { epochs: 2, validationSplit: 0.2, seed: 1, live: false });
+  tf.dispose([xt, yt]);
+  assert.deepEqual(h.history, runs[0].history);
+  assert.deepEqual(weightsOf(model), runs[0].weights);
+  assert.deepEqual(runs[1].weights, runs[0].weights);
+  model.dispose();
 });

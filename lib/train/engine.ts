@@ -41,8 +41,17 @@ export interface CompiledMetric {
 export interface TrainJob {
   /** The compiled model; the engine updates its weights (and optimizer state) in place. */
   readonly model: tf.LayersModel;
-  /** All rows' features, row-major: `rows * features` values (training rows first, then validation rows). */
+  /**
+   * All rows' features, row-major: `rows * features` values (training rows first, then
+   * validation rows). May be made on first read (a copy of `xRows`).
+   */
   readonly x: Float32Array;
+  /**
+   * The caller's rows of features when they came as an array of rows (checked: `features`
+   * finite numbers each), or null: an engine may read its batches from them instead of `x`,
+   * so the data is never copied whole.
+   */
+  readonly xRows?: readonly ArrayLike<number>[] | null;
   /** All rows' targets, row-major: `rows * outputs` values. */
   readonly y: Float32Array;
   /** Number of rows (`plan.trainRows + plan.valRows`). */

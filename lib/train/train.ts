@@ -25,7 +25,7 @@ import {
   checkFit,
   type Matrix,
   modelShape,
-  readMatrix,
+  readFeatures,
   readTargets,
   readTargetsFor,
   type Targets,
@@ -330,7 +330,7 @@ function checkTraining(
       } is not compiled: call model.compile({ optimizer, loss, metrics }) first`,
     );
   }
-  const xs = readMatrix(fn, "x", x);
+  const xs = readFeatures(fn, "x", x);
   const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
   // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
   // readTargetsFor one-hots class indices for a softmax model.
@@ -341,7 +341,12 @@ function checkTraining(
   const plan = makePlan(fn, { rows: xs.rows, batchSize, epochs, validationSplit, shuffle, seed });
   const job: TrainJob = {
     model,
-    x: xs.data,
+    // Copied into one Float32Array only for an engine that asks (tfjs); the fused engine
+    // reads batches from the caller's rows.
+    get x() {
+      return xs.data;
+    },
+    xRows: xs.source,
     y: ys.data,
     rows: xs.rows,
     features: xs.cols,

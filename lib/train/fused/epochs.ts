@@ -6,7 +6,7 @@
  * @module
  */
 import type { FusedSpec } from "./spec.ts";
-import { allFinite, copyRows, gatherRows } from "./layers.ts";
+import { allFinite, copyRows, gatherFromRows, gatherRows } from "./layers.ts";
 import { batchLoss, batchMetric } from "./loss.ts";
 import { FusedRun } from "./run.ts";
 import type { ArenaOptions } from "./arena.ts";
@@ -72,6 +72,8 @@ export async function runFused(
   const trainTotals = new Float64Array(nValues);
   const valTotals = new Float64Array(nValues);
   const xb = run.outputs[0];
+  // The caller's rows when it gave rows: batches come from them, the data is never copied.
+  const xRows = job.xRows ?? null;
   const yb = run.targets;
   const lossGrad = run.deltas[run.deltas.length - 1];
   run.load();
@@ -84,7 +86,8 @@ export async function runFused(
       for (let b = 0; b < plan.batches.length; b++) {
         const start = plan.batches[b][0];
         const rows = plan.batches[b][1] - start;
-        gatherRows(job.x, order, start, rows, features, xb);
+        if (xRows) gatherFromRows(xRows, order, start, rows, features, xb);
+        else gatherRows(job.x, order, start, rows, features, xb);
         gatherRows(job.y, order, start, rows, targetCols, yb);
         const out = run.forward(rows, true);
         const loss = batchLoss(spec.loss, out, yb, rows, outputs, lossGrad);
@@ -117,7 +120,9 @@ export async function runFused(
         valTotals.fill(0);
         for (let start = 0; start < plan.valRows; start += plan.batchSize) {
           const rows = Math.min(plan.batchSize, plan.valRows - start);
-          copyRows(job.x, plan.trainRows + start, rows, features, xb);
+          const first = plan.trainRows + start;
+          if (xRows) gatherFromRows(xRows, null, first, rows, features, xb);
+          else copyRows(job.x, first, rows, features, xb);
           copyRows(job.y, plan.trainRows + start, rows, targetCols, yb);
           const out = run.forward(rows, false);
           valTotals[0] = fround(

@@ -40,6 +40,21 @@ export function gatherRows(
   }
 }
 
+/** Copies rows `order[start..start+count)` of an array of rows (`width` values each) into `dst`. */
+export function gatherFromRows(
+  src: readonly ArrayLike<number>[],
+  order: Int32Array | null,
+  start: number,
+  count: number,
+  width: number,
+  dst: Float32Array,
+): void {
+  for (let r = 0; r < count; r++) {
+    const row = src[order === null ? start + r : order[start + r]], d = r * width;
+    for (let c = 0; c < width; c++) dst[d + c] = row[c];
+  }
+}
+
 /** Copies `count` consecutive rows from row `first` of `src` into `dst`. */
 export function copyRows(
   src: Float32Array,
