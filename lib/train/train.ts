@@ -31,6 +31,7 @@ import {
   type Targets,
 } from "./inputs.ts";
 import { makePlan } from "./plan.ts";
+import { checkTrainingMemory, DEFAULT_MEMORY_LIMIT, trainingFootprint } from "./memory.ts";
 import {
   compiledMetrics,
   type EpochLogs,
@@ -88,6 +89,11 @@ export interface TrainOptions {
    * (sparse) categorical crossentropy, MSE or MAE) and anything else falls back to tfjs, saying why.
    */
   engine?: string | TrainEngine;
+  /**
+   * Most bytes the run may take, estimated before it starts (a larger run is refused). Default
+   * 4 GiB; a run inside WebAssembly stays under 4 GiB whatever it is.
+   */
+  memoryLimit?: number;
 }
 
 const OPTION_KEYS = [
@@ -99,6 +105,7 @@ const OPTION_KEYS = [
   "live",
   "verbose",
   "engine",
+  "memoryLimit",
 ] as const;
 
 /** The settings of a run, as Keras's `History.params`. */
@@ -309,6 +316,7 @@ function checkTraining(
     throw new ArgumentError(fn, "verbose", verbose, "0, 1, 2, true or false");
   }
   const chosen = o.engine === undefined ? null : checkEngine(fn, o.engine);
+  const memoryLimit = checkNumber(fn, "memoryLimit", o.memoryLimit ?? DEFAULT_MEMORY_LIMIT, 1);
 
   const shape = modelShape(fn, model);
   if (isTraining(model)) {
@@ -341,8 +349,7 @@ function checkTraining(
   const plan = makePlan(fn, { rows: xs.rows, batchSize, epochs, validationSplit, shuffle, seed });
   const job: TrainJob = {
     model,
-    // Copied into one Float32Array only for an engine that asks (tfjs); the fused engine
-    // reads batches from the caller's rows.
+    // Copied only for an engine that reads it (tfjs): the fused one reads xRows.
     get x() {
       return xs.data;
     },
@@ -366,6 +373,8 @@ function checkTraining(
       `engine "${engine.name}" cannot train this model: ${why}`,
     );
   }
+  const footprint = trainingFootprint(job, engine);
+  if (footprint) checkTrainingMemory(fn, model, footprint, memoryLimit);
   return {
     job,
     plan,

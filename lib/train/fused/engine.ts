@@ -70,6 +70,21 @@ import { kernelsUnavailable } from "./arena.ts";
  */
 export const fusedEngine: TrainEngine = fusedEngineWith();
 
+/**
+ * Bytes a fused run of `job` holds (its wasm arena and the copies of the last epoch's state),
+ * or null if the engine cannot run the model.
+ *
+ * @example
+ * ```ts
+ * import { fusedBytes } from "./engine.ts";
+ * typeof fusedBytes; // "function"
+ * ```
+ */
+export function fusedBytes(job: TrainJob): number | null {
+  const spec = analyze(job);
+  return typeof spec === "string" ? null : runBytes(spec, job);
+}
+
 /** Options of {@linkcode fusedEngineWith}. */
 export interface FusedEngineOptions {
   /**
