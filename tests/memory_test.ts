@@ -6,7 +6,7 @@ import { randomData } from "../lib/data/random_data.ts";
 import { train } from "../lib/train/train.ts";
 import { DEFAULT_MEMORY_LIMIT, WASM_MEMORY_BYTES } from "../lib/train/memory.ts";
 
-Deno.test("train refuses, before allocating, a run that cannot fit WebAssembly's 4 GiB or the limit", async () => {
+Deno.test("train refuses, before allocating, a run that cannot fit WebAssembly's 4 GiB or the limit", () => {
   // 1.2 million parameters, but a batch of 20,000 rows through 100,000 units: ~16 GB of
   // activations. Neither engine could hold it; today's answer is an error in milliseconds.
   const model = tf.sequential({
