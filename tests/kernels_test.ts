@@ -5,6 +5,7 @@ import {
   compileWat,
   KERNEL_SOURCES,
   KERNELS_DIR,
+  privateVariant,
 } from "../tools/kernels/compile.ts";
 import { KERNEL_BYTES } from "../lib/train/fused/kernels/bytes.ts";
 import { Arena } from "../lib/train/fused/arena.ts";
@@ -20,13 +21,17 @@ Deno.test("kernels: the committed bytes are the .wat sources compiled (regenerat
     if (source.generate) {
       assert.equal(text, source.generate(), `${source.file} is the template's output`);
     }
-    const bytes = await compileWat(source.file, text);
-    assert.ok(WebAssembly.validate(bytes), source.name);
-    assert.deepEqual(
-      Uint8Array.from(atob(KERNEL_BYTES[source.name]), (c) => c.charCodeAt(0)),
-      bytes,
-    );
-    modules.push({ name: source.name, bytes });
+    const variants = [[source.name, text], [`${source.name}_private`, privateVariant(text)]];
+    for (const [name, wat] of variants) {
+      const bytes = await compileWat(source.file, wat);
+      assert.ok(WebAssembly.validate(bytes), name);
+      assert.deepEqual(
+        Uint8Array.from(atob(KERNEL_BYTES[name]), (c) => c.charCodeAt(0)),
+        bytes,
+        name,
+      );
+      modules.push({ name, bytes });
+    }
   }
   assert.deepEqual(Object.keys(KERNEL_BYTES), modules.map((m) => m.name));
   // And the file itself is what the generator writes (deno fmt leaves it as it is).

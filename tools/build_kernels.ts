@@ -12,6 +12,7 @@ import {
   compileWat,
   KERNEL_SOURCES,
   KERNELS_DIR,
+  privateVariant,
 } from "./kernels/compile.ts";
 
 const check = Deno.args.includes("--check");
@@ -38,6 +39,10 @@ for (const source of KERNEL_SOURCES) {
   const text = source.generate ? source.generate() : Deno.readTextFileSync(url);
   if (source.generate) write(url, text);
   modules.push({ name: source.name, bytes: await compileWat(source.file, text) });
+  modules.push({
+    name: `${source.name}_private`,
+    bytes: await compileWat(source.file, privateVariant(text)),
+  });
 }
 write(BYTES_FILE, bytesModule(modules));
 if (stale.length > 0) {
