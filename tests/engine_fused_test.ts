@@ -619,3 +619,49 @@ Deno.test("fused reads batches from the caller's rows: the data is never copied 
   assert.deepEqual(runs[1].weights, runs[0].weights);
   model.dispose();
 });
+
+Deno.test("fused with weightsEachEpoch false writes the weights once, at the end or the stop", async () => {
+  const { x, y } = randomData({ seed: 6, rows: 200 });
+  const run = async (weightsEachEpoch: boolean, stopAfter: number | null) => {
+    const model = deepNN({ features: 10, seed: 6, dropout: 0.1 });
+    model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    const plan = makePlan("test", {
+      rows: 200,
+      batchSize: 16,
+      epochs: 3,
+      validationSplit: 0,
+      shuffle: true,
+      seed: 5,
+    });
+    const job: TrainJob = {
+      model,
+      x: Float32Array.from(x.flat()),
+      y: Float32Array.from(y),
+      rows: 200,
+      features: 10,
+      outputs: 1,
+      plan,
+      metrics: compiledMetrics(model),
+      weightsEachEpoch,
+    };
+    const before = weightsOf(model);
+    const seen: number[][][] = [];
+    await fusedEngine.run(job, (epoch) => {
+      seen.push(weightsOf(model));
+      if (epoch + 1 === stopAfter) throw new Error("stop");
+    }).catch((e) => assert.equal(e.message, "stop"));
+    const after = weightsOf(model);
+    model.dispose();
+    return { before, seen, after };
+  };
+  const each = await run(true, null);
+  const once = await run(false, null);
+  assert.deepEqual(
+    once.seen,
+    [once.before, once.before, once.before],
+    "not written during the run",
+  );
+  assert.deepEqual(once.after, each.after, "the same final weights");
+  const stopped = await run(false, 2);
+  assert.deepEqual(stopped.after, each.seen[1], "a stop keeps the last complete epoch");
+});

@@ -62,6 +62,12 @@ export interface TrainJob {
   readonly outputs: number;
   /** Split, per-epoch row order, batches and dropout seed. */
   readonly plan: TrainPlan;
+  /**
+   * Whether the model must hold each epoch's weights when `onEpochEnd` runs (default true: a
+   * callback may read or evaluate it). `train` passes false, as its callback reads only the
+   * logs: an engine may then write the weights once, when the run ends (or stops).
+   */
+  readonly weightsEachEpoch?: boolean;
   /** The model's compiled metrics, in compile order. */
   readonly metrics: readonly CompiledMetric[];
 }

@@ -360,6 +360,7 @@ function checkTraining(
     outputs: ys.cols,
     plan,
     metrics: compiledMetrics(model),
+    weightsEachEpoch: false, // the epoch callback below reads only the logs
   };
   // By default the fused engine runs what it supports; anything else falls back to tfjs,
   // and the reason is shown in the progress and kept in the history.

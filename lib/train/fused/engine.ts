@@ -33,8 +33,9 @@
  * moments, `accBeta1`/`accBeta2` and the iteration count if the optimizer has already
  * trained, fresh zeros otherwise, exactly as a new tfjs optimizer starts). After every epoch
  * the weights are written back into the model before `onEpochEnd` runs (so a callback that
- * reads or evaluates the model sees the current weights); the optimizer state is written
- * back when the run ends (also when the callback throws, e.g. on an interrupt). Between
+ * reads or evaluates the model sees the current weights), unless the job's
+ * `weightsEachEpoch` is false (`train`'s: then once, when the run ends, which spares a first
+ * run a hundred cold trips through tfjs); the optimizer state is written back when the run ends (also when the callback throws, e.g. on an interrupt). Between
  * batches, about every 50 ms, the run gives the event loop a turn (timers, progress, the
  * kernel's interrupt) and calls `onBatch`, which may stop it. If the loss
  * or the weights stop being finite, the run stops at that step with an error naming the

@@ -138,7 +138,8 @@ export async function runFused(
         }
       }
       run.save(epoch);
-      run.writeWeights();
+      // Written now only for a callback that reads the model; always when the run ends.
+      if (job.weightsEachEpoch !== false) run.writeWeights();
       await onEpochEnd(epoch, logs as EpochLogs);
       yieldedAt = performance.now();
     }
