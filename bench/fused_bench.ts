@@ -20,8 +20,8 @@ import { deepNN } from "../lib/build/models.ts";
 import { f1 } from "../lib/train/metrics.ts";
 import { randomData } from "../lib/data/random_data.ts";
 import { train } from "../lib/train/train.ts";
-import type { TrainEngine } from "../lib/train/train_engine.ts";
-import { fusedEngine } from "../lib/train/engine_fused.ts";
+import type { TrainEngine } from "../lib/train/engine.ts";
+import { fusedEngine } from "../lib/train/fused/engine.ts";
 import type { BenchRow } from "./common.ts";
 
 interface Case {

@@ -1,11 +1,11 @@
 /**
- * GFLOP/s of the fused engine's matrix kernel (gemm.ts) on the large run's products, on one
+ * GFLOP/s of the fused engine's matrix kernel (lib/train/fused/arena.ts) on the large run's products, on one
  * and two threads, next to one core's nominal float32 SIMD peak (128-bit: 4 lanes x 2 FMA
  * units x 2 flops x the clock /proc/cpuinfo reports; turbo clocks run higher).
  *
  * @module
  */
-import { Arena } from "../lib/train/gemm.ts";
+import { Arena } from "../lib/train/fused/arena.ts";
 import type { BenchRow } from "./common.ts";
 
 const GROUP = "kernels: GFLOP/s of the large run's products (batch 256)";

@@ -9,7 +9,7 @@
 import { dirname, fromFileUrl, join } from "./paths.ts";
 import { type BenchOptions, type BenchRow, median, peakRss, resetPeak, timeIt } from "./common.ts";
 import { kernelRows } from "./kernels.ts";
-import { fusedEngineWith } from "../lib/train/engine_fused.ts";
+import { fusedEngineWith } from "../lib/train/fused/engine.ts";
 import * as lib from "../lib/mod.ts";
 
 const { tf } = lib;

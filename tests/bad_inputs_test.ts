@@ -913,14 +913,14 @@ const TABLE: Row[] = [
     bad: "a Keras option name",
     call: () => train(classifier, x3, y01, { batch_size: 2 } as never),
     message:
-      /^train: unknown option "batch_size" \(did you mean "batchSize"\?\); options are batchSize, epochs, shuffle, validationSplit, seed, live, verbose, engine$/,
+      /^train: unknown option "batch_size" \(did you mean "batchSize"\?\); options are batchSize, epochs, shuffle, validationSplit, seed, live, verbose, engine, memoryLimit$/,
   },
   {
     fn: "train",
     bad: "an unknown option",
     call: () => train(classifier, x3, y01, { learningRate: 0.1 } as never),
     message:
-      /^train: unknown option "learningRate"; options are batchSize, epochs, shuffle, validationSplit, seed, live, verbose, engine$/,
+      /^train: unknown option "learningRate"; options are batchSize, epochs, shuffle, validationSplit, seed, live, verbose, engine, memoryLimit$/,
   },
   {
     fn: "train",

@@ -4,10 +4,15 @@ import { deepNN } from "../lib/build/models.ts";
 import { f1, precision, r2, recall } from "../lib/train/metrics.ts";
 import { randomData } from "../lib/data/random_data.ts";
 import { train } from "../lib/train/train.ts";
-import { fusedEngine, fusedEngineWith } from "../lib/train/engine_fused.ts";
-import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
-import { makePlan } from "../lib/train/train_plan.ts";
-import { compiledMetrics, type EpochLogs, type TrainJob } from "../lib/train/train_engine.ts";
+import { fusedEngine, fusedEngineWith } from "../lib/train/fused/engine.ts";
+import { tfjsEngine } from "../lib/train/tfjs/engine.ts";
+import { makePlan } from "../lib/train/plan.ts";
+import {
+  compiledMetrics,
+  type EpochLogs,
+  type TrainEngine,
+  type TrainJob,
+} from "../lib/train/engine.ts";
 import { rng } from "../lib/core/random.ts";
 
 type Rows = number[][];
@@ -567,4 +572,96 @@ Deno.test("fused leaves no tensor behind once the optimizer has its state", asyn
   const again = tf.memory().numTensors;
   await train(model, x, y, { epochs: 2, seed: 1, live: false, engine: fusedEngine });
   assert.equal(tf.memory().numTensors, again);
+});
+
+Deno.test("fused reads batches from the caller's rows: the data is never copied whole", async () => {
+  const { x, y } = randomData({ seed: 4 });
+  let copied = false;
+  let rowsGiven = false;
+  const watching: TrainEngine = {
+    name: "fused",
+    unsupported: (job) => fusedEngine.unsupported(job),
+    run(job, onEpochEnd, onBatch) {
+      rowsGiven = job.xRows === x;
+      const watched = new Proxy(job, {
+        get(target, key) {
+          if (key === "x") copied = true;
+          return Reflect.get(target, key);
+        },
+      });
+      return fusedEngine.run(watched, onEpochEnd, onBatch);
+    },
+  };
+  const runs = [];
+  for (const engine of [watching, fusedEngine]) {
+    const model = deepNN({ features: 10, seed: 2 });
+    model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    const h = await train(model, x, y, {
+      epochs: 2,
+      validationSplit: 0.2,
+      seed: 1,
+      live: false,
+      engine,
+    });
+    runs.push({ history: h.history, weights: weightsOf(model) });
+    model.dispose();
+  }
+  assert.ok(rowsGiven, "the job carries the caller's rows");
+  assert.equal(copied, false, "job.x was never read");
+  // A tensor gives the same numbers (its values, not rows).
+  const model = deepNN({ features: 10, seed: 2 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+  const xt = tf.tensor2d(x), yt = tf.tensor1d(y);
+  const h = await train(model, xt, yt, { epochs: 2, validationSplit: 0.2, seed: 1, live: false });
+  tf.dispose([xt, yt]);
+  assert.deepEqual(h.history, runs[0].history);
+  assert.deepEqual(weightsOf(model), runs[0].weights);
+  assert.deepEqual(runs[1].weights, runs[0].weights);
+  model.dispose();
+});
+
+Deno.test("fused with weightsEachEpoch false writes the weights once, at the end or the stop", async () => {
+  const { x, y } = randomData({ seed: 6, rows: 200 });
+  const run = async (weightsEachEpoch: boolean, stopAfter: number | null) => {
+    const model = deepNN({ features: 10, seed: 6, dropout: 0.1 });
+    model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
+    const plan = makePlan("test", {
+      rows: 200,
+      batchSize: 16,
+      epochs: 3,
+      validationSplit: 0,
+      shuffle: true,
+      seed: 5,
+    });
+    const job: TrainJob = {
+      model,
+      x: Float32Array.from(x.flat()),
+      y: Float32Array.from(y),
+      rows: 200,
+      features: 10,
+      outputs: 1,
+      plan,
+      metrics: compiledMetrics(model),
+      weightsEachEpoch,
+    };
+    const before = weightsOf(model);
+    const seen: number[][][] = [];
+    await fusedEngine.run(job, (epoch) => {
+      seen.push(weightsOf(model));
+      if (epoch + 1 === stopAfter) throw new Error("stop");
+    }).catch((e) => assert.equal(e.message, "stop"));
+    const after = weightsOf(model);
+    model.dispose();
+    return { before, seen, after };
+  };
+  const each = await run(true, null);
+  const once = await run(false, null);
+  assert.deepEqual(
+    once.seen,
+    [once.before, once.before, once.before],
+    "not written during the run",
+  );
+  assert.deepEqual(once.after, each.after, "the same final weights");
+  const stopped = await run(false, 2);
+  assert.deepEqual(stopped.after, each.seen[1], "a stop keeps the last complete epoch");
 });

@@ -32,8 +32,8 @@ import {
   type TrainEngine,
   visualizeNN,
 } from "../lib/mod.ts";
-import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
-import { fusedEngine } from "../lib/train/engine_fused.ts";
+import { tfjsEngine } from "../lib/train/tfjs/engine.ts";
+import { fusedEngine } from "../lib/train/fused/engine.ts";
 
 // A full collection before each heap reading, so the numbers are live objects only.
 v8.setFlagsFromString("--expose-gc");

@@ -9,8 +9,8 @@ import {
   reportText,
 } from "../lib/evaluate/multiclass.ts";
 import { train } from "../lib/train/train.ts";
-import { fusedEngine } from "../lib/train/engine_fused.ts";
-import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
+import { fusedEngine } from "../lib/train/fused/engine.ts";
+import { tfjsEngine } from "../lib/train/tfjs/engine.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { JUPYTER_DISPLAY } from "../lib/display/display.ts";
 import { rng } from "../lib/core/random.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { makePlan } from "../lib/train/train_plan.ts";
+import { makePlan } from "../lib/train/plan.ts";
 
 const base = {
   rows: 1000,

@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
 import { type BackendName, tf, useBackend } from "../lib/core/tf.ts";
 import { train, TrainingHistory } from "../lib/train/train.ts";
-import type { EpochCallback, TrainEngine, TrainJob } from "../lib/train/train_engine.ts";
+import type { EpochCallback, TrainEngine, TrainJob } from "../lib/train/engine.ts";
 import { deepNN, perceptron } from "../lib/build/models.ts";
 import { randomData } from "../lib/data/random_data.ts";
 import { f1, r2 } from "../lib/train/metrics.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
-import { tfjsEngine } from "../lib/train/engine_tfjs.ts";
+import { tfjsEngine } from "../lib/train/tfjs/engine.ts";
 import { LiveProgress } from "../lib/train/progress.ts";
 import { evaluate } from "../lib/evaluate/evaluate.ts";
 import { explain } from "../lib/explain/explain.ts";
 import { saveModel } from "../lib/save/model_io.ts";
-import { fusedEngineWith } from "../lib/train/engine_fused.ts";
-import { makePlan } from "../lib/train/train_plan.ts";
-import { compiledMetrics } from "../lib/train/train_engine.ts";
+import { fusedEngineWith } from "../lib/train/fused/engine.ts";
+import { makePlan } from "../lib/train/plan.ts";
+import { compiledMetrics } from "../lib/train/engine.ts";
 
 function classifier(seed = 42): tf.LayersModel {
   const model = deepNN({ features: 10, seed });

@@ -47,7 +47,10 @@ function fromTensor(fn: string, argument: string, t: tf.Tensor, targets: boolean
   }
   const rows = t.shape[0];
   const cols = t.rank === 2 ? t.shape[1] as number : 1;
-  return { data: Float32Array.from(t.dataSync() as ArrayLike<number>), rows, cols };
+  // A float32 tensor's values as read (no second copy; nothing writes to them).
+  const values = t.dataSync() as ArrayLike<number>;
+  const data = values instanceof Float32Array ? values : Float32Array.from(values);
+  return { data, rows, cols };
 }
 
 function isArrayLike(v: unknown): v is ArrayLike<unknown> {
@@ -164,6 +167,78 @@ export function readMatrix(fn: string, argument: string, value: unknown): Table 
   if (table.rows === 0) throw ArgumentError.because(fn, argument, `${argument} has no rows`);
   if (value instanceof tf.Tensor) checkFinite(fn, argument, table);
   return table;
+}
+
+/** Features as {@linkcode readFeatures} reads them: the caller's rows, copied only if asked. */
+export interface FeatureTable extends Table {
+  /** The caller's rows when `x` was an array of rows (their values checked), else null. */
+  readonly source: readonly ArrayLike<number>[] | null;
+}
+
+/**
+ * Reads features as {@linkcode readMatrix} does, with the same checks and errors, but keeps an
+ * array of rows as it is: `data` (a row-major float32 copy) is made on first use, so an engine
+ * that reads batches from `source` never holds a second copy of the data.
+ *
+ * @example
+ * ```ts
+ * import { readFeatures } from "./inputs.ts";
+ * const x = readFeatures("train", "x", [[1, 2], [3, 4]]);
+ * x.source?.length; // 2
+ * x.data; // Float32Array [1, 2, 3, 4], made now
+ * ```
+ */
+export function readFeatures(fn: string, argument: string, value: unknown): FeatureTable {
+  if (value instanceof tf.Tensor || !Array.isArray(value) || value.length === 0) {
+    return { ...readMatrix(fn, argument, value), source: null };
+  }
+  const rowsIn = value as readonly unknown[];
+  if (!isArrayLike(rowsIn[0])) return { ...readMatrix(fn, argument, value), source: null };
+  const rows = rowsIn.length;
+  const cols = (rowsIn[0] as ArrayLike<unknown>).length;
+  if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
+  for (let r = 0; r < rows; r++) {
+    const row = rowsIn[r];
+    if (!isArrayLike(row) || typeof row === "string") {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `${argument}[${r}] must be an array of numbers like ${argument}[0], got ${describe(row)}`,
+      );
+    }
+    if (row.length !== cols) {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `${argument} rows must all have ${cols} values, as ${argument}[0]; ${argument}[${r}] has ${row.length}`,
+      );
+    }
+    for (let c = 0; c < cols; c++) {
+      const v = row[c];
+      if (typeof v !== "number") {
+        throw ArgumentError.because(
+          fn,
+          argument,
+          `${argument}[${r}][${c}] must be a number, got ${describe(v)}`,
+        );
+      }
+      checkValue(fn, argument, v, Math.fround(v), r, c, cols);
+    }
+  }
+  const source = rowsIn as readonly ArrayLike<number>[];
+  let data: Float32Array | null = null;
+  return {
+    rows,
+    cols,
+    source,
+    get data(): Float32Array {
+      if (data === null) {
+        data = new Float32Array(rows * cols);
+        for (let r = 0; r < rows; r++) data.set(source[r], r * cols);
+      }
+      return data;
+    },
+  };
 }
 
 /**

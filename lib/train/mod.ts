@@ -35,5 +35,5 @@ export {
   type EpochLogs,
   type TrainEngine,
   type TrainJob,
-} from "./train_engine.ts";
-export { type TrainPlan } from "./train_plan.ts";
+} from "./engine.ts";
+export { type TrainPlan } from "./plan.ts";

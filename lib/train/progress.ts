@@ -7,7 +7,7 @@
  * @module
  */
 import { inKernel, LiveOutput, type MimeBundle } from "../display/display.ts";
-import type { EpochLogs } from "./train_engine.ts";
+import type { EpochLogs } from "./engine.ts";
 import { progressChartGeometry, progressChartSVG } from "../plot/progress_chart.ts";
 
 /** Where a run stands after an epoch. */

@@ -1,9 +1,10 @@
 /**
  * `train(model, x, y, options)`: the article's `model.fit(x=X, y=y, batch_size=30,
  * epochs=100, shuffle=True)` with 30% of the rows kept for the validation curves it plots,
- * live progress in the notebook and a Keras-style history. Four separate steps: check the inputs (inputs.ts), plan the
- * split and the batch order (train_plan.ts), run the epochs on an engine (train_engine.ts:
- * `fused`, engine_fused.ts, by default; `tfjs` = model.fit, engine_tfjs.ts, for other models),
+ * live progress in the notebook and a Keras-style history. Four separate steps: check the
+ * inputs (inputs.ts), plan the split and the batch order (plan.ts), run the epochs on an
+ * engine (engine.ts: `fused`, fused/engine.ts, by default; `tfjs` = model.fit, tfjs/engine.ts,
+ * for other models),
  * report progress (progress.ts).
  *
  * @module
@@ -25,14 +26,15 @@ import {
   checkFit,
   type Matrix,
   modelShape,
-  readMatrix,
+  readFeatures,
   readTargets,
   readTargetsFor,
   type Targets,
 } from "./inputs.ts";
-import { makePlan } from "./train_plan.ts";
+import { makePlan } from "./plan.ts";
 import { checkLossFits } from "./loss_fit.ts";
 import { checkHistoryData } from "./history_check.ts";
+import { checkTrainingMemory, DEFAULT_MEMORY_LIMIT, trainingFootprint } from "./memory.ts";
 import {
   compiledMetrics,
   type EpochLogs,
@@ -40,9 +42,9 @@ import {
   lossError,
   type TrainEngine,
   type TrainJob,
-} from "./train_engine.ts";
-import { tfjsEngine } from "./engine_tfjs.ts";
-import { fusedEngine } from "./engine_fused.ts";
+} from "./engine.ts";
+import { tfjsEngine } from "./tfjs/engine.ts";
+import { fusedEngine } from "./fused/engine.ts";
 import {
   formatLogs,
   LineProgress,
@@ -102,6 +104,11 @@ export interface TrainOptions {
    * (sparse) categorical crossentropy, MSE or MAE) and anything else falls back to tfjs, saying why.
    */
   engine?: string | TrainEngine;
+  /**
+   * Most bytes the run may take, estimated before it starts (a larger run is refused). Default
+   * 4 GiB; a run inside WebAssembly stays under 4 GiB whatever it is.
+   */
+  memoryLimit?: number;
 }
 
 const OPTION_KEYS = [
@@ -113,6 +120,7 @@ const OPTION_KEYS = [
   "live",
   "verbose",
   "engine",
+  "memoryLimit",
 ] as const;
 
 /** The settings of a run, as Keras's `History.params`. */
@@ -327,6 +335,7 @@ function checkTraining(
     throw new ArgumentError(fn, "verbose", verbose, "0, 1, 2, true or false");
   }
   const chosen = o.engine === undefined ? null : checkEngine(fn, o.engine);
+  const memoryLimit = checkNumber(fn, "memoryLimit", o.memoryLimit ?? DEFAULT_MEMORY_LIMIT, 1);
 
   const shape = modelShape(fn, model);
   if (isTraining(model)) {
@@ -349,7 +358,7 @@ function checkTraining(
     );
   }
   checkLossFits(fn, model, shape.outputs);
-  const xs = readMatrix(fn, "x", x);
+  const xs = readFeatures(fn, "x", x);
   const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
   // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
   // readTargetsFor one-hots class indices for a softmax model.
@@ -360,13 +369,18 @@ function checkTraining(
   const plan = makePlan(fn, { rows: xs.rows, batchSize, epochs, validationSplit, shuffle, seed });
   const job: TrainJob = {
     model,
-    x: xs.data,
+    // Copied only for an engine that reads it (tfjs): the fused one reads xRows.
+    get x() {
+      return xs.data;
+    },
+    xRows: xs.source,
     y: ys.data,
     rows: xs.rows,
     features: xs.cols,
     outputs: ys.cols,
     plan,
     metrics: compiledMetrics(model),
+    weightsEachEpoch: false, // the epoch callback below reads only the logs
   };
   // By default the fused engine runs what it supports; anything else falls back to tfjs,
   // and the reason is shown in the progress and kept in the history.
@@ -380,6 +394,8 @@ function checkTraining(
       `engine "${engine.name}" cannot train this model: ${why}`,
     );
   }
+  const footprint = trainingFootprint(job, engine);
+  if (footprint) checkTrainingMemory(fn, model, footprint, memoryLimit);
   return {
     job,
     plan,

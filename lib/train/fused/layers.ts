@@ -1,11 +1,12 @@
 /**
- * The fused engine's elementwise kernels: plain loops over typed arrays (no closures, no
- * allocation): row gathers, transposes, bias and activation, activation derivatives, bias
- * gradients and the optimizer steps, each operation rounded to float32 as tfjs's ops are.
+ * The fused engine's per-layer JavaScript: plain loops over typed arrays (no closures, no
+ * allocation): row gathers, transposes, the activations other than relu and their
+ * derivatives, bias gradients, each operation rounded to float32 as tfjs's ops are. The
+ * products, relu, dropout and the optimizer steps run in the WebAssembly kernels (kernels/).
  *
  * @module
  */
-import { RELU, SIGMOID, SOFTMAX, TANH } from "./engine_fused_model.ts";
+import { RELU, SIGMOID, SOFTMAX, TANH } from "./spec.ts";
 
 const fround = Math.fround;
 
@@ -36,6 +37,21 @@ export function gatherRows(
   for (let r = 0; r < count; r++) {
     const s = order[start + r] * width, d = r * width;
     for (let c = 0; c < width; c++) dst[d + c] = src[s + c];
+  }
+}
+
+/** Copies rows `order[start..start+count)` of an array of rows (`width` values each) into `dst`. */
+export function gatherFromRows(
+  src: readonly ArrayLike<number>[],
+  order: Int32Array | null,
+  start: number,
+  count: number,
+  width: number,
+  dst: Float32Array,
+): void {
+  for (let r = 0; r < count; r++) {
+    const row = src[order === null ? start + r : order[start + r]], d = r * width;
+    for (let c = 0; c < width; c++) dst[d + c] = row[c];
   }
 }
 
@@ -152,88 +168,9 @@ export function columnSums(
   for (let c = 0; c < cols; c++) out[at + c] = acc[c];
 }
 
-// tfjs clips probabilities with clipByValue(p, 1e-7, 1 - 1e-7): the forward pass compares in
-
-/**
- * One Adam step over all parameters, each operation rounded to float32 as tfjs's tensor ops;
- * returns the sum of the new parameters (not finite if any became NaN or infinite).
- */
-export function adamStep(
-  w: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  beta1: number,
-  oneMinusBeta1: number,
-  beta2: number,
-  oneMinusBeta2: number,
-  oneMinusAccBeta1: number,
-  oneMinusAccBeta2: number,
-  epsilon: number,
-  negLearningRate: number,
-): number {
-  let check = 0;
-  const n = w.length;
-  for (let e = 0; e < n; e++) {
-    const ge = g[e];
-    const mNew = fround(fround(m[e] * beta1) + fround(ge * oneMinusBeta1));
-    const vNew = fround(fround(v[e] * beta2) + fround(fround(ge * ge) * oneMinusBeta2));
-    m[e] = mNew;
-    v[e] = vNew;
-    const mHat = fround(mNew / oneMinusAccBeta1);
-    const vHat = fround(vNew / oneMinusAccBeta2);
-    const step = fround(fround(mHat / fround(fround(Math.sqrt(vHat)) + epsilon)) * negLearningRate);
-    const we = fround(step + w[e]);
-    w[e] = we;
-    check += we;
-  }
-  return check;
-}
-
-/** One SGD step (`w + (-lr) * g` in float32); returns the sum of the new parameters. */
-export function sgdStep(w: Float32Array, g: Float32Array, negLearningRate: number): number {
-  let check = 0;
-  const n = w.length;
-  for (let e = 0; e < n; e++) {
-    const we = fround(fround(negLearningRate * g[e]) + w[e]);
-    w[e] = we;
-    check += we;
-  }
-  return check;
-}
-
 /** Whether every value is finite. */
 export function allFinite(a: Float32Array): boolean {
   let s = 0;
   for (let e = 0; e < a.length; e++) s += a[e] - a[e];
   return s === 0;
-}
-
-/**
- * Inverted dropout over `n` values: `mask[e]` is `scale` where the next draw of mulberry32
- * (the lib's `rng`, from `state`) is >= `rate`, else 0; `out[e] = input[e] * mask[e]`.
- * The generator is inlined (the same numbers as `rng(seed).next()`); returns the new state.
- */
-export function dropoutForward(
-  input: Float32Array,
-  out: Float32Array,
-  mask: Float32Array,
-  n: number,
-  rate: number,
-  scale: number,
-  state: number,
-): number {
-  // next() >= rate  <=>  u32 / 2^32 >= rate  <=>  u32 >= rate * 2^32 (both exact in float64).
-  const threshold = rate * 4294967296;
-  let s = state;
-  for (let e = 0; e < n; e++) {
-    s = (s + 0x6D2B79F5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const keep = ((t ^ (t >>> 14)) >>> 0) >= threshold ? scale : 0;
-    mask[e] = keep;
-    out[e] = input[e] * keep;
-  }
-  return s;
 }

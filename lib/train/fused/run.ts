@@ -1,32 +1,16 @@
 /**
  * One run of the fused engine: the buffers, forward and backward passes, the optimizer state,
- * and the write-back of weights and state into the tfjs model (see engine_fused.ts).
+ * and the write-back of weights and state into the tfjs model (see fused/engine.ts).
  *
  * @module
  */
-import { tf } from "../core/tf.ts";
-import { Arena } from "./gemm.ts";
-import {
-  type AdamFields,
-  type DenseOp,
-  type FusedSpec,
-  type Op,
-  RELU,
-} from "./engine_fused_model.ts";
-import {
-  activate,
-  activationGrad,
-  adamStep,
-  columnSums,
-  dropoutForward,
-  sgdStep,
-  transpose,
-} from "./engine_fused_kernels.ts";
-import type { TrainJob } from "./train_engine.ts";
+import { tf } from "../../core/tf.ts";
+import { Arena, type ArenaOptions } from "./arena.ts";
+import { type AdamFields, type DenseOp, type FusedSpec, type Op, RELU } from "./spec.ts";
+import { activate, activationGrad, columnSums, transpose } from "./layers.ts";
+import type { TrainJob } from "../engine.ts";
 
 const fround = Math.fround;
-
-type Eight = [number, number, number, number, number, number, number, number];
 
 /** Where a Dense layer's parameters sit in the flat parameter vector. */
 interface DenseSlot {
@@ -140,14 +124,14 @@ export class FusedRun {
   /** Where every buffer lives, and the matrix product that reads them. */
   readonly arena: Arena;
 
-  constructor(spec: FusedSpec, job: TrainJob, threads: number) {
+  constructor(spec: FusedSpec, job: TrainJob, options: ArenaOptions) {
     this.spec = spec;
     this.job = job;
     this.ops = spec.ops;
     const { maxRows, maxWidth, widths, layout, size, sizes } = runLayout(spec, job);
     const adam = spec.optimizer.kind === "adam";
     try {
-      this.arena = new Arena(Arena.floatsFor(sizes), { threads });
+      this.arena = new Arena(Arena.floatsFor(sizes), options);
     } catch (error) {
       throw new Error(
         `train: the fused engine could not allocate ${gigabytes(runBytes(spec, job))} for ` +
@@ -274,9 +258,15 @@ export class FusedRun {
         const mask = this.masks[k] as Float32Array;
         const scale = fround(1 / fround(1 - op.rate));
         const n = rows * op.width;
-        this.dropoutState =
-          this.arena.dropout(current, out, mask, n, op.rate, scale, this.dropoutState) ??
-            dropoutForward(current, out, mask, n, op.rate, scale, this.dropoutState);
+        this.dropoutState = this.arena.dropout(
+          current,
+          out,
+          mask,
+          n,
+          op.rate,
+          scale,
+          this.dropoutState,
+        );
         current = out;
       }
     }
@@ -335,15 +325,9 @@ export class FusedRun {
         const mask = this.masks[k] as Float32Array;
         const into = this.deltas[k];
         const n = rows * op.width;
+        // relu's derivative of the Dense layer below, in the same pass.
         const y = this.gated[k - 1] ? this.outputs[k] : null;
-        if (this.arena.dropback(delta, mask, y, into, n)) {
-          // done in the SIMD kernel
-        } else if (y) {
-          // relu's derivative of the Dense layer below, in the same pass.
-          for (let e = 0; e < n; e++) into[e] = y[e] > 0 ? delta[e] * mask[e] : 0;
-        } else {
-          for (let e = 0; e < n; e++) into[e] = delta[e] * mask[e];
-        }
+        this.arena.dropback(delta, mask, y, into, n);
       }
     }
   }
@@ -364,14 +348,11 @@ export class FusedRun {
         fround(opt.epsilon),
         negLearningRate,
       ];
-      // The SIMD step where the arena has it (the same float32 operations), else JavaScript.
-      check = this.arena.adam(this.params, this.grads, this.m, this.v, constants) ??
-        adamStep(this.params, this.grads, this.m, this.v, ...(constants as Eight));
+      check = this.arena.adam(this.params, this.grads, this.m, this.v, constants);
       this.accBeta1 = fround(this.accBeta1 * fround(opt.beta1));
       this.accBeta2 = fround(this.accBeta2 * fround(opt.beta2));
     } else {
-      check = this.arena.sgd(this.params, this.grads, negLearningRate) ??
-        sgdStep(this.params, this.grads, negLearningRate);
+      check = this.arena.sgd(this.params, this.grads, negLearningRate);
     }
     this.iterations++;
     for (let k = 0; k < this.slots.length; k++) {

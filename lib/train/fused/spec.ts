@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { tf } from "../core/tf.ts";
-import { f1, type MetricFn, precision, r2, recall } from "./metrics.ts";
-import type { TrainJob } from "./train_engine.ts";
+import { tf } from "../../core/tf.ts";
+import { f1, type MetricFn, precision, r2, recall } from "../metrics.ts";
+import type { TrainJob } from "../engine.ts";
 
 export const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, SOFTMAX = 4;
 export const ACTIVATIONS: Readonly<Record<string, number>> = {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { tf } from "../core/tf.ts";
-import { rng } from "../core/random.ts";
+import { tf } from "../../core/tf.ts";
+import { rng } from "../../core/random.ts";
 import {
   type BatchCallback,
   type EpochCallback,
@@ -14,7 +14,7 @@ import {
   lossError,
   type TrainEngine,
   type TrainJob,
-} from "./train_engine.ts";
+} from "../engine.ts";
 
 let randomLock: Promise<void> = Promise.resolve();
 
@@ -81,7 +81,7 @@ function kerasLogs(job: TrainJob, history: Record<string, (number | tf.Tensor)[]
  *
  * @example
  * ```ts
- * import { tfjsEngine } from "./engine_tfjs.ts";
+ * import { tfjsEngine } from "./engine.ts";
  * tfjsEngine.name; // "tfjs"
  * ```
  */

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import type { FusedSpec } from "./engine_fused_model.ts";
-import { allFinite, copyRows, gatherRows } from "./engine_fused_kernels.ts";
-import { batchLoss, batchMetric } from "./engine_fused_loss.ts";
-import { FusedRun } from "./engine_fused_run.ts";
+import type { FusedSpec } from "./spec.ts";
+import { allFinite, copyRows, gatherFromRows, gatherRows } from "./layers.ts";
+import { batchLoss, batchMetric } from "./loss.ts";
+import { FusedRun } from "./run.ts";
+import type { ArenaOptions } from "./arena.ts";
 import {
   type BatchCallback,
   type EpochCallback,
@@ -16,7 +17,7 @@ import {
   historyKeys,
   lossError,
   type TrainJob,
-} from "./train_engine.ts";
+} from "../engine.ts";
 
 const fround = Math.fround;
 
@@ -48,7 +49,7 @@ function nextTurn(): Promise<void> {
 }
 
 /**
- * Runs all epochs of `job` (see the module doc) on `threads` threads (results identical for
+ * Runs all epochs of `job` (see the module doc) on the arena's threads (results identical for
  * any count); between batches, at most every {@linkcode YIELD_MS} ms, gives the event loop a
  * turn and calls `onBatch` (which may throw to stop the run).
  */
@@ -56,10 +57,10 @@ export async function runFused(
   spec: FusedSpec,
   job: TrainJob,
   onEpochEnd: EpochCallback,
-  threads: number,
+  arena: ArenaOptions,
   onBatch?: BatchCallback,
 ): Promise<void> {
-  const run = new FusedRun(spec, job, threads);
+  const run = new FusedRun(spec, job, arena);
   await run.arena.start();
   // The model's output width, and the targets' (1 for integer labels).
   const { plan, features, outputs: targetCols } = job;
@@ -71,6 +72,8 @@ export async function runFused(
   const trainTotals = new Float64Array(nValues);
   const valTotals = new Float64Array(nValues);
   const xb = run.outputs[0];
+  // The caller's rows when it gave rows: batches come from them, the data is never copied.
+  const xRows = job.xRows ?? null;
   const yb = run.targets;
   const lossGrad = run.deltas[run.deltas.length - 1];
   run.load();
@@ -83,7 +86,8 @@ export async function runFused(
       for (let b = 0; b < plan.batches.length; b++) {
         const start = plan.batches[b][0];
         const rows = plan.batches[b][1] - start;
-        gatherRows(job.x, order, start, rows, features, xb);
+        if (xRows) gatherFromRows(xRows, order, start, rows, features, xb);
+        else gatherRows(job.x, order, start, rows, features, xb);
         gatherRows(job.y, order, start, rows, targetCols, yb);
         const out = run.forward(rows, true);
         const loss = batchLoss(spec.loss, out, yb, rows, outputs, lossGrad);
@@ -116,7 +120,9 @@ export async function runFused(
         valTotals.fill(0);
         for (let start = 0; start < plan.valRows; start += plan.batchSize) {
           const rows = Math.min(plan.batchSize, plan.valRows - start);
-          copyRows(job.x, plan.trainRows + start, rows, features, xb);
+          const first = plan.trainRows + start;
+          if (xRows) gatherFromRows(xRows, null, first, rows, features, xb);
+          else copyRows(job.x, first, rows, features, xb);
           copyRows(job.y, plan.trainRows + start, rows, targetCols, yb);
           const out = run.forward(rows, false);
           valTotals[0] = fround(
@@ -132,7 +138,8 @@ export async function runFused(
         }
       }
       run.save(epoch);
-      run.writeWeights();
+      // Written now only for a callback that reads the model; always when the run ends.
+      if (job.weightsEachEpoch !== false) run.writeWeights();
       await onEpochEnd(epoch, logs as EpochLogs);
       yieldedAt = performance.now();
     }

@@ -2,14 +2,14 @@
  * The contract between `train()` and a training engine. `train()` checks the inputs and makes
  * the {@linkcode TrainPlan}; an engine runs the epochs of that plan on a compiled model and
  * reports each epoch's logs (Keras's names: `loss`, `accuracy`, `F1`, `val_loss`, ...);
- * `train()` records the history and shows progress. Engines: `fused` (engine_fused.ts, the
- * default for the models it supports) and `tfjs` (model.fit, in engine_tfjs.ts).
+ * `train()` records the history and shows progress. Engines: `fused` (fused/engine.ts, the
+ * default for the models it supports) and `tfjs` (model.fit, in tfjs/engine.ts).
  *
  * @module
  */
 import type { tf } from "../core/tf.ts";
 import type { MetricFn } from "./metrics.ts";
-import type { TrainPlan } from "./train_plan.ts";
+import type { TrainPlan } from "./plan.ts";
 
 /** One epoch's values, by Keras's history key. */
 export type EpochLogs = Readonly<Record<string, number>>;
@@ -41,8 +41,17 @@ export interface CompiledMetric {
 export interface TrainJob {
   /** The compiled model; the engine updates its weights (and optimizer state) in place. */
   readonly model: tf.LayersModel;
-  /** All rows' features, row-major: `rows * features` values (training rows first, then validation rows). */
+  /**
+   * All rows' features, row-major: `rows * features` values (training rows first, then
+   * validation rows). May be made on first read (a copy of `xRows`).
+   */
   readonly x: Float32Array;
+  /**
+   * The caller's rows of features when they came as an array of rows (checked: `features`
+   * finite numbers each), or null: an engine may read its batches from them instead of `x`,
+   * so the data is never copied whole.
+   */
+  readonly xRows?: readonly ArrayLike<number>[] | null;
   /** All rows' targets, row-major: `rows * outputs` values. */
   readonly y: Float32Array;
   /** Number of rows (`plan.trainRows + plan.valRows`). */
@@ -53,6 +62,12 @@ export interface TrainJob {
   readonly outputs: number;
   /** Split, per-epoch row order, batches and dropout seed. */
   readonly plan: TrainPlan;
+  /**
+   * Whether the model must hold each epoch's weights when `onEpochEnd` runs (default true: a
+   * callback may read or evaluate it). `train` passes false, as its callback reads only the
+   * logs: an engine may then write the weights once, when the run ends (or stops).
+   */
+  readonly weightsEachEpoch?: boolean;
   /** The model's compiled metrics, in compile order. */
   readonly metrics: readonly CompiledMetric[];
 }
@@ -80,7 +95,7 @@ export interface TrainEngine {
  *
  * @example
  * ```ts
- * import { compiledMetrics } from "./train_engine.ts";
+ * import { compiledMetrics } from "./engine.ts";
  * import { deepNN } from "../build/models.ts";
  * import { f1 } from "./metrics.ts";
  * const model = deepNN({ features: 10 });
@@ -105,7 +120,7 @@ export function compiledMetrics(model: tf.LayersModel): CompiledMetric[] {
  *
  * @example
  * ```ts
- * import { historyKeys } from "./train_engine.ts";
+ * import { historyKeys } from "./engine.ts";
  * historyKeys([{ key: "accuracy", tfjsName: "acc", source: "accuracy" }], true);
  * // ["loss", "accuracy", "val_loss", "val_accuracy"]
  * ```
@@ -121,7 +136,7 @@ export function historyKeys(metrics: readonly CompiledMetric[], validation: bool
  *
  * @example
  * ```ts
- * import { lossError } from "./train_engine.ts";
+ * import { lossError } from "./engine.ts";
  * lossError(NaN, 11, 100).message;
  * // "train: the loss became NaN in epoch 12/100; try a lower learning rate, or check the data for extreme values"
  * ```

@@ -6,17 +6,17 @@
  *
  * What it computes, as tfjs does:
  * - Dense: `y = act(x · kernel + bias)`, activations linear, relu, sigmoid, tanh, softmax;
- *   the three products of a layer (forward, weight gradient, input gradient) run in gemm.ts:
- *   a register-blocked WebAssembly SIMD kernel accumulating in float32 (relaxed-SIMD
- *   multiply-add where it validates) with bias and relu (forward) and relu's derivative
- *   (input gradient) applied in the same pass, or JavaScript accumulating in float64 where
- *   SIMD does not run. Large models split each product's rows between two threads (a Worker
+ *   the three products of a layer (forward, weight gradient, input gradient) run in
+ *   kernels/gemm_*.wat (through arena.ts): a register-blocked WebAssembly SIMD kernel
+ *   accumulating in float32 (relaxed-SIMD multiply-add where it validates, unless
+ *   `multiplyAdd: "separate"`) with bias and relu (forward) and relu's derivative (input
+ *   gradient) applied in the same pass. Large models split each product's rows between two threads (a Worker
  *   sharing the wasm memory): every element is computed by the same instructions in the same
  *   order, so the results are identical bit for bit whatever the thread count. Every stored
  *   value is float32 and the elementwise steps are rounded to float32 as tfjs's are; the
  *   results match tfjs's fit to ~1e-6 on either backend (tests).
  * - Dropout: inverted dropout, kept units scaled by `1 / (1 - rate)`, masks drawn from
- *   `rng(plan.dropoutSeed)` (in the SIMD module, 4 draws at once); off during validation.
+ *   `rng(plan.dropoutSeed)` (kernels/steps.wat, 4 draws at once); off during validation.
  *   (tfjs draws its masks from another stream, so only dropout-free runs match tfjs number
  *   for number.)
  * - Losses of tfjs-layers: binary cross-entropy (probabilities clipped to [1e-7, 1 - 1e-7],
@@ -33,8 +33,9 @@
  * moments, `accBeta1`/`accBeta2` and the iteration count if the optimizer has already
  * trained, fresh zeros otherwise, exactly as a new tfjs optimizer starts). After every epoch
  * the weights are written back into the model before `onEpochEnd` runs (so a callback that
- * reads or evaluates the model sees the current weights); the optimizer state is written
- * back when the run ends (also when the callback throws, e.g. on an interrupt). Between
+ * reads or evaluates the model sees the current weights), unless the job's
+ * `weightsEachEpoch` is false (`train`'s: then once, when the run ends, which spares a first
+ * run a hundred cold trips through tfjs); the optimizer state is written back when the run ends (also when the callback throws, e.g. on an interrupt). Between
  * batches, about every 50 ms, the run gives the event loop a turn (timers, progress, the
  * kernel's interrupt) and calls `onBatch`, which may stop it. If the loss
  * or the weights stop being finite, the run stops at that step with an error naming the
@@ -43,10 +44,11 @@
  *
  * @module
  */
-import type { BatchCallback, EpochCallback, TrainEngine, TrainJob } from "./train_engine.ts";
-import { analyze, type FusedSpec } from "./engine_fused_model.ts";
-import { gigabytes, MAX_RUN_BYTES, runBytes } from "./engine_fused_run.ts";
-import { autoThreads, runFused } from "./engine_fused_epochs.ts";
+import type { BatchCallback, EpochCallback, TrainEngine, TrainJob } from "../engine.ts";
+import { analyze, type FusedSpec } from "./spec.ts";
+import { gigabytes, MAX_RUN_BYTES, runBytes } from "./run.ts";
+import { autoThreads, runFused } from "./epochs.ts";
+import { kernelsUnavailable } from "./arena.ts";
 
 /**
  * The fused engine: a Dense/Dropout chain with a binary or categorical cross-entropy, MSE or
@@ -55,10 +57,10 @@ import { autoThreads, runFused } from "./engine_fused_epochs.ts";
  *
  * @example
  * ```ts
- * import { fusedEngine } from "./engine_fused.ts";
- * import { deepNN } from "../build/models.ts";
- * import { f1 } from "./metrics.ts";
- * import { train } from "./train.ts";
+ * import { fusedEngine } from "./engine.ts";
+ * import { deepNN } from "../../build/models.ts";
+ * import { f1 } from "../metrics.ts";
+ * import { train } from "../train.ts";
  * const model = deepNN({ features: 10, seed: 1 });
  * model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
  * const x = Array.from({ length: 100 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i * j) % 7));
@@ -68,6 +70,21 @@ import { autoThreads, runFused } from "./engine_fused_epochs.ts";
  * ```
  */
 export const fusedEngine: TrainEngine = fusedEngineWith();
+
+/**
+ * Bytes a fused run of `job` holds (its wasm arena and the copies of the last epoch's state),
+ * or null if the engine cannot run the model.
+ *
+ * @example
+ * ```ts
+ * import { fusedBytes } from "./engine.ts";
+ * typeof fusedBytes; // "function"
+ * ```
+ */
+export function fusedBytes(job: TrainJob): number | null {
+  const spec = analyze(job);
+  return typeof spec === "string" ? null : runBytes(spec, job);
+}
 
 /** Options of {@linkcode fusedEngineWith}. */
 export interface FusedEngineOptions {
@@ -83,6 +100,23 @@ export interface FusedEngineOptions {
    * `train` falls back to tfjs saying why.
    */
   maxBytes?: number;
+  /**
+   * The products' multiply-add: `"relaxed"` (`f32x4.relaxed_madd`: fused where the CPU has
+   * FMA, so the bits can differ between CPUs) or `"separate"` (a multiply then an add: the same
+   * bits on every CPU, somewhat slower). Default: the environment variable
+   * `DLNB_MULTIPLY_ADD` if it is one of these, else `"relaxed"`.
+   */
+  multiplyAdd?: "relaxed" | "separate";
+}
+
+/** `DLNB_MULTIPLY_ADD` when it names a multiply-add (and the environment may be read). */
+function multiplyAddFromEnv(): "relaxed" | "separate" | undefined {
+  try {
+    const value = Deno.env.get("DLNB_MULTIPLY_ADD");
+    return value === "relaxed" || value === "separate" ? value : undefined;
+  } catch {
+    return undefined; // no --allow-env: the default
+  }
 }
 
 /**
@@ -91,7 +125,7 @@ export interface FusedEngineOptions {
  *
  * @example
  * ```ts
- * import { fusedEngineWith } from "./engine_fused.ts";
+ * import { fusedEngineWith } from "./engine.ts";
  * const oneThread = fusedEngineWith({ threads: 1 });
  * oneThread.name; // "fused"
  * ```
@@ -102,6 +136,8 @@ export function fusedEngineWith(options: FusedEngineOptions = {}): TrainEngine {
   return {
     name: "fused",
     unsupported(job: TrainJob): string | null {
+      const noKernels = kernelsUnavailable();
+      if (noKernels !== null) return noKernels;
       const spec = analyze(job);
       if (typeof spec === "string") return spec;
       // Said before any work: a model whose buffers exceed one WebAssembly memory.
@@ -118,7 +154,8 @@ export function fusedEngineWith(options: FusedEngineOptions = {}): TrainEngine {
       if (why !== null) throw new Error(`train: the fused engine cannot run: ${why}`);
       const spec = analyze(job) as FusedSpec;
       const count = threads === "auto" ? autoThreads(spec, job) : threads;
-      await runFused(spec, job, onEpochEnd, count, onBatch);
+      const multiplyAdd = options.multiplyAdd ?? multiplyAddFromEnv() ?? "relaxed";
+      await runFused(spec, job, onEpochEnd, { threads: count, multiplyAdd }, onBatch);
     },
   };
 }

@@ -22,9 +22,9 @@ import {
   MAE,
   MSE,
   SCCE,
-} from "./engine_fused_model.ts";
-import { EPSILON } from "./metrics.ts";
-import { roundHalfEven } from "../core/numeric.ts";
+} from "./spec.ts";
+import { EPSILON } from "../metrics.ts";
+import { roundHalfEven } from "../../core/numeric.ts";
 
 const fround = Math.fround;
 
