@@ -258,8 +258,12 @@ export async function layoutFigures(): Promise<LayoutFigure[]> {
       hLong,
     ),
   );
-  // The README's figures as committed (examples/readme_figures.ts writes them).
-  const dir = new URL("../examples/figures/", import.meta.url);
+  // The README's figures as committed (examples/readme_figures.ts writes them), or as freshly
+  // written to LAYOUT_README_FIGURES (to check them before committing them).
+  const own = Deno.env.get("LAYOUT_README_FIGURES");
+  const dir = own
+    ? new URL(`file://${own.replace(/\/?$/, "/")}`)
+    : new URL("../examples/figures/", import.meta.url);
   for (const entry of [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.isFile && entry.name.endsWith(".svg")) {
       add(
