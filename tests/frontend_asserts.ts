@@ -442,10 +442,22 @@ async function runNotebook(
       await page.setViewportSize({ width: window, height: 900 });
       await new Promise((r) => setTimeout(r, 1500));
       fit.push({ window, ...await page.evaluate(measureFit) });
-      await page.screenshot({
-        path: join(shots, `${notebook.replace(/\.ipynb$/, "")}-${window}.png`),
-        fullPage: true,
-      });
+      // Each figure as drawn at this width (to look at): <notebook>-<width>-cell<N>.png.
+      const cells = await page.$$(".jp-Notebook .jp-CodeCell");
+      for (const [i, cell] of cells.entries()) {
+        const figures = await cell.$$(
+          ".jp-RenderedSVG, .jp-RenderedVegaLite",
+        );
+        for (const [k, figure] of figures.entries()) {
+          await figure.scrollIntoViewIfNeeded();
+          await figure.screenshot({
+            path: join(
+              shots,
+              `${notebook.replace(/\.ipynb$/, "")}-${window}-cell${i}${k ? `-${k}` : ""}.png`,
+            ),
+          });
+        }
+      }
     }
     await page.setViewportSize({ width: 1400, height: 900 });
   }
