@@ -119,7 +119,73 @@ export interface NotebookReport {
   tooltips: string[];
   /** Cells whose outputs differ from what they should show (Run All misplacement). */
   misplaced: string[];
+  /** Per window width (JupyterLab): outputs that scroll sideways, and the smallest text. */
+  fit: FigureFit[];
   seconds: number;
+}
+
+/** How the outputs fit one window width: no sideways scrolling, text still legible. */
+export interface FigureFit {
+  /** Window width in px. */
+  window: number;
+  /** Outputs wider than their output area (`cell N: kind WxH`). */
+  scrolling: string[];
+  /** Smallest text of any SVG figure on screen, in px, and where. */
+  smallestText: { px: number; where: string };
+}
+
+/** Window widths the JupyterLab test checks the figures at: a laptop with a side panel, a desktop. */
+export const FIT_WIDTHS = [760, 1400];
+
+/** Smallest legible text on screen, in px. */
+export const MIN_TEXT_PX = 8.5;
+
+// In the page: which outputs scroll sideways, and the smallest text of the SVG figures as
+// drawn (font size times the figure's scale; JupyterLab shows SVG in an <img>).
+function measureFit(): Omit<FigureFit, "window"> {
+  const cells = [...document.querySelectorAll(".jp-Notebook .jp-CodeCell")];
+  const scrolling: string[] = [];
+  let smallest = { px: Infinity, where: "" };
+  cells.forEach((cell, i) => {
+    for (const out of cell.querySelectorAll<HTMLElement>(".jp-OutputArea-output")) {
+      if (out.scrollWidth > out.clientWidth + 1) {
+        scrolling.push(
+          `cell ${i}: ${
+            out.getAttribute("data-mime-type") ?? out.className
+          } ${out.scrollWidth}>${out.clientWidth}`,
+        );
+      }
+      const img = out.querySelector<HTMLImageElement>(".jp-RenderedSVG img");
+      if (!img) continue;
+      const source = decodeURIComponent(img.src.replace(/^data:image\/svg\+xml,/, ""));
+      const svg = new DOMParser().parseFromString(source, "image/svg+xml").documentElement;
+      const box = (svg.getAttribute("viewBox") ?? "").trim().split(/[\s,]+/).map(Number);
+      if (box.length !== 4 || !(box[2] > 0)) continue;
+      const scale = img.getBoundingClientRect().width / box[2];
+      const sizeOf = (el: Element | null): number => {
+        for (let e = el; e; e = e.parentElement) {
+          const style = /font-size:\s*([\d.]+)px/.exec(e.getAttribute("style") ?? "");
+          if (style) return Number(style[1]);
+          const attr = e.getAttribute("font-size");
+          if (attr) return Number.parseFloat(attr);
+        }
+        return 16;
+      };
+      // Text and its runs, but not sub- and superscripts (a run moved by dy): they are
+      // smaller by design (the neuron diagram's X₁ is 9 px, its 1 is 6.75 px).
+      for (const t of svg.querySelectorAll("text, tspan")) {
+        if ((t.textContent ?? "").trim() === "" || t.hasAttribute("dy")) continue;
+        const px = sizeOf(t) * scale;
+        if (px < smallest.px) {
+          smallest = {
+            px: Math.round(px * 10) / 10,
+            where: `cell ${i}: "${t.textContent?.slice(0, 20)}"`,
+          };
+        }
+      }
+    }
+  });
+  return { scrolling, smallestText: smallest };
 }
 
 // In the page: the kinds of every code cell's outputs, for either frontend.
@@ -226,9 +292,9 @@ async function historyTooltips(page: Page): Promise<string[]> {
     const box = await chart.boundingBox();
     if (!box) continue;
     let found = "";
-    // The hover layer's rules span each panel's height: sweep the first panel's middle row.
+    // The hover layer's rules span each panel's height: sweep across the first (top) panel.
     for (let x = box.x + 60; x < box.x + box.width / 2 && !found; x += 12) {
-      await page.mouse.move(x, box.y + box.height / 2);
+      await page.mouse.move(x, box.y + box.height * 0.25);
       found = await page.evaluate(() => {
         const el = document.getElementById("vg-tooltip-element");
         return el && el.classList.contains("visible") ? el.textContent ?? "" : "";
@@ -368,6 +434,34 @@ async function runNotebook(
   const tooltips = frontend === "jupyterlab" ? await historyTooltips(page) : [];
   const { misplaced, missing } = compare(expected, kinds, frontend);
 
+  // Figures fit the output area: at each window width, nothing scrolls sideways and the
+  // figures' text stays legible (JupyterLab, its file browser collapsed).
+  const fit: FigureFit[] = [];
+  if (frontend === "jupyterlab") {
+    for (const window of FIT_WIDTHS) {
+      await page.setViewportSize({ width: window, height: 900 });
+      await new Promise((r) => setTimeout(r, 1500));
+      fit.push({ window, ...await page.evaluate(measureFit) });
+      // Each figure as drawn at this width (to look at): <notebook>-<width>-cell<N>.png.
+      const cells = await page.$$(".jp-Notebook .jp-CodeCell");
+      for (const [i, cell] of cells.entries()) {
+        const figures = await cell.$$(
+          ".jp-RenderedSVG, .jp-RenderedVegaLite",
+        );
+        for (const [k, figure] of figures.entries()) {
+          await figure.scrollIntoViewIfNeeded();
+          await figure.screenshot({
+            path: join(
+              shots,
+              `${notebook.replace(/\.ipynb$/, "")}-${window}-cell${i}${k ? `-${k}` : ""}.png`,
+            ),
+          });
+        }
+      }
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
+  }
+
   // A screenshot of the whole notebook: the viewport grows to the notebook's height.
   const height = await page.evaluate((lab) => {
     const els = lab
@@ -408,6 +502,7 @@ async function runNotebook(
     contrasts,
     tooltips,
     misplaced,
+    fit,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
 }
@@ -480,6 +575,11 @@ export function assertReports(frontend: FrontendName, reports: NotebookReport[])
         (r.live.length ? `, live frames ${r.live.map((l) => l.frames).join("/")}` : "") +
         (r.tooltips.length ? `, tooltips ${r.tooltips.filter((t) => t).length}` : "") +
         (r.contrasts.length ? `, confusion contrast >= ${Math.min(...r.contrasts)}` : "") +
+        r.fit.map((f) =>
+          Number.isFinite(f.smallestText.px)
+            ? `, at ${f.window} px text >= ${f.smallestText.px} px`
+            : `, at ${f.window} px no SVG figure`
+        ).join("") +
         (r.misplaced.length ? `; MISPLACED (upstream, not failed): ${r.misplaced.join("; ")}` : ""),
     );
   }
@@ -512,6 +612,17 @@ export function assertReports(frontend: FrontendName, reports: NotebookReport[])
       assert.ok(
         l.frames >= 2,
         `${frontend} ${r.notebook} cell ${l.cell}: the display was updated in place (${l.frames} frames)`,
+      );
+    }
+    for (const f of r.fit) {
+      assert.deepEqual(
+        f.scrolling,
+        [],
+        `${frontend} ${r.notebook}: outputs scroll sideways in a ${f.window} px window`,
+      );
+      assert.ok(
+        f.smallestText.px >= MIN_TEXT_PX,
+        `${frontend} ${r.notebook}: text of ${f.smallestText.px} px in a ${f.window} px window (${f.smallestText.where})`,
       );
     }
     for (const t of r.tooltips) {

@@ -145,6 +145,14 @@ export async function layoutFigures(): Promise<LayoutFigure[]> {
       "nn-narrow-weights",
       visualizeNN(small, { weights: true, width: 200, height: 220 }).toSVG(),
     );
+    // Class counts and widths the notebooks do not ship: 2 and 7 classes, very wide layers.
+    const twoClass = keep(sequential("TwoClass", [6, 8, 2], ["hidden", "classes"]));
+    const sevenClass = keep(sequential("SevenClass", [12, 16, 7], ["hidden", "classes"]));
+    const veryWide = keep(sequential("VeryWide", [3000, 2048, 1024, 7]));
+    add("nn-two-class", visualizeNN(twoClass, { description: true }).toSVG());
+    add("nn-seven-class", visualizeNN(sevenClass, { description: true, weights: true }).toSVG());
+    add("nn-very-wide", visualizeNN(veryWide, { description: true }).toSVG());
+    add("graph-seven-class", (await plotModel(sevenClass, { showLayerActivations: true })).toSVG());
   } finally {
     for (const m of models) m.dispose();
   }
@@ -179,6 +187,27 @@ export async function layoutFigures(): Promise<LayoutFigure[]> {
   add("waterfall-long-names", waterfallPlot(explanation(big, longFeatures, false)).toSVG());
   add("bar-long-names", barPlot(explanation(big, longFeatures, false)).toSVG());
   add("decision-long-names", decisionPlot(explanation(nb06.slice(0, 8), longFeatures)).toSVG());
+  // Few features, only negative contributions, and seeded random explanations: steps that end
+  // near the base value or turn back put labels where the path and the rules run.
+  const three = [0.8, -0.3, 0.1];
+  add("waterfall-three", waterfallPlot(explanation(three)).toSVG());
+  add("decision-three", decisionPlot(explanation(three)).toSVG());
+  add("bar-three", barPlot(explanation(three)).toSVG());
+  const negative = [-1.2, -0.6, -0.35, -0.2, -0.1, -0.05];
+  add("waterfall-negative", waterfallPlot(explanation(negative)).toSVG());
+  add("decision-negative", decisionPlot(explanation(negative)).toSVG());
+  add("bar-negative", barPlot(explanation(negative)).toSVG());
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let k = 0; k < 6; k++) {
+    const n = 4 + Math.floor(random() * 9);
+    const values = Array.from({ length: n }, () => (random() - 0.5) * 3 * random() ** 2);
+    add(
+      `waterfall-random-${k}`,
+      waterfallPlot(explanation(values, undefined, k % 2 === 0)).toSVG(),
+    );
+    add(`decision-random-${k}`, decisionPlot(explanation(values, undefined, k % 2 === 0)).toSVG());
+  }
   const manyValues = Array.from({ length: 40 }, (_, i) => (i % 2 ? -1 : 1) * (2 - i * 0.05));
   add("waterfall-many", waterfallPlot(explanation(manyValues), { top: 30 }).toSVG());
   add("decision-many", decisionPlot(explanation(manyValues), { top: 30 }).toSVG());
@@ -229,8 +258,12 @@ export async function layoutFigures(): Promise<LayoutFigure[]> {
       hLong,
     ),
   );
-  // The README's figures as committed (examples/readme_figures.ts writes them).
-  const dir = new URL("../examples/figures/", import.meta.url);
+  // The README's figures as committed (examples/readme_figures.ts writes them), or as freshly
+  // written to LAYOUT_README_FIGURES (to check them before committing them).
+  const own = Deno.env.get("LAYOUT_README_FIGURES");
+  const dir = own
+    ? new URL(`file://${own.replace(/\/?$/, "/")}`)
+    : new URL("../examples/figures/", import.meta.url);
   for (const entry of [...Deno.readDirSync(dir)].sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.isFile && entry.name.endsWith(".svg")) {
       add(

@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
 // The layout check: every figure the lib draws (tests/layout_figures.ts), rendered in Chromium
 // with two font setups, measured in the page. A defect is a text label that leaves the
-// picture or its table cell, overlaps another label, is crossed by a link of the neuron
-// diagram, touches the progress bar, repeats a tick label, or a panel title out of line.
+// picture or its table cell, overlaps another label, is touched by a mark (a line, path, rect
+// or circle: its stroke sampled along its real geometry, its fill by area), is crossed by a
+// link of the neuron diagram, touches the progress bar, repeats a tick label, or a panel title
+// out of line.
 //
 // Font setups: each browser launch gets its own fontconfig configuration (FONTCONFIG_FILE):
 // "dejavu" has only DejaVu fonts (a usual Linux machine: Helvetica and Arial fall back to the
@@ -15,6 +17,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { ROOT } from "../tools/jupyter.ts";
 import { type LayoutFigure, layoutFigures } from "./layout_figures.ts";
+import { naturalWidth } from "../lib/plot/fit_svg.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const exists = (path: string) => {
@@ -115,6 +118,110 @@ function measure(): { defects: Defect[]; fonts: Record<string, number> } {
     }
     return true;
   };
+  // Marks against text. A stroke is sampled along the element's real geometry (a label beside a
+  // diagonal is clear of it even when their boxes overlap); a fill counts by area: text partly
+  // on a filled shape, or under one drawn after it, is a defect; text wholly on a shape drawn
+  // before it sits on a chip or in a cell. A mark under an opaque chip that holds the text is
+  // hidden there. Grid lines and invisible marks are left out.
+  function markDefects(
+    svg: SVGSVGElement,
+    texts: SVGTextElement[],
+    boxes: Box[],
+    add: (kind: string, detail: string) => void,
+  ) {
+    const geometry = [...svg.querySelectorAll<SVGGeometryElement>(
+      "path, line, polyline, polygon, rect, circle, ellipse",
+    )].filter((m) =>
+      shown(m) && !m.closest('[aria-label$="grid"], .role-axis-grid, .role-frame, defs, clipPath')
+    );
+    const paint = (m: Element, what: "fill" | "stroke") => {
+      const st = getComputedStyle(m);
+      const color = what === "fill" ? st.fill : st.stroke;
+      const opacity = Number(what === "fill" ? st.fillOpacity : st.strokeOpacity) *
+        Number(st.opacity);
+      return color !== "none" && !/rgba\(.*,\s*0\)$/.test(color) && opacity > 0.05 ? opacity : 0;
+    };
+    const after = (a: Element, b: Element) =>
+      (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
+    const chips = geometry.filter((m) => m.tagName === "rect" && paint(m, "fill") >= 0.9)
+      .map((m) => ({ el: m as Element, box: m.getBoundingClientRect() }));
+    // Per text, the marks that touch it and how many: one defect per text.
+    const hits = new Map<number, Map<string, number>>();
+    const hit = (i: number, what: string) => {
+      const marks = hits.get(i) ?? new Map<string, number>();
+      marks.set(what, (marks.get(what) ?? 0) + 1);
+      hits.set(i, marks);
+    };
+    const hiddenUnderChip = (mark: Element, text: Element, b: Box) =>
+      chips.some((c) =>
+        c.el !== mark && after(c.el, mark) && !after(c.el, text) && inside(b, c.box)
+      );
+    for (const m of geometry) {
+      const r = m.getBoundingClientRect();
+      const near = boxes.flatMap((b, i) =>
+        Math.min(b.right, r.right + 4) - Math.max(b.left, r.left - 4) > 0 &&
+          Math.min(b.bottom, r.bottom + 4) - Math.max(b.top, r.top - 4) > 0
+          ? [i]
+          : []
+      );
+      if (near.length === 0) continue;
+      const stroke = paint(m, "stroke");
+      if (stroke > 0) {
+        const ctm = m.getScreenCTM()!;
+        const scale = Math.hypot(ctm.a, ctm.b);
+        const half = (Number.parseFloat(getComputedStyle(m).strokeWidth) || 1) * scale / 2;
+        const length = m.getTotalLength();
+        const step = Math.max(0.5, length / 4000);
+        const points: [number, number][] = [];
+        for (let s = 0; s <= length; s += step / scale) {
+          const p = m.getPointAtLength(s).matrixTransform(ctm);
+          points.push([p.x, p.y]);
+        }
+        for (const i of near) {
+          const b = boxes[i];
+          const touch = points.some(([x, y]) =>
+            x > b.left - half + T && x < b.right + half - T && y > b.top - half + T &&
+            y < b.bottom + half - T
+          );
+          if (touch && !hiddenUnderChip(m, texts[i], b)) hit(i, `stroke of ${describeMark(m)}`);
+        }
+      }
+      // Lines have no area; a white fill on the white picture (a chip, a table cell) is not seen.
+      const fill = getComputedStyle(m).fill;
+      if (
+        paint(m, "fill") > 0 && !["path", "polyline", "line"].includes(m.tagName) &&
+        !/^rgb\(255, 255, 255\)$|^white$|^#fff/.test(fill)
+      ) {
+        for (const i of near) {
+          const b = boxes[i];
+          const box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+          const covers = m.tagName === "circle" || m.tagName === "ellipse"
+            ? discOverlap(r, b)
+            : overlap(b, box);
+          if (!covers) continue;
+          const before = after(texts[i], m);
+          if ((before && inside(b, box)) || hiddenUnderChip(m, texts[i], b)) continue;
+          hit(i, `fill of ${describeMark(m)}`);
+        }
+      }
+    }
+    for (const [i, marks] of hits) {
+      const list = [...marks].map(([what, n]) => n > 1 ? `${what} x${n}` : what).join(", ");
+      add("mark-touches-text", `${label(texts[i])}: ${list}`);
+    }
+  }
+  // A disc (its bounding rect) against a box.
+  const discOverlap = (r: DOMRect, b: Box) => {
+    const cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2, rad = r.width / 2;
+    const dx = Math.max(b.left - cx, 0, cx - b.right), dy = Math.max(b.top - cy, 0, cy - b.bottom);
+    return Math.hypot(dx, dy) < rad - T;
+  };
+  const describeMark = (m: Element) =>
+    `${m.tagName}${m.getAttribute("class") ? "." + m.getAttribute("class")!.split(" ")[0] : ""}${
+      m.parentElement?.getAttribute("aria-label")
+        ? `[${m.parentElement.getAttribute("aria-label")}]`
+        : ""
+    }`;
   for (const fig of document.querySelectorAll<HTMLElement>("figure[data-name]")) {
     const name = fig.dataset.name!;
     const svg = fig.querySelector("svg")!;
@@ -133,6 +240,7 @@ function measure(): { defects: Defect[]; fonts: Record<string, number> } {
         if (overlap(boxes[i], boxes[j])) add("overlap", `${label(texts[i])} / ${label(texts[j])}`);
       }
     }
+    markDefects(svg, texts, boxes, add);
     // Graphviz tables: each text inside the smallest cell that holds its centre.
     for (const node of svg.querySelectorAll("g.node")) {
       const cells = [...node.querySelectorAll("polygon, path")].map((p) => {
@@ -191,11 +299,18 @@ function measure(): { defects: Defect[]; fonts: Record<string, number> } {
         add("same-tick-labels", `${axis}: ${ticks.join(", ")}`);
       }
     }
-    // vega panels side by side: their titles on one line.
+    // vega panels: their titles on one line (side by side) or in one column (stacked).
     const titles = [...svg.querySelectorAll(".role-title-text text, .role-title text")]
-      .filter(shown).map((t) => t.getBoundingClientRect().top);
-    if (titles.length > 1 && Math.max(...titles) - Math.min(...titles) > T) {
-      add("titles-not-aligned", titles.map((y) => y.toFixed(1)).join(", "));
+      .filter(shown).map((t) => t.getBoundingClientRect());
+    const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
+    if (
+      titles.length > 1 && spread(titles.map((r) => r.top)) > T &&
+      spread(titles.map((r) => r.left + r.width / 2)) > T
+    ) {
+      add(
+        "titles-not-aligned",
+        titles.map((r) => `${(r.left + r.width / 2).toFixed(1)},${r.top.toFixed(1)}`).join(" "),
+      );
     }
   }
   const c = document.createElement("canvas").getContext("2d")!;
@@ -214,14 +329,16 @@ function measure(): { defects: Defect[]; fonts: Record<string, number> } {
 function page(figures: LayoutFigure[]): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 body { margin: 8px; background: #fff; }
-figure { margin: 0 0 12px 0; display: inline-block; padding: 4px; }
-figure > svg { display: block; }
+figure { margin: 0 0 12px 0; padding: 4px; }
+figure > svg { display: block; width: 100%; }
 </style></head><body>${
+    // Each figure at its natural width (a wide one has no width attribute, only a max-width).
     figures.map((f) =>
-      `<figure data-name="${f.name}">${f.svg.replace(/^<\?xml[^>]*>/, "")}</figure>`
+      `<figure data-name="${f.name}" style="width: ${naturalWidth(f.svg)}px">${
+        f.svg.replace(/^<\?xml[^>]*>/, "")
+      }</figure>`
     )
-      .join("\n")
-  }</body></html>`;
+      .join("\n")}</body></html>`;
 }
 
 async function check(setup: Setup, html: string, shots: string): Promise<Defect[]> {
@@ -235,7 +352,7 @@ async function check(setup: Setup, html: string, shots: string): Promise<Defect[
       env: { ...Deno.env.toObject(), FONTCONFIG_FILE: conf },
     });
     try {
-      const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const p = await browser.newPage({ viewport: { width: 2600, height: 900 } });
       await p.setContent(html);
       const { defects, fonts } = await p.evaluate(measure);
       // The setup is in effect: the lib's font list draws in the setup's sans font.

@@ -39,8 +39,8 @@ export function assertHistoryPlot(cell: NotebookCell): Record<string, unknown> {
   assert.equal(outs.length, 1);
   const data = outs[0].data ?? {};
   assert.deepEqual(Object.keys(data).sort(), [VEGALITE, "image/svg+xml", "text/plain"].sort());
-  const spec = data[VEGALITE] as { hconcat: { title: string }[] };
-  assert.deepEqual(spec.hconcat.map((p) => p.title), ["Training", "Validation"]);
+  const spec = data[VEGALITE] as { vconcat: { title: string }[] };
+  assert.deepEqual(spec.vconcat.map((p) => p.title), ["Training", "Validation"]);
   const svg = text(data["image/svg+xml"]);
   assert.ok(svg.includes(">Training</text>") && svg.includes(">Validation</text>"));
   return data;

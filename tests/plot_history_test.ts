@@ -47,7 +47,7 @@ Deno.test("plotHistory: the bundle has the vega-lite v5 spec, SVG and text, and 
 
 Deno.test("plotHistory: the spec has the article's layout: two panels, loss left in black, metrics right", async () => {
   const spec = (await plotHistory(HISTORY)).toSpec() as unknown as {
-    hconcat: {
+    vconcat: {
       title: string;
       layer: {
         mark: { type: string; color?: string };
@@ -56,8 +56,9 @@ Deno.test("plotHistory: the spec has the article's layout: two panels, loss left
       resolve: unknown;
     }[];
   };
-  assert.deepEqual(spec.hconcat.map((p) => p.title), ["Training", "Validation"]);
-  for (const panel of spec.hconcat) {
+  // Stacked, so the chart fits a narrow output (vega-lite cannot fit concatenated panels).
+  assert.deepEqual(spec.vconcat.map((p) => p.title), ["Training", "Validation"]);
+  for (const panel of spec.vconcat) {
     const [loss, metrics, hover] = panel.layer;
     assert.deepEqual(loss.mark.color, "black");
     assert.equal(loss.encoding.y.axis!.orient, "left");

@@ -73,3 +73,10 @@ Deno.test("wrapLines breaks between values, then at spaces, then anywhere", () =
   assert.deepEqual(wrapLines(["abcdefgh"], 3), ["abc", "def", "gh"]);
   assert.deepEqual(wrapLines(["short"], 20), ["short"]);
 });
+
+Deno.test("progress chart: the right scale's title only when a metric is drawn on it", () => {
+  const title = (h: Record<string, number[]>) =>
+    progressChartSVG(progressChartGeometry(h, 10, text("Epoch 2/10"), 0.2)).includes(">score<");
+  assert.equal(title({ loss: [0.7, 0.6], val_loss: [0.8, 0.7] }), false);
+  assert.equal(title({ loss: [0.7, 0.6], accuracy: [0.5, 0.6] }), true);
+});

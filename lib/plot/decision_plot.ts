@@ -10,12 +10,15 @@ import { Figure } from "../display/display.ts";
 import { checkOneOf, checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
 import {
+  gapPastRules,
   labelledDomain,
+  type LabelPlace,
   MAX_DRAWN_ROWS,
   niceTicks,
   outputAndBaseLabels,
+  placedValueLabels,
   rowLabels,
-  signedValueLabels,
+  valueLabelWidth,
 } from "./shap_marks.ts";
 import {
   checkExplanation,
@@ -120,6 +123,39 @@ function decisionData(
 }
 
 /**
+ * Where each step's value label goes: beside its end point, on the side of its sign unless
+ * the path is much closer there, and far enough out that neither the segment arriving from
+ * below nor the one leaving upwards, nor the base rule, crosses it. Near the point a segment
+ * is at most `|dx| * (half a label's height) / (px per level)` to the side, so a label past
+ * that clears it.
+ */
+function placeLabels(
+  data: DecisionData,
+  domain: readonly [number, number],
+  innerWidth: number,
+  levelPx: number,
+): LabelPlace[] {
+  const px = innerWidth / (domain[1] - domain[0]);
+  const at = (x: number) => (x - domain[0]) * px;
+  const reach = 8 / levelPx; // half a 12 px label and a pixel of air, per px of rise
+  return data.steps.map((s, i) => {
+    const next = data.steps[i + 1];
+    const arriving = (s.axisAfter - s.axisBefore) * px; // from the point's other side
+    const leaving = next ? (next.axisAfter - s.axisAfter) * px : 0;
+    const width = valueLabelWidth(s.value);
+    const gapOn = (side: 1 | -1) => {
+      let g = 7;
+      if (Math.sign(-arriving) === side) g = Math.max(g, Math.abs(arriving) * reach + 4);
+      if (Math.sign(leaving) === side) g = Math.max(g, Math.abs(leaving) * reach + 4);
+      return gapPastRules(at(s.axisAfter), side, g, width, [at(data.axisBase)]);
+    };
+    const own: 1 | -1 = s.value >= 0 ? 1 : -1;
+    const side = gapOn(own) <= gapOn(-own as 1 | -1) + 12 ? own : -own as 1 | -1;
+    return { x: s.axisAfter, value: s.value, side, gap: gapOn(side) };
+  });
+}
+
+/**
  * Draws a decision plot of an explanation: the path from E[f(X)] to f(x), each step red
  * where the feature raises the output and blue where it lowers it.
  *
@@ -135,29 +171,40 @@ export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Fig
   const levels = data.steps.length;
   const rows = rowLabels(data.steps);
   const labels = new Map(data.steps.map((s) => [s.level, rows.labels.get(s.key)!]));
-  const width = 720, marginRight = 40;
+  const width = 720, marginRight = 40, marginTop = 50, marginBottom = 50;
+  const height = 110 + 30 * levels;
+  const innerWidth = width - rows.marginLeft - marginRight;
   const color = (s: DecisionStep) => s.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
-  // Room for every value label inside the frame, away from the row labels on the left.
-  const domain = labelledDomain(
-    [
-      { x: data.axisBase, value: null },
-      ...data.steps.map((s) => ({ x: s.axisAfter, value: s.value })),
-    ],
-    width - rows.marginLeft - marginRight,
-    7,
-    0.15,
-  );
+  // Room for every value label inside the frame, away from the row labels on the left; each
+  // label placed clear of the path and the base rule (placeLabels), which depends on the
+  // domain's scale, so the two are settled together.
+  const roomFor = (places?: LabelPlace[]) =>
+    labelledDomain(
+      [
+        { x: data.axisBase, value: null },
+        ...data.steps.map((s, i) => places?.[i] ?? { x: s.axisAfter, value: s.value }),
+      ],
+      innerWidth,
+      7,
+      0.15,
+    );
+  const levelPx = (height - marginTop - marginBottom) / (levels + 0.4);
+  let domain = roomFor();
+  for (let pass = 0; pass < 3; pass++) {
+    domain = roomFor(placeLabels(data, domain, innerWidth, levelPx));
+  }
+  const places = placeLabels(data, domain, innerWidth, levelPx);
   // A probability axis may need room past 0 or 1 for labels; its ticks stay in [0, 1].
   const ticks = data.axis === "probability"
     ? niceTicks(Math.max(0, domain[0]), Math.min(1, domain[1]), 6)
     : undefined;
   const svg = plotToSvg({
     width,
-    height: 110 + 30 * levels,
+    height,
     marginLeft: rows.marginLeft,
     marginRight,
-    marginTop: 50,
-    marginBottom: 50,
+    marginTop,
+    marginBottom,
     style: { fontSize: "12px" },
     x: {
       domain,
@@ -172,9 +219,10 @@ export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Fig
       tickFormat: (level: number) => labels.get(level) ?? "",
       tickSize: 0,
       label: null,
+      // A light line per step; value labels sit on it, as on the x grid.
+      grid: true,
     },
     marks: [
-      Plot.ruleY(data.steps, { y: "level", stroke: "#eee" }),
       Plot.ruleX([data.axisBase], {
         stroke: "#999",
         strokeDasharray: "4,3",
@@ -196,7 +244,7 @@ export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Fig
         r: 3.5,
         className: "shap-point",
       }),
-      ...signedValueLabels(data.steps, { x: "axisAfter", y: "level", gap: 7 }),
+      ...placedValueLabels(data.steps, (_, i) => places[i], { y: "level", domain, innerWidth }),
       ...outputAndBaseLabels(data.axisOutput, data.axisBase, { dy: -16, boldOutput: true }),
     ],
   });

@@ -11,6 +11,7 @@ import { ArgumentError } from "../core/errors.ts";
 import { escapeXml } from "../core/escape.ts";
 import { once } from "../core/once.ts";
 import { shorten, textWidth } from "../core/text_width.ts";
+import { fitSvg } from "./fit_svg.ts";
 
 /** Direction of the layout: top to bottom or left to right. */
 export type RankDir = "TB" | "LR";
@@ -277,7 +278,7 @@ function finishSvg(svg: string, diagram: ModelDiagram): string {
       }</title>`;
     });
   if (!out.endsWith("\n")) out += "\n";
-  return out;
+  return fitSvg(out);
 }
 
 /**

@@ -8,6 +8,7 @@ import { ArgumentError } from "../core/errors.ts";
 import { escapeXml } from "../core/escape.ts";
 import { textWidth } from "../core/text_width.ts";
 import type { NetworkGeometry, TextLine } from "./network_types.ts";
+import { fitSvg } from "./fit_svg.ts";
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
@@ -151,7 +152,7 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
     out.push(textElement(g.legend.note, "legend-note"), `</g>`);
   }
   out.push(`</svg>`);
-  return out.join("\n");
+  return fitSvg(out.join("\n"));
 }
 
 /**

@@ -8,6 +8,7 @@
 import * as Plot from "../deps/plot.ts";
 import { parseHTML } from "../deps/linkedom.ts";
 import { escapeXml } from "../core/escape.ts";
+import { fitSvg } from "./fit_svg.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /**
@@ -85,5 +86,5 @@ export function plotToSvg(options: Plot.PlotOptions): string {
   // Plot's `currentColor` needs a CSS colour to inherit from; a standalone file has none.
   svg.setAttribute("color", "black");
   svg.setAttribute("style", "background: white");
-  return toXml(svg);
+  return fitSvg(toXml(svg));
 }

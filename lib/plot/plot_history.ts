@@ -3,17 +3,19 @@
  * on the left axis (black) and the metrics on an independent right axis, x = epoch. A
  * vega-lite chart with tooltips, plus the same chart as SVG.
  *
+ * The panels are stacked, one above the other, with the metrics' legend below: the chart is
+ * about 440 px wide, so it fits JupyterLab's output area from a 600 px window up. A vega-lite
+ * chart cannot follow its output's width here: `width: "container"` and `autosize: "fit"` work
+ * only for single and layered views in vega-lite 5 (not for concatenated panels), and in
+ * JupyterLab 4.6 a `"container"` width hangs the page.
+ *
  * @module
  */
 import { xmlChars } from "../core/escape.ts";
 import { ArgumentError, checkInt, checkOptions, describe, misplacedModel } from "../core/errors.ts";
-import {
-  CHART_FONT,
-  type VegaLiteFigure,
-  vegaLiteFigure,
-  type VegaLiteSpec,
-} from "../display/vega.ts";
+import { CHART_FONT, VegaLiteFigure, vegaLiteFigure, type VegaLiteSpec } from "../display/vega.ts";
 import { METRIC_COLORS } from "./progress_chart.ts";
+import { fitSvg } from "./fit_svg.ts";
 
 /** Options of {@linkcode plotHistory}. */
 export interface PlotHistoryOptions {
@@ -22,9 +24,9 @@ export interface PlotHistoryOptions {
    * every key that is not a loss and not `val_` (the article's choice).
    */
   metrics?: string[];
-  /** Width of each panel in pixels. Default 320. */
+  /** Width of each panel in pixels. Default 300. */
   width?: number;
-  /** Height of each panel in pixels. Default 220. */
+  /** Height of each panel in pixels. Default 160. */
   height?: number;
 }
 
@@ -113,6 +115,9 @@ function historyOf(fn: string, value: unknown): Record<string, readonly number[]
 }
 
 const isLoss = (k: string) => k === "loss" || k === "val_loss";
+
+/** Each panel's plot area by default: two stacked panels and their axes fit in about 440 px. */
+const PANEL_SIZE = { width: 300, height: 160 };
 
 /**
  * The metrics the article plots: every key that is not a loss and not `val_`.
@@ -234,7 +239,7 @@ function tooltipTitle(name: string): string {
 export function historySpec(
   points: readonly HistoryPoint[],
   metrics: readonly string[],
-  size: { width: number; height: number } = { width: 320, height: 220 },
+  size: { width: number; height: number } = PANEL_SIZE,
   hover = true,
 ): VegaLiteSpec {
   const panels = [...new Set(points.map((p) => p.panel))];
@@ -288,6 +293,8 @@ export function historySpec(
               domain: [...metrics],
               range: metrics.map((_, i) => METRIC_COLORS[i % METRIC_COLORS.length]),
             },
+            // Below the panels: a legend on the right would widen the chart.
+            legend: { orient: "bottom", columns: 2, labelLimit: 180 },
           },
         },
       });
@@ -321,18 +328,6 @@ export function historySpec(
         },
       });
     }
-    // An invisible rule 8 px above the plot: the panel's top bound is there whatever its
-    // axis labels do, so vega sets the "Training" and "Validation" titles on one line.
-    layers.push({
-      data: { values: [{}] },
-      mark: { type: "rule", opacity: 0, strokeWidth: 1 },
-      encoding: {
-        x: { value: 0 },
-        x2: { value: size.width },
-        y: { value: -8 },
-        y2: { value: -8 },
-      },
-    });
     return {
       title: name,
       width: size.width,
@@ -346,7 +341,7 @@ export function historySpec(
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     description: "Training history: loss (left axis) and metrics (right axis) per epoch.",
     data: { values: points.map((p) => ({ ...p })) },
-    hconcat: panels.map((p) => panel(p, p === "Training" ? "" : "val_")),
+    vconcat: panels.map((p) => panel(p, p === "Training" ? "" : "val_")),
     config: { font: CHART_FONT, view: { stroke: "#dddddd" }, title: { fontSize: 14 } },
   } as unknown as VegaLiteSpec;
 }
@@ -422,8 +417,8 @@ export function plotHistory(
     metrics = [...o.metrics];
   }
   const size = {
-    width: checkInt(fn, "width", o.width ?? 320, 50, 2000),
-    height: checkInt(fn, "height", o.height ?? 220, 50, 2000),
+    width: checkInt(fn, "width", o.width ?? PANEL_SIZE.width, 50, 2000),
+    height: checkInt(fn, "height", o.height ?? PANEL_SIZE.height, 50, 2000),
   };
   const points = historyPoints(h, metrics, MAX_DRAWN_POINTS).map((p) => ({
     ...p,
@@ -437,5 +432,5 @@ export function plotHistory(
     historySpec(points, drawn, size),
     describeHistory(h, metrics) + summaryNote(h, metrics, points.length),
     historySpec(points, drawn, size, false),
-  );
+  ).then((figure) => new VegaLiteFigure(figure.toSpec(), fitSvg(figure.toSVG()), String(figure)));
 }

@@ -9,6 +9,7 @@
 import { escapeXml } from "../core/escape.ts";
 import { extent } from "../core/extent.ts";
 import { shorten, textWidth } from "../core/text_width.ts";
+import { fitSvg } from "./fit_svg.ts";
 
 /** Colours of the metric curves, in order (loss is always black). */
 export const METRIC_COLORS: readonly string[] = [
@@ -311,8 +312,11 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
       plot.y + plot.height + 12
     }" text-anchor="middle">epoch</text>`,
     axisTitle(12, plot.y + plot.height / 2, -90, "#000000", "loss"),
-    axisTitle(g.width - 12, plot.y + plot.height / 2, 90, "#4682b4", "score"),
   );
+  // The right scale's title only with a series on it (a regression run may have none).
+  if (g.rightTicks.length > 0) {
+    out.push(axisTitle(g.width - 12, plot.y + plot.height / 2, 90, "#4682b4", "score"));
+  }
   for (const s of g.series) {
     if (s.points.length === 0) continue;
     const d = s.points.map(([x, y]) => `${f(x)},${f(y)}`).join(" ");
@@ -346,5 +350,5 @@ export function progressChartSVG(g: ProgressChartGeometry): string {
     x += entry(names[k]);
   }
   out.push("</g></svg>");
-  return out.join("");
+  return fitSvg(out.join(""));
 }

@@ -43,6 +43,92 @@ export function signedValueLabels<T extends { value: number }>(
   );
 }
 
+/** Where a value label goes: beside the point at `x`, on `side`, `gap` px away. */
+export interface LabelPlace {
+  /** The point the label belongs to, in data units. */
+  x: number;
+  /** The value the label shows. */
+  value: number;
+  /** Right of the point (1) or left of it (-1). */
+  side: 1 | -1;
+  /** Distance from the point to the label, in px. */
+  gap: number;
+}
+
+/**
+ * Value labels at given places (see {@linkcode LabelPlace}), red for rising values and blue
+ * for falling ones, on an x scale with `domain` over `innerWidth` px.
+ *
+ * @example
+ * ```ts
+ * import { placedValueLabels } from "./shap_marks.ts";
+ * const rows = [{ key: "a", value: 0.5 }];
+ * placedValueLabels(rows, () => ({ x: 1, value: 0.5, side: 1, gap: 4 }), { y: "key", domain: [0, 2], innerWidth: 400 }).length; // 2
+ * ```
+ */
+export function placedValueLabels<T extends { value: number }>(
+  rows: readonly T[],
+  place: (row: T, index: number) => LabelPlace,
+  o: { y: string; domain: readonly [number, number]; innerWidth: number },
+): Plot.Markish[] {
+  const unit = (o.domain[1] - o.domain[0]) / o.innerWidth;
+  const placed = rows.map((row, i) => ({ row, p: place(row, i) }));
+  return ([1, -1] as const).map((side) =>
+    Plot.text(placed.filter((d) => d.p.side === side), {
+      x: (d: { p: LabelPlace }) => d.p.x + side * d.p.gap * unit,
+      y: (d: { row: T }) => (d.row as Record<string, unknown>)[o.y],
+      text: (d: { row: T }) => formatSigned(d.row.value),
+      textAnchor: side === 1 ? "start" : "end",
+      fill: (d: { row: T }) => d.row.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative,
+      className: "shap-value-label",
+    })
+  );
+}
+
+/**
+ * The gap (px) that keeps a label `width` px wide, `gap` px on `side` of a point at `x` px, clear
+ * of vertical rules at `rules` px: a rule that would cross the label or touch it puts the
+ * label 4 px past the rule.
+ *
+ * @example
+ * ```ts
+ * import { gapPastRules } from "./shap_marks.ts";
+ * gapPastRules(100, 1, 4, 30, [110]); // 14
+ * gapPastRules(100, 1, 4, 30, [50]); // 4
+ * ```
+ */
+export function gapPastRules(
+  x: number,
+  side: 1 | -1,
+  gap: number,
+  width: number,
+  rules: readonly number[],
+): number {
+  let g = gap;
+  for (let pass = 0; pass <= rules.length; pass++) {
+    const hit = rules.find((r) => {
+      const d = (r - x) * side;
+      return d > g - 3 && d < g + width + 3;
+    });
+    if (hit === undefined) break;
+    g = Math.abs(hit - x) + 4;
+  }
+  return g;
+}
+
+/**
+ * Width of a value label at 12 px, in px (DejaVu Sans, the widest usual font).
+ *
+ * @example
+ * ```ts
+ * import { valueLabelWidth } from "./shap_marks.ts";
+ * valueLabelWidth(0.5) > 20; // true
+ * ```
+ */
+export function valueLabelWidth(value: number): number {
+  return textWidth(formatSigned(value), 12);
+}
+
 /**
  * The prediction `f(x)` and the base value `E[f(X)]`, labelled above the frame at their x.
  *
@@ -81,7 +167,8 @@ export function outputAndBaseLabels(
  * An x domain with room for the value labels: each point's label (right of rising rows, left
  * of falling ones, `gap` px away) stays inside the frame, so none reaches the row labels on
  * the left or the picture's edge, whatever the values. `pad` is the least padding, as a
- * fraction of the points' span; points with a `null` value have no label.
+ * fraction of the points' span; points with a `null` value have no label. A point may give its
+ * label's own `side` (1 right, -1 left) and `gap` in px.
  *
  * @example
  * ```ts
@@ -91,7 +178,7 @@ export function outputAndBaseLabels(
  * ```
  */
 export function labelledDomain(
-  points: readonly { x: number; value: number | null }[],
+  points: readonly { x: number; value: number | null; side?: 1 | -1; gap?: number }[],
   innerWidth: number,
   gap: number,
   pad: number,
@@ -99,7 +186,7 @@ export function labelledDomain(
   const [lo, hi] = extent(points.map((p) => p.x)) ?? [0, 0];
   const span = hi - lo || 1;
   // Width each label needs beyond its point, in px.
-  const need = (value: number) => gap + 4 + textWidth(formatSigned(value), 12);
+  const need = (value: number, own?: number) => (own ?? gap) + 4 + valueLabelWidth(value);
   // Solve for a domain [a, b] where every label fits: a point at x needs
   // (x - a) / (b - a) * innerWidth >= need (falling) or (b - x) / (b - a) * innerWidth >= need.
   let a = lo - pad * span, b = hi + pad * span;
@@ -107,8 +194,9 @@ export function labelledDomain(
     const scale = (b - a) / innerWidth;
     for (const p of points) {
       if (p.value === null) continue; // a point without a label
-      if (p.value < 0) a = Math.min(a, p.x - need(p.value) * scale);
-      else b = Math.max(b, p.x + need(p.value) * scale);
+      const side = p.side ?? (p.value < 0 ? -1 : 1);
+      if (side < 0) a = Math.min(a, p.x - need(p.value, p.gap) * scale);
+      else b = Math.max(b, p.x + need(p.value, p.gap) * scale);
     }
   }
   return [a, b];

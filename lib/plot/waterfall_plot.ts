@@ -10,11 +10,14 @@ import { Figure } from "../display/display.ts";
 import { checkOptions } from "../core/errors.ts";
 import { plotToSvg } from "./plot_dom.ts";
 import {
+  gapPastRules,
   labelledDomain,
+  type LabelPlace,
   MAX_DRAWN_ROWS,
   outputAndBaseLabels,
+  placedValueLabels,
   rowLabels,
-  signedValueLabels,
+  valueLabelWidth,
 } from "./shap_marks.ts";
 import {
   checkExplanation,
@@ -104,13 +107,32 @@ export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): F
   const { labels, marginLeft } = rowLabels(data.rows);
   const width = 720, marginRight = 30;
   const space = (data.link === "logit" ? "log-odds" : "model output") + explainedNote(e);
-  // Room for every value label (past each bar's end) inside the frame.
-  const domain = labelledDomain(
-    data.rows.flatMap((r) => [{ x: r.start, value: null }, { x: r.end, value: r.value }]),
-    width - marginLeft - marginRight,
-    4,
-    0.12,
-  );
+  const innerWidth = width - marginLeft - marginRight;
+  // Room for every value label (past each bar's end) inside the frame; a label that the
+  // E[f(X)] or f(x) rule would cross goes past the rule, which needs the domain's scale.
+  const place = (domain: readonly [number, number]): LabelPlace[] => {
+    const px = innerWidth / (domain[1] - domain[0]);
+    const at = (x: number) => (x - domain[0]) * px;
+    const rules = [at(data.baseValue), at(data.output)];
+    return data.rows.map((r) => {
+      const side: 1 | -1 = r.value >= 0 ? 1 : -1;
+      const gap = gapPastRules(at(r.end), side, 4, valueLabelWidth(r.value), rules);
+      return { x: r.end, value: r.value, side, gap };
+    });
+  };
+  const roomFor = (places?: LabelPlace[]) =>
+    labelledDomain(
+      data.rows.flatMap((r, i) => [
+        { x: r.start, value: null },
+        places?.[i] ?? { x: r.end, value: r.value },
+      ]),
+      innerWidth,
+      4,
+      0.12,
+    );
+  let domain = roomFor();
+  for (let pass = 0; pass < 3; pass++) domain = roomFor(place(domain));
+  const places = place(domain);
   const color = (r: WaterfallRow) => r.value >= 0 ? SHAP_COLORS.positive : SHAP_COLORS.negative;
   const svg = plotToSvg({
     width,
@@ -148,7 +170,7 @@ export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): F
         className: "shap-bar",
       }),
       // Value labels just past each bar's end: right of rising bars, left of falling ones.
-      ...signedValueLabels(data.rows, { x: "end", y: "key", gap: 4 }),
+      ...placedValueLabels(data.rows, (_, i) => places[i], { y: "key", domain, innerWidth }),
       ...outputAndBaseLabels(data.output, data.baseValue, { dy: -14 }),
     ],
   });
