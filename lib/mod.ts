@@ -126,6 +126,8 @@ export {
   type EpochLogs,
   f1,
   type History,
+  Interrupted,
+  lastHistory,
   type Matrix,
   type MetricFn,
   precision,
