@@ -50,9 +50,11 @@ export class Interrupted extends Error {
    * ```
    */
   constructor(history: TrainingHistory) {
+    const done = history.epoch.length;
     super(
-      `train: ${history.stopped ?? "interrupted"}. The model keeps the weights of that epoch; ` +
-        "lastHistory(model) returns the history so far.",
+      `train: ${history.stopped ?? "interrupted"}. The model keeps ${
+        done ? `the weights of epoch ${done}` : "the weights it had before"
+      }; lastHistory(model) returns the history so far.`,
     );
     this.name = "Interrupted";
     this.history = history;
