@@ -104,3 +104,20 @@ Deno.test("interrupt: a script's own SIGINT listener still runs, and train stops
   assert.deepEqual(run.lines.slice(3), ["waiting", "user listener 2"], report);
   assert.equal(run.code, 7, "after train, the user's listener decides what Ctrl+C does");
 });
+
+Deno.test("lastHistory and Interrupted: the last run's history; bad input is the lib's error", async () => {
+  const { deepNN, Interrupted, lastHistory, randomData, train } = await import("../lib/mod.ts");
+  const model = deepNN({ features: 10, seed: 1 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  assert.equal(lastHistory(model), undefined);
+  const { x, y } = randomData({ rows: 100, seed: 1 });
+  const history = await train(model, x, y, { epochs: 2, seed: 1, live: false });
+  assert.equal(lastHistory(model), history);
+  assert.equal(history.stopped, null);
+  assert.throws(() => lastHistory(null as never), /^ArgumentError: lastHistory: model must be/);
+  assert.throws(() => new Interrupted({} as never), /^ArgumentError: Interrupted: history must be/);
+  const error = new Interrupted(history);
+  assert.equal(error.name, "Interrupted");
+  assert.equal(error.history, history);
+  assert.doesNotMatch(error.stack ?? "", /lib\/train/, "no lib frames in the stack");
+});

@@ -50,6 +50,9 @@ export class Interrupted extends Error {
    * ```
    */
   constructor(history: TrainingHistory) {
+    if (!Array.isArray((history as Partial<TrainingHistory> | null)?.epoch)) {
+      throw new ArgumentError("Interrupted", "history", history, "a TrainingHistory");
+    }
     const done = history.epoch.length;
     super(
       `train: ${history.stopped ?? "interrupted"}. The model keeps ${
