@@ -183,11 +183,13 @@ class Launcher:
 
     def from_kernel_shell(self, frames):
         _, header, parent, content = parse(frames)
-        ids = self.routes.get(parent.get("msg_id"))
+        cur = self.current
+        running = cur is not None and parent.get("msg_id") == cur["id"]
+        # An execute request's route is kept until it is finished (its input requests use it).
+        ids = self.routes.get(parent.get("msg_id")) if running else self.routes.pop(parent.get("msg_id"), None)
         if ids is None:
             return
         self.f_shell.send_multipart(ids + frames[frames.index(DELIM):])
-        cur = self.current
         if cur and header["msg_type"] == "execute_reply" and parent.get("msg_id") == cur["id"]:
             cur["status"] = json.loads(content).get("status", "ok")
             # What a failure aborts: the requests queued before its reply went out, as in
