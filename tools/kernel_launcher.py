@@ -305,7 +305,12 @@ class Launcher:
             except zmq.ZMQError:
                 continue  # interrupted by a signal
             for sock in ready:
-                handlers[sock](sock.recv_multipart())
+                frames = sock.recv_multipart()
+                try:
+                    handlers[sock](frames)
+                except (ValueError, KeyError, IndexError, TypeError) as error:
+                    # Not a Jupyter message (a stray connection): dropped, the kernel goes on.
+                    print(f"kernel_launcher: dropped a malformed message: {error!r}", file=sys.stderr)
 
     def stop(self, code):
         if self.child.poll() is None:
