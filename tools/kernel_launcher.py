@@ -37,7 +37,7 @@ import tempfile
 import time
 import uuid
 
-QUIET_MS = float(os.environ.get("DLNB_KERNEL_QUIET_MS", "30"))
+QUIET_MS = float(os.environ.get("DLNB_KERNEL_QUIET_MS", "50"))
 DELIM = b"<IDS|MSG>"
 
 
