@@ -132,6 +132,8 @@ export {
   type EpochLogs,
   f1,
   type History,
+  Interrupted,
+  lastHistory,
   type Matrix,
   type MetricFn,
   precision,

@@ -1,9 +1,13 @@
 """Test driver: interrupts cells in a live deno kernel and checks that it survives.
 
-Prints a JSON report. Usage:
-  python3 interrupt_kernel.py REPO_ROOT train ENGINE   a long train() stops at the next epoch
+Runs on the `deno` kernelspec Jupyter finds (the tests give it the lib's launcher). Prints a JSON
+report. Usage:
+  python3 interrupt_kernel.py REPO_ROOT train ENGINE   a long train() stops after the current batch
+                                                       and the cell ends in an Interrupted error
   python3 interrupt_kernel.py REPO_ROOT survive        a timer await, a busy loop, explain()
                                                        and an idle kernel, each interrupted
+  python3 interrupt_kernel.py REPO_ROOT queue          Run All of notebook 04, interrupted during
+                                                       its first train(): the queue stops
 """
 import json
 import queue
@@ -13,24 +17,20 @@ import time
 from jupyter_client.manager import start_new_kernel
 
 root, mode = sys.argv[1], sys.argv[2]
-km, kc = start_new_kernel(kernel_name="deno", cwd=root)
+# The notebook's cells import "../lib/mod.ts": queue mode runs where the notebooks are.
+km, kc = start_new_kernel(kernel_name="deno", cwd=f"{root}/notebooks" if mode == "queue" else root)
 report = {}
 
 
 GRACE = 1.0  # Deno's kernel can publish a cell's output after reporting idle.
 
 
-def collect(msg_id, timeout, interrupt_after=None):
-    """The outputs of one cell; with interrupt_after, interrupts it that many seconds in."""
+def collect(msg_id, timeout, interrupt=False):
+    """The outputs of one cell; with interrupt, interrupts it as soon as it has started."""
     outs = []
-    started = time.time()
-    deadline = started + timeout
+    deadline = time.time() + timeout
     idle_at = None
-    interrupted = False
     while time.time() < deadline and (idle_at is None or time.time() - idle_at < GRACE):
-        if interrupt_after is not None and not interrupted and time.time() - started >= interrupt_after:
-            km.interrupt_kernel()
-            interrupted = True
         try:
             m = kc.get_iopub_msg(timeout=0.05)
         except queue.Empty:
@@ -40,6 +40,8 @@ def collect(msg_id, timeout, interrupt_after=None):
         if m["parent_header"].get("msg_id") != msg_id:
             continue
         t = m["msg_type"]
+        if t == "execute_input" and interrupt:
+            km.interrupt_kernel()
         if t == "status" and m["content"]["execution_state"] == "idle":
             idle_at = time.time()
         if t in ("stream", "execute_result", "error", "display_data", "update_display_data"):
@@ -48,8 +50,8 @@ def collect(msg_id, timeout, interrupt_after=None):
     return outs if idle_at is not None else outs + [{"type": "timeout"}]
 
 
-def run(code, timeout=60, interrupt_after=None):
-    return collect(kc.execute(code), timeout, interrupt_after)
+def run(code, timeout=60, interrupt=False):
+    return collect(kc.execute(code), timeout, interrupt)
 
 
 def texts(outs):
@@ -58,7 +60,7 @@ def texts(outs):
 
 def train_mode(engine):
     report["setup"] = run(
-        'import { deepNN, randomData, train } from "./lib/mod.ts";\n'
+        'import { deepNN, lastHistory, randomData, train } from "./lib/mod.ts";\n'
         "const data = randomData({ rows: 3000, features: 10, seed: 1 });\n"
         "const model = deepNN({ features: 10, seed: 1 });\n"
         'model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });\n'
@@ -87,6 +89,8 @@ def train_mode(engine):
                 interrupted_at = time.time()
         if m["msg_type"] == "error":
             report["error"] = m["content"]["evalue"]
+            report["ename"] = m["content"]["ename"]
+            report["traceback"] = m["content"]["traceback"]
         if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
             idle = True
             break
@@ -104,7 +108,8 @@ def train_mode(engine):
     report["interrupted"] = interrupted_at is not None
     report["idle_after_interrupt"] = idle
     report["seconds_to_stop"] = round(time.time() - interrupted_at - GRACE, 2) if interrupted_at and idle else None
-    report["next_cell"] = run('`${history.stopped} | epochs run: ${history.epoch.length}`', timeout=30)
+    report["next_cell"] = run(
+        "const h = lastHistory(model);\n`${h.stopped} | epochs run: ${h.epoch.length}`", timeout=30)
 
 
 def survive_mode():
@@ -120,32 +125,73 @@ def survive_mode():
         timeout=120,
     ))
     cells = {
-        "timer": ("await new Promise((resolve) => setTimeout(resolve, 3000));", 1.0),
-        "busy_loop": ("const t0 = Date.now(); while (Date.now() - t0 < 3000) {}", 1.0),
+        "timer": ("await new Promise((resolve) => setTimeout(resolve, 3000));", True),
+        "busy_loop": ("const t0 = Date.now(); while (Date.now() - t0 < 3000) {}", True),
         "explain": (
             "const wide = randomData({ rows: 100, features: 30, seed: 1 });\n"
             "explain(deepNN({ features: 30, seed: 1 }), { instance: wide.x[0], background: wide.x, nsamples: 40000 })"
             ".values.length",
-            0.7,
+            True,
         ),
         "idle": (None, None),
     }
-    for name, (code, after) in cells.items():
+    for name, (code, interrupt) in cells.items():
         entry = {}
         if code is None:
             km.interrupt_kernel()
-            time.sleep(1.5)
+            time.sleep(1.5)  # time for the kernel to die if it would (it must not)
         else:
-            started = time.time()
-            entry["cell"] = run(code, timeout=60, interrupt_after=after)
-            entry["seconds"] = round(time.time() - started - GRACE, 2)
+            entry["cell"] = run(code, timeout=60, interrupt=interrupt)
         entry["alive"] = km.is_alive()
         entry["next_cell"] = texts(run("`pid ${Deno.pid}, kept ${kept}`", timeout=20)) if entry["alive"] else ""
         report[name] = entry
 
 
+def queue_mode():
+    """Run All of notebook 04 (every cell queued at once), interrupted during its first train()."""
+    with open(f"{root}/notebooks/04-training-classification.ipynb") as f:
+        nb = json.load(f)
+    codes = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    first_train = next(i for i, c in enumerate(codes) if "await train(" in c)
+    ids = [kc.execute(c) for c in codes]
+    owner = {m: i for i, m in enumerate(ids)}
+    statuses, ran, interrupted, errors = {}, set(), False, []
+    end = time.time() + 300
+    while len(statuses) < len(ids) and time.time() < end:
+        try:
+            m = kc.get_iopub_msg(timeout=0.05)
+            cell = owner.get(m["parent_header"].get("msg_id"))
+            if cell is not None:
+                if m["msg_type"] == "execute_input":
+                    ran.add(cell)
+                # The training progress is showing: the run is under way.
+                if cell == first_train and not interrupted and m["msg_type"] in ("display_data", "update_display_data"):
+                    km.interrupt_kernel()
+                    interrupted = True
+                if m["msg_type"] == "error":
+                    errors.append({"cell": cell, "ename": m["content"]["ename"], "evalue": m["content"]["evalue"]})
+        except queue.Empty:
+            pass
+        try:
+            while True:
+                r = kc.get_shell_msg(timeout=0)
+                cell = owner.get(r["parent_header"].get("msg_id"))
+                if cell is not None:
+                    statuses[cell] = r["content"]["status"]
+        except queue.Empty:
+            pass
+    report["first_train"] = first_train
+    report["statuses"] = [statuses.get(i, "none") for i in range(len(ids))]
+    report["ran"] = sorted(ran)
+    report["errors"] = errors
+    report["next_cell"] = texts(run("`${lastHistory(model).stopped} | ${lastHistory(model).epoch.length}`"))
+
+
 try:
-    if mode == "train":
+    if mode == "queue":
+        run('import { lastHistory } from "../lib/mod.ts"; "ready"', timeout=120)
+        queue_mode()
+    elif mode == "train":
         train_mode(sys.argv[3])
     else:
         survive_mode()

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { ROOT } from "../tools/jupyter.ts";
 
-async function setup(jupyterData: string, home: string): Promise<string> {
+async function setup(jupyterData: string, home: string, ...more: string[]): Promise<string> {
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "tools/setup.ts", "--kernelspec"],
+    args: ["run", "-A", "--quiet", "tools/setup.ts", "--kernelspec", ...more],
     cwd: ROOT,
     // DENO_DIR pinned so a private HOME does not mean a fresh download cache.
     env: {
@@ -36,7 +36,7 @@ Deno.test("setup: a deno kernelspec that starts is left alone, byte for byte", a
     const out = await setup(`${dir}/jd`, `${dir}/home`);
     assert.match(
       out,
-      /^\[setup\] deno kernelspec: kept .*jd\/kernels\/deno \(starts .*, deno 2\.9\.6\)\n$/,
+      /^\[setup\] deno kernelspec: kept .*jd\/kernels\/deno \(starts .*, deno 2\.9\.6\); without the lib's launcher .* `deno run -A tools\/setup.ts --kernelspec --launcher` adds it\n$/,
     );
     assert.equal(await Deno.readTextFile(file), spec(Deno.execPath()));
     assert.deepEqual([...Deno.readDirSync(`${dir}/jd/kernels/deno`)].map((e) => e.name), [
@@ -56,7 +56,18 @@ Deno.test("setup: registers a kernelspec when none exists, and a broken one is r
       first,
       /deno kernelspec: none found; registered .*jd\/kernels\/deno\/kernel\.json for /,
     );
-    const argv0 = JSON.parse(await Deno.readTextFile(file)).argv[0] as string;
+    const written = JSON.parse(await Deno.readTextFile(file));
+    // The launcher, copied beside kernel.json, starting a Deno.
+    assert.deepEqual(written.argv.slice(0, 3), [
+      "python3",
+      `${dir}/jd/kernels/deno/kernel_launcher.py`,
+      "--deno",
+    ]);
+    assert.equal(
+      await Deno.readTextFile(`${dir}/jd/kernels/deno/kernel_launcher.py`),
+      await Deno.readTextFile(`${ROOT}/tools/kernel_launcher.py`),
+    );
+    const argv0 = written.argv[3] as string;
     // A stable Deno, not npx's cache: this Deno if it is installed, else a copy in ~/.deno/bin.
     assert.doesNotMatch(argv0, /\/_npx\//);
     const version = await new Deno.Command(argv0, { args: ["--version"], stdout: "piped" })
@@ -73,8 +84,38 @@ Deno.test("setup: registers a kernelspec when none exists, and a broken one is r
       third,
       /cannot start ".*no-such-deno"; registered .* \(old file kept as .*kernel\.json\.broken\)/,
     );
-    assert.equal(JSON.parse(await Deno.readTextFile(file)).argv[0], argv0);
+    assert.equal(JSON.parse(await Deno.readTextFile(file)).argv[3], argv0);
     assert.equal(await Deno.readTextFile(`${file}.broken`), spec(`${dir}/no-such-deno`));
+
+    // The lib's own spec with an older launcher: upgraded in place, same Deno.
+    await Deno.writeTextFile(`${dir}/jd/kernels/deno/kernel_launcher.py`, "# old\n");
+    const fourth = await setup(`${dir}/jd`, `${dir}/home`);
+    assert.match(fourth, /deno kernelspec: upgraded the launcher of .*jd\/kernels\/deno \(starts /);
+    assert.equal(
+      await Deno.readTextFile(`${dir}/jd/kernels/deno/kernel_launcher.py`),
+      await Deno.readTextFile(`${ROOT}/tools/kernel_launcher.py`),
+    );
+    assert.equal(JSON.parse(await Deno.readTextFile(file)).argv[3], argv0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setup: --launcher gives a user's own working kernelspec the launcher, keeping the old file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dlnb-setup-" });
+  try {
+    await Deno.mkdir(`${dir}/jd/kernels/deno`, { recursive: true });
+    const file = `${dir}/jd/kernels/deno/kernel.json`;
+    await Deno.writeTextFile(file, spec(Deno.execPath()));
+    const out = await setup(`${dir}/jd`, `${dir}/home`, "--launcher");
+    assert.match(
+      out,
+      /registered .*kernel\.json with the launcher .*\(old file kept as .*kernel\.json\.orig\)/,
+    );
+    assert.equal(await Deno.readTextFile(`${file}.orig`), spec(Deno.execPath()));
+    const written = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(written.argv[3], Deno.execPath(), "the same Deno as the user's spec");
+    assert.deepEqual(written.metadata, { dlnb: { launcher: "kernel_launcher.py" } });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

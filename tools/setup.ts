@@ -6,7 +6,9 @@
  *
  * Usage: `deno run -A tools/setup.ts [--browser | --kernelspec]` (`--browser` also installs
  * Chromium and the frontends the browser tests drive: Debian's classic notebook, and JupyterLab 4
- * with pip into a venv of its own; `--kernelspec` does only the kernelspec step).
+ * with pip into a venv of its own; `--kernelspec` does only the kernelspec step, and with
+ * `--launcher` it also gives a kernelspec the lib did not write the launcher, see
+ * tools/kernel_launcher.py).
  *
  * @module
  */
@@ -142,46 +144,106 @@ async function stableDeno(home: string): Promise<string> {
   return target;
 }
 
+/** The launcher the lib's kernelspec starts (tools/kernel_launcher.py), copied beside kernel.json. */
+const LAUNCHER = "kernel_launcher.py";
+const launcherSource = () => Deno.readTextFileSync(`${ROOT}/tools/${LAUNCHER}`);
+
+interface Kernelspec {
+  argv?: string[];
+  metadata?: { dlnb?: unknown };
+}
+
+/** The Deno a kernelspec starts: argv[0], or the launcher's `--deno` argument. */
+function specDeno(spec: Kernelspec | undefined): string {
+  const argv = spec?.argv ?? [];
+  const i = argv.indexOf("--deno");
+  return (i >= 0 ? argv[i + 1] : argv[0]) ?? "";
+}
+
+/**
+ * Writes the lib's kernelspec in `dir`: the launcher (one execute request at a time, so Run All
+ * keeps every output in its cell, and an interrupt or error aborts the queued cells) starting
+ * `deno`. `python3` as argv[0] is replaced by Jupyter with its own Python, which has pyzmq.
+ */
+function writeKernelspec(dir: string, deno: string): void {
+  Deno.mkdirSync(dir, { recursive: true });
+  const launcher = `${dir}/${LAUNCHER}`;
+  const spec = {
+    argv: ["python3", launcher, "--deno", deno, "{connection_file}"],
+    display_name: "Deno",
+    language: "typescript",
+    // Marks the spec as the lib's: a later setup may upgrade it; a user's own it never rewrites.
+    metadata: { dlnb: { launcher: LAUNCHER } },
+  };
+  for (
+    const [file, text] of [[launcher, launcherSource()], [
+      `${dir}/kernel.json`,
+      JSON.stringify(spec, null, 2) + "\n",
+    ]]
+  ) {
+    Deno.writeTextFileSync(`${file}.tmp`, text);
+    Deno.renameSync(`${file}.tmp`, file);
+  }
+}
+
 /**
  * Leaves a `deno` kernelspec that starts alone (whatever Deno it points at); registers one only
- * when none exists or the existing one cannot start. `deno jupyter --install` is not used: it
- * ignores JUPYTER_DATA_DIR and overwrites with `--force`. Returns what it did.
+ * when none exists or the existing one cannot start. A kernelspec the lib wrote (marked in its
+ * metadata) gets the current launcher; a user's own is kept unless `upgrade` (`--launcher`) asks
+ * for the launcher, and then its file is kept as `kernel.json.orig`. `deno jupyter --install`
+ * is not used: it ignores JUPYTER_DATA_DIR and overwrites with `--force`. Returns what it did.
  */
 export async function ensureKernelspec(
   env: Record<string, string> = Deno.env.toObject(),
-): Promise<"kept" | "registered" | "replaced"> {
+  upgrade = false,
+): Promise<"kept" | "registered" | "replaced" | "upgraded"> {
   const { found, user } = await kernelspecDirs(env);
   let broken = "";
   if (found) {
-    let argv0 = "";
+    let spec: Kernelspec | undefined;
     try {
-      argv0 = JSON.parse(Deno.readTextFileSync(`${found}/kernel.json`)).argv?.[0] ?? "";
+      spec = JSON.parse(Deno.readTextFileSync(`${found}/kernel.json`));
     } catch { /* unreadable: treated as broken */ }
-    const version = argv0 ? await denoVersion(argv0) : undefined;
+    const deno = specDeno(spec);
+    const version = deno ? await denoVersion(deno) : undefined;
     if (version) {
+      const ours = spec?.metadata?.dlnb !== undefined;
+      let current = false;
+      try {
+        current = ours && Deno.readTextFileSync(`${found}/${LAUNCHER}`) === launcherSource();
+      } catch { /* no launcher there */ }
+      if (ours && !current) {
+        writeKernelspec(found, deno);
+        say(`deno kernelspec: upgraded the launcher of ${found} (starts ${deno}, ${version})`);
+        return "upgraded";
+      }
+      if (!ours && upgrade) {
+        const dir = found === user ? found : user;
+        if (found === user) Deno.renameSync(`${found}/kernel.json`, `${found}/kernel.json.orig`);
+        writeKernelspec(dir, deno);
+        const kept = found === user ? ` (old file kept as ${found}/kernel.json.orig)` : "";
+        say(`deno kernelspec: registered ${dir}/kernel.json with the launcher for ${deno}${kept}`);
+        return "replaced";
+      }
       const old = /^deno (\d+)\.(\d+)/.exec(version);
       const note = old && (+old[1] < 2 || (+old[1] === 2 && +old[2] < 9))
         ? "; Deno >= 2.9 is needed for cell errors to show, update that Deno"
         : "";
-      say(`deno kernelspec: kept ${found} (starts ${argv0}, ${version})${note}`);
+      const plain = ours ? "" : "; without the lib's launcher Run All can put outputs under " +
+        "the next cell and the stop button does not stop the queue: " +
+        "`deno run -A tools/setup.ts --kernelspec --launcher` adds it";
+      say(`deno kernelspec: kept ${found} (starts ${deno}, ${version})${note}${plain}`);
       return "kept";
     }
-    broken = `${found}/kernel.json cannot start ${JSON.stringify(argv0)}`;
+    broken = `${found}/kernel.json cannot start ${JSON.stringify(deno)}`;
   }
   const deno = await stableDeno(env.HOME ?? Deno.env.get("HOME") ?? "/root");
-  const spec = {
-    argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
-    display_name: "Deno",
-    language: "typescript",
-  };
-  Deno.mkdirSync(user, { recursive: true });
   const file = `${user}/kernel.json`;
   if (broken && found === user) {
     // Not ours to delete: the old file stays beside the new one.
     Deno.renameSync(file, `${file}.broken`);
   }
-  Deno.writeTextFileSync(`${file}.tmp`, JSON.stringify(spec, null, 2) + "\n");
-  Deno.renameSync(`${file}.tmp`, file);
+  writeKernelspec(user, deno);
   if (broken) {
     const kept = found === user ? ` (old file kept as ${file}.broken)` : "";
     say(`deno kernelspec: ${broken}; registered ${file} for ${deno}${kept}`);
@@ -300,7 +362,7 @@ async function ensureJupyterLab(): Promise<void> {
 }
 
 if (import.meta.main && Deno.args.includes("--kernelspec")) {
-  await ensureKernelspec();
+  await ensureKernelspec(Deno.env.toObject(), Deno.args.includes("--launcher"));
 } else if (import.meta.main) {
   await ensureDependencies();
   await ensureJupyter();

@@ -6,7 +6,8 @@
  * so the lib installs one permanent no-op listener when it loads in the kernel: an interrupt
  * then never kills the kernel, whatever runs (a timer, a busy loop, nothing at all). Deno
  * cannot abort a running cell, so a long run stops itself: `train()` watches for the signal
- * and ends after the current epoch.
+ * and stops after the current batch (in the kernel the cell then ends in an error, so the
+ * frontend's queue stops; in a script `train()` returns, and a second Ctrl+C exits).
  *
  * @module
  */
@@ -42,18 +43,27 @@ if (inKernel()) keepKernelAlive();
 export interface InterruptWatch {
   /** True once an interrupt arrived. */
   readonly requested: boolean;
+  /** True in the kernel (an interrupt ends the cell), false in a script (Ctrl+C). */
+  readonly inKernel: boolean;
   /**
-   * Lets a pending signal through, then tells whether one arrived. A run made of promises
-   * that resolve at once (tfjs's fit) never gives the event loop a turn otherwise.
+   * Gives the event loop one turn (timers, signal handlers, output), then tells whether an
+   * interrupt arrived. A run made of promises that resolve at once (tfjs's fit) never gives
+   * the event loop a turn otherwise, so neither a signal nor a user's timer would run.
    */
   checkpoint(): Promise<boolean>;
   /** Stops watching (always call it, in `finally`). */
   stop(): void;
 }
 
+/** Exit code of a process ended by SIGINT (128 + 2), as shells report Ctrl+C. */
+export const SIGINT_EXIT_CODE = 130;
+
 /**
- * Watches for the kernel's interrupt (SIGINT) while a run lasts. Outside the kernel it
- * watches nothing, so Ctrl+C ends a script as usual.
+ * Watches for an interrupt (SIGINT) while a run lasts: the kernel's stop button, or Ctrl+C in
+ * a script. The first one sets `requested`, and the run stops itself at its next checkpoint.
+ * In a script a second one ends the process at once (exit code 130), as Ctrl+C does without
+ * the watch; in the kernel it never does. Listeners of the caller's own keep running: this
+ * adds one beside them.
  *
  * @example
  * ```ts
@@ -66,32 +76,29 @@ export interface InterruptWatch {
  * }
  * ```
  */
-export function watchInterrupt(force = false): InterruptWatch {
+export function watchInterrupt(): InterruptWatch {
+  const kernel = inKernel();
   let requested = false;
-  const inactive: InterruptWatch = {
-    get requested() {
-      return requested;
-    },
-    checkpoint: () => Promise.resolve(requested),
-    stop() {},
-  };
-  if (!force && !inKernel()) return inactive;
+  const turn = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(requested), 0));
   const onSignal = () => {
+    if (requested && !kernel) Deno.exit(SIGINT_EXIT_CODE);
     requested = true;
   };
+  let listening = false;
   try {
     Deno.addSignalListener("SIGINT", onSignal);
-  } catch {
-    return inactive; // no signals here (Windows)
-  }
+    listening = true;
+  } catch { /* no signals here (Windows): only the event loop turns */ }
   return {
     get requested() {
       return requested;
     },
-    // One macrotask turn: the event loop polls the signal before the run goes on.
-    checkpoint: () => new Promise((resolve) => setTimeout(() => resolve(requested), 0)),
+    inKernel: kernel,
+    // One macrotask turn: the event loop runs due timers and polls signals before the run goes on.
+    checkpoint: turn,
     stop() {
-      Deno.removeSignalListener("SIGINT", onSignal);
+      if (listening) Deno.removeSignalListener("SIGINT", onSignal);
+      listening = false;
     },
   };
 }

@@ -26,6 +26,7 @@ export {
   type TrainOptions,
   type TrainParams,
 } from "./train.ts";
+export { Interrupted, lastHistory } from "./interrupted.ts";
 export { f1, type MetricFn, precision, r2, recall } from "./metrics.ts";
 export { type Matrix, type Targets } from "./inputs.ts";
 export {

@@ -12,6 +12,7 @@
 import type { tf } from "../core/tf.ts";
 import { isTraining, markTraining } from "../build/training_state.ts";
 import { watchInterrupt } from "../display/interrupt.ts";
+import { Interrupted, rememberHistory } from "./interrupted.ts";
 import {
   ArgumentError,
   checkBoolean,
@@ -157,7 +158,7 @@ export interface History {
   fallback?: string | null;
   /** Wall time of the run, ms. */
   timeMs: number;
-  /** Why the run ended before its last epoch (a kernel interrupt), or `null`. */
+  /** Why the run ended before its last epoch (an interrupt: the stop button, Ctrl+C), or `null`. */
   stopped?: string | null;
 }
 
@@ -186,7 +187,7 @@ export class TrainingHistory implements History, Displayable {
   readonly fallback: string | null;
   /** Wall time of the run, ms. */
   readonly timeMs: number;
-  /** Why the run ended before its last epoch (a kernel interrupt), or `null`. */
+  /** Why the run ended before its last epoch (an interrupt: the stop button, Ctrl+C), or `null`. */
   readonly stopped: string | null;
 
   /**
@@ -441,7 +442,7 @@ async function runTraining(
       if (now - batchAt < BATCH_MS) return;
       batchAt = now;
       await reporter.batchEnd?.(epoch, batches);
-      if (await interrupt.checkpoint()) throw new Interrupted(epoch);
+      if (await interrupt.checkpoint()) throw new StopRequested(epoch);
     };
     try {
       await engine.run(job, async (epoch, logs) => {
@@ -459,11 +460,11 @@ async function runTraining(
           const what = overflow === "loss" ? "the loss" : `the metric ${overflow}`;
           throw lossError(logs[overflow], epoch, epochs, what);
         }
-        if (await interrupt.checkpoint()) throw new Interrupted(epoch + 1);
+        if (await interrupt.checkpoint()) throw new StopRequested(epoch + 1);
         batchAt = performance.now();
       }, onBatch);
     } catch (error) {
-      if (!(error instanceof Interrupted)) {
+      if (!(error instanceof StopRequested)) {
         await reporter.end(error instanceof Error ? error.message : String(error));
         throw error;
       }
@@ -474,7 +475,7 @@ async function runTraining(
     await reporter.end(
       stopped ? `${stopped}; the model keeps the weights of that epoch` : undefined,
     );
-    return new TrainingHistory({
+    const result = new TrainingHistory({
       history,
       epoch: epochIndices,
       params: {
@@ -492,13 +493,20 @@ async function runTraining(
       timeMs: performance.now() - started,
       stopped,
     });
+    rememberHistory(model, result);
+    if (!stopped) return result;
+    // The kernel: the cell ends in an error, so the frontend stops the cells queued after it.
+    if (interrupt.inKernel) throw new Interrupted(result);
+    // A script: the history so far; a second Ctrl+C ends the process.
+    console.error(`train: ${stopped} (Ctrl+C); returning the history so far`);
+    return result;
   } finally {
     trained();
   }
 }
 
 /** Thrown from the epoch callback to end a run the user interrupted. */
-class Interrupted extends Error {
+class StopRequested extends Error {
   constructor(readonly epochs: number) {
     super(`interrupted after ${epochs} epochs`);
   }
