@@ -5,7 +5,7 @@
  * inputs (inputs.ts), plan the split and the batch order (plan.ts), run the epochs on an
  * engine (engine.ts: `fused`, fused/engine.ts, by default; `tfjs` = model.fit, tfjs/engine.ts,
  * for other models),
- * report progress (progress.ts).
+ * report progress (progress.ts). What it returns, `TrainingHistory`, is history.ts's.
  *
  * @module
  */
@@ -21,7 +21,6 @@ import {
   checkOptions,
   checkSeed,
 } from "../core/errors.ts";
-import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
 import {
   checkBinary,
   checkFit,
@@ -34,11 +33,10 @@ import {
 } from "./inputs.ts";
 import { makePlan } from "./plan.ts";
 import { checkLossFits } from "./loss_fit.ts";
-import { checkHistoryData } from "./history_check.ts";
+import { TrainingHistory } from "./history.ts";
 import { checkTrainingMemory, DEFAULT_MEMORY_LIMIT, trainingFootprint } from "./memory.ts";
 import {
   compiledMetrics,
-  type EpochLogs,
   historyKeys,
   lossError,
   type TrainEngine,
@@ -47,12 +45,13 @@ import {
 import { tfjsEngine } from "./tfjs/engine.ts";
 import { fusedEngine } from "./fused/engine.ts";
 import {
-  formatLogs,
   LineProgress,
   type ProgressReporter,
   progressReporter,
   silentProgress,
 } from "./progress.ts";
+
+export { type History, TrainingHistory, type TrainParams } from "./history.ts";
 
 /** Models with a train() under way: a second one at once is refused. */
 
@@ -123,120 +122,6 @@ const OPTION_KEYS = [
   "engine",
   "memoryLimit",
 ] as const;
-
-/** The settings of a run, as Keras's `History.params`. */
-export interface TrainParams {
-  /** Epochs run. */
-  epochs: number;
-  /** Rows per batch. */
-  batchSize: number;
-  /** Batches per epoch. */
-  steps: number;
-  /** Rows trained on (the first ones). */
-  trainRows: number;
-  /** Rows validated on (the last ones). */
-  valRows: number;
-  /** The validation fraction asked for. */
-  validationSplit: number;
-  /** Whether rows were shuffled each epoch. */
-  shuffle: boolean;
-  /** The seed, or `null`. */
-  seed: number | null;
-}
-
-/** What `train` returns, as plain data: Keras's `History` plus the engine and time. */
-export interface History {
-  /** Per-epoch values by Keras's key: `loss`, `accuracy`, `F1`, ..., `val_loss`, `val_accuracy`, ... */
-  history: Record<string, number[]>;
-  /** Epoch indices, 0-based (Keras's `History.epoch`). */
-  epoch: number[];
-  /** The run's settings. */
-  params: TrainParams;
-  /** The engine that ran the epochs: `"fused"` or `"tfjs"`. */
-  engine: string;
-  /** Why the default fused engine was not used (the run fell back to tfjs), or `null`. */
-  fallback?: string | null;
-  /** Wall time of the run, ms. */
-  timeMs: number;
-  /** Why the run ended before its last epoch (an interrupt: the stop button, Ctrl+C), or `null`. */
-  stopped?: string | null;
-}
-
-/**
- * A {@linkcode History} that also prints and renders as a one-paragraph summary.
- *
- * @example
- * ```ts
- * import { deepNN, randomData, train } from "../mod.ts";
- * const model = deepNN({ features: 10, seed: 1 });
- * model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
- * const { x, y } = randomData({ seed: 1 });
- * String(await train(model, x, y, { epochs: 2, live: false })); // "History: 2 epochs on 700 rows ..."
- * ```
- */
-export class TrainingHistory implements History, Displayable {
-  /** Per-epoch values by Keras's key. */
-  readonly history: Record<string, number[]>;
-  /** Epoch indices, 0-based. */
-  readonly epoch: number[];
-  /** The run's settings. */
-  readonly params: TrainParams;
-  /** The engine that ran the epochs. */
-  readonly engine: string;
-  /** Why the default fused engine was not used, or `null`. */
-  readonly fallback: string | null;
-  /** Wall time of the run, ms. */
-  readonly timeMs: number;
-  /** Why the run ended before its last epoch (an interrupt: the stop button, Ctrl+C), or `null`. */
-  readonly stopped: string | null;
-
-  /**
-   * Creates a history from its plain data.
-   * @example
-   * ```ts
-   * import { TrainingHistory } from "./train.ts";
-   * const params = { epochs: 1, batchSize: 30, steps: 1, trainRows: 7, valRows: 3, validationSplit: 0.3, shuffle: true, seed: 1 };
-   * const h = new TrainingHistory({ history: { loss: [0.7] }, epoch: [0], params, engine: "tfjs", timeMs: 12 });
-   * h.history.loss; // [0.7]
-   * ```
-   */
-  constructor(data: History) {
-    checkHistoryData("TrainingHistory", data);
-    this.history = data.history;
-    this.epoch = data.epoch;
-    this.params = data.params;
-    this.engine = data.engine;
-    this.fallback = data.fallback ?? null;
-    this.timeMs = data.timeMs;
-    this.stopped = data.stopped ?? null;
-  }
-
-  /** The last epoch's value of every key. */
-  last(): EpochLogs {
-    return Object.fromEntries(Object.entries(this.history).map(([k, v]) => [k, v[v.length - 1]]));
-  }
-
-  /** `History: 100 epochs on 700 rows (300 validation), engine tfjs, 8.4 s` and the last epoch's values. */
-  toString(): string {
-    const p = this.params;
-    return `History: ${this.epoch.length} epochs on ${p.trainRows} rows (${p.valRows} validation), ` +
-      `batch ${p.batchSize}, seed ${p.seed ?? "none"}, engine ${this.engine}` +
-      `${this.fallback ? ` (fused engine not used: ${this.fallback})` : ""}, ` +
-      `${(this.timeMs / 1000).toFixed(1)} s${this.stopped ? ` (${this.stopped})` : ""}\n` +
-      `last epoch: ${formatLogs(this.last())}`;
-  }
-
-  /** Plain text only; plot it with `plotHistory`. */
-  [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/plain": this.toString() };
-  }
-
-  /** The plain data (what JSON.stringify writes). */
-  toJSON(): History {
-    const { history, epoch, params, engine, fallback, timeMs, stopped } = this;
-    return { history, epoch, params, engine, fallback, timeMs, stopped };
-  }
-}
 
 function checkEngine(fn: string, value: unknown): TrainEngine {
   if (typeof value === "string") {
