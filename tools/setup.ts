@@ -4,10 +4,9 @@
  * and the npm dependencies (cached up front so the kernel never prints download progress into a
  * notebook).
  *
- * Usage: `deno run -A tools/setup.ts [--browser | --kernelspec | --jupyterlab]` (`--browser` also
- * installs Chromium and the frontends the browser tests drive: Debian's classic notebook, and
- * JupyterLab 4 with pip into a venv of its own; `--kernelspec` and `--jupyterlab` do only that
- * step).
+ * Usage: `deno run -A tools/setup.ts [--browser | --kernelspec]` (`--browser` also installs
+ * Chromium and the frontends the browser tests drive: Debian's classic notebook, and JupyterLab 4
+ * with pip into a venv of its own; `--kernelspec` does only the kernelspec step).
  *
  * @module
  */
@@ -353,10 +352,14 @@ async function ensureJupyterLab(): Promise<void> {
   }
 }
 
+// `--jupyterlab` does only the JupyterLab step (tests/setup_test.ts runs it in a private HOME).
+if (import.meta.main && Deno.args.includes("--jupyterlab")) {
+  await ensureJupyterLab();
+  Deno.exit(0);
+}
+
 if (import.meta.main && Deno.args.includes("--kernelspec")) {
   await ensureKernelspec();
-} else if (import.meta.main && Deno.args.includes("--jupyterlab")) {
-  await ensureJupyterLab();
 } else if (import.meta.main) {
   await ensureDependencies();
   await ensureJupyter();
