@@ -137,8 +137,9 @@ async function serialize(
  * ```ts
  * import { loadModel, saveModel } from "./model_io.ts";
  * import { perceptron } from "../build/models.ts";
+ * import assert from "node:assert/strict";
  * const dir = await saveModel(perceptron(), await Deno.makeTempDir());
- * (await loadModel(dir)).countParams(); // 4
+ * assert.deepEqual((await loadModel(dir)).countParams(), 4);
  * ```
  */
 export function loadModel(dir: string): Promise<tf.LayersModel> {

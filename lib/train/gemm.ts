@@ -203,11 +203,12 @@ export interface ArenaOptions {
  * @example
  * ```ts
  * import { Arena } from "./gemm.ts";
+ * import assert from "node:assert/strict";
  * const arena = new Arena(64);
  * const a = arena.take(32), c = arena.take(16);
  * a.fill(1);
  * arena.gemm(a, 0, 8, 1, a, 0, c, 0, 4, 4, 8); // (4 x 8) · (8 x 4): every entry 8
- * c[0]; // 8
+ * assert.deepEqual(c[0], 8);
  * ```
  */
 export class Arena {

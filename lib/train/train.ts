@@ -172,9 +172,10 @@ export class TrainingHistory implements History, Displayable {
    * @example
    * ```ts
    * import { TrainingHistory } from "./train.ts";
+   * import assert from "node:assert/strict";
    * const params = { epochs: 1, batchSize: 30, steps: 1, trainRows: 7, valRows: 3, validationSplit: 0.3, shuffle: true, seed: 1 };
    * const h = new TrainingHistory({ history: { loss: [0.7] }, epoch: [0], params, engine: "tfjs", timeMs: 12 });
-   * h.history.loss; // [0.7]
+   * assert.deepEqual(h.history.loss, [0.7]);
    * ```
    */
   constructor(data: History) {
@@ -272,11 +273,12 @@ function checkLabels(fn: string, y: { data: Float32Array }, classes: number): vo
  * @example
  * ```ts
  * import { deepNN, f1, randomData, train } from "../mod.ts";
+ * import assert from "node:assert/strict";
  * const { x, y } = randomData({ seed: 42 });
  * const model = deepNN({ features: 10, seed: 42 });
  * model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
  * const training = await train(model, x, y, { epochs: 5, seed: 42 });
- * training.history.val_F1.length; // 5
+ * assert.deepEqual(training.history.val_F1.length, 5);
  * ```
  */
 export function train(
