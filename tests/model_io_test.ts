@@ -330,47 +330,53 @@ Deno.test("loadModel: a load that fails leaves no tensor and no variable behind"
 
 const LOOP = new URL("./save_loop.ts", import.meta.url).pathname;
 
-function saver(dir: string, count?: number): Deno.ChildProcess {
+function saver(dir: string, count?: number, killAt?: number): Deno.ChildProcess {
+  const args = [String(count ?? "Infinity"), ...(killAt === undefined ? [] : [String(killAt)])];
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", LOOP, dir, ...(count === undefined ? [] : [String(count)])],
+    args: ["run", "-A", LOOP, dir, ...(count === undefined && killAt === undefined ? [] : args)],
     env: { DLNB_BACKEND: "cpu" },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
 }
 
-/** Resolves once the process has printed `n` lines of "saved". */
-async function savedTimes(child: Deno.ChildProcess, n: number): Promise<void> {
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while ((text.match(/saved\n/g) ?? []).length < n) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the saver ended after ${text.length} characters: ${text}`);
-    text += value;
-  }
-  reader.releaseLock();
+/** Counts a saver's "saved" lines as they come; `ended` once its output closes. */
+function countSaves(child: Deno.ChildProcess): { saves: () => number; ended: () => boolean } {
+  let saves = 0;
+  let ended = false;
+  (async () => {
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      saves += chunk.match(/saved\n/g)?.length ?? 0;
+    }
+  })().catch(() => {}).finally(() => ended = true);
+  return { saves: () => saves, ended: () => ended };
 }
 
 /** The two models save_loop.ts saves in turn, by parameter count. */
 const LOOP_PARAMS = [deepNN({ features: 3 }).countParams(), deepNN({ features: 5 }).countParams()];
 
-Deno.test("saveModel: killed with SIGKILL at random moments, the folder always loads", async () => {
+Deno.test("saveModel: killed with SIGKILL before each file step of a save, the folder loads the old or the new model", async () => {
+  // Not random moments: the saver kills itself just before step k of its second save (k = 0, 1,
+  // ...: every open, write, sync, lock, rename, remove), until a save has no step k left.
   const dir = join(await Deno.makeTempDir(), "m");
   await saveModel(perceptron(), dir);
   Deno.writeTextFileSync(join(dir, "README.md"), "keep me");
-  const kills = 6;
-  for (let k = 0; k < kills; k++) {
-    const child = saver(dir);
-    await savedTimes(child, 1);
-    // A save takes a few milliseconds: a random moment in the next few lands anywhere in one.
-    await new Promise((r) => setTimeout(r, Math.random() * 25));
-    child.kill("SIGKILL");
-    await child.status;
-    await child.stderr.cancel();
+  const loadedParams = new Set<number>();
+  let k = 0;
+  for (;; k++) {
+    const r = await saver(dir, 2, k).output();
+    const err = new TextDecoder().decode(r.stderr);
+    if (r.success) break; // the second save finished: it has k steps
+    assert.equal(r.signal, "SIGKILL", err);
+    assert.match(err, new RegExp(`^killed before step ${k}: `), err);
     const loaded = await loadModel(dir);
-    assert.ok(LOOP_PARAMS.includes(loaded.countParams()), `kill ${k}`);
+    assert.ok(LOOP_PARAMS.includes(loaded.countParams()), `killed before step ${k}`);
+    loadedParams.add(loaded.countParams());
     loaded.dispose();
   }
+  assert.ok(k >= 8, `a save takes ${k} file steps`);
+  // Kills before the switch left the old model, kills after it the new one: both were seen.
+  assert.deepEqual([...loadedParams].sort(), [...LOOP_PARAMS].sort());
   assert.equal(Deno.readTextFileSync(join(dir, "README.md")), "keep me");
   await saveModel(perceptron(), dir);
   assert.deepEqual(names(dir), ["README.md", "model.json", weightsOf(dir)]);
@@ -380,26 +386,32 @@ Deno.test("loadModel: loads racing another process's saves never fail", async ()
   const dir = join(await Deno.makeTempDir(), "m");
   await saveModel(perceptron(), dir);
   const child = saver(dir);
-  await savedTimes(child, 1);
+  const counter = countSaves(child);
   let loads = 0;
   const failures: string[] = [];
-  const until = performance.now() + 1500;
-  while (performance.now() < until) {
+  // Not timed: at least 20 loads, and loading goes on while the saver saves 10 times.
+  let first = -1;
+  while (loads < 20 || first < 0 || counter.saves() < first + 10) {
+    if (counter.ended()) break; // the saver died: the assertions below say so
+    if (first < 0 && counter.saves() >= 1) first = counter.saves();
     try {
       const model = await loadModel(dir);
-      assert.ok(LOOP_PARAMS.includes(model.countParams()));
+      const params = model.countParams();
+      // The perceptron until the saver's first save, then only the saver's models.
+      if (first >= 0) assert.ok(LOOP_PARAMS.includes(params), `${params} parameters`);
       model.dispose();
     } catch (e) {
       failures.push((e as Error).message);
     }
     loads++;
   }
+  const saves = counter.saves();
   child.kill("SIGKILL");
   await child.status;
-  await child.stdout.cancel().catch(() => {});
   await child.stderr.cancel();
+  assert.ok(!counter.ended() || saves >= first + 10, `the saver ended after ${saves} saves`);
   assert.deepEqual(failures, []);
-  assert.ok(loads >= 20, `only ${loads} loads`);
+  assert.ok(first >= 1 && saves >= first + 10, `${saves} saves while loading`);
 });
 
 Deno.test("saveModel: two processes saving to one folder at once both finish", async () => {

@@ -26,11 +26,9 @@ function numberAfter(output: string, label: RegExp): number {
 }
 
 Deno.test("notebook 06-explain-shap explains predictions through the deno kernel", async () => {
-  const started = performance.now();
+  // Not timed: explanation speed is the bench's (bench/explain_bench.ts), not a test's.
   const nb = await executeNotebook(join(ROOT, "notebooks/06-explain-shap.ipynb"));
-  const seconds = (performance.now() - started) / 1000;
   assert.deepEqual(problems(nb), []);
-  assert.ok(seconds < 60, `the notebook took ${seconds.toFixed(1)} s`);
 
   // The article's call: a decision plot in probability over the top 10 features.
   const decision = findCell(nb, "explainerShap(classifier");

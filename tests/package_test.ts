@@ -111,3 +111,45 @@ Deno.test("package: lib/ imports npm packages only through lib/deps/ (full npm: 
   await walk(`${ROOT}/lib`);
   assert.deepEqual(bad, []);
 });
+
+// The README's deno.json for a user's project: its first run prints nothing on stderr (without
+// it, Deno warns about core-js's ignored install script, once per project).
+Deno.test("package: a user's project with the README's deno.json runs the lib with no warning on its first run", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}/README.md`);
+  const section = readme.slice(readme.indexOf("## Using the library from a Deno script"));
+  const config = /```json\n([^`]+)```/.exec(section)?.[1];
+  assert.ok(config, "the README's deno.json for a user's project");
+  const script = `import { deepNN, summary } from ${
+    JSON.stringify(new URL("../lib/mod.ts", import.meta.url).href)
+  };\nconsole.log(String(summary(deepNN({ features: 10, seed: 42 }))).match(/Total params: \\d+/)![0]);\n`;
+  const firstRun = async (withConfig: boolean) => {
+    // A new folder each time: Deno warns once per project, so every run here is a first run.
+    const dir = await Deno.makeTempDir({ prefix: "dlnb-userproj-" });
+    try {
+      await Deno.writeTextFile(`${dir}/main.ts`, script);
+      if (withConfig) await Deno.writeTextFile(`${dir}/deno.json`, config);
+      const r = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "main.ts"], // no --quiet: it would hide the warning
+        cwd: dir,
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder();
+      return { ok: r.success, out: text.decode(r.stdout), err: text.decode(r.stderr) };
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  };
+  const bare = await firstRun(false);
+  assert.ok(bare.ok, bare.err.slice(-2000));
+  assert.match(
+    bare.err,
+    /Ignored build scripts[\s\S]*npm:core-js@/,
+    "the warning the README fixes",
+  );
+  const configured = await firstRun(true);
+  assert.ok(configured.ok, configured.err.slice(-2000));
+  assert.equal(configured.out, "Total params: 91\n");
+  assert.equal(configured.err, "", "nothing on stderr");
+});

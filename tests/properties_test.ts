@@ -728,10 +728,10 @@ Deno.test("property: any metric name made of XML characters is escaped in plotHi
 });
 
 Deno.test({
-  // BUG (vega.ts / plot_history.ts): vega writes metric names into the SVG as they are, so a
-  // name with a character XML cannot carry (U+0000-U+001F except tab/LF/CR, U+FFFE, U+FFFF)
-  // gives an SVG that does not parse: plotHistory({ loss: [1, 0.5], "m\u0007": [0.1, 0.2] }).
-  // escapeXml replaces those characters with U+FFFD everywhere else.
+  // Guards a fixed bug (vega.ts / plot_history.ts): vega wrote metric names into the SVG as they
+  // were, so a name with a character XML cannot carry (U+0000-U+001F except tab/LF/CR, U+FFFE,
+  // U+FFFF) gave an SVG that did not parse: plotHistory({ loss: [1, 0.5], "m\u0007": [0.1, 0.2] }).
+  // Such characters now become U+FFFD there too, as escapeXml does everywhere else.
   name: "property: any metric name is escaped in plotHistory",
   fn: async () => {
     await fc.assert(fc.asyncProperty(metricNamesArb(nameArb), checkHistoryNames), {
@@ -1208,9 +1208,10 @@ Deno.test("property: evaluate on random data gives finite scores or an ArgumentE
 });
 
 Deno.test({
-  // BUG (evaluate.ts): x values float32 holds can overflow the model's float32 output, and
-  // evaluate reports the overflow as a score instead of an error naming x. (The property
-  // above with float32's extremes finds it only for some seeds, so the case is fixed here.)
+  // Guards a fixed bug (evaluate.ts): x values float32 holds can overflow the model's float32
+  // output, and evaluate reported the overflow as a score instead of an error naming x. (The
+  // property above with float32's extremes finds it only for some seeds, so the case is pinned
+  // here.)
   name: "evaluate: an output that overflows float32 gives an error, not an infinite score",
   fn: async () => {
     const model = perceptron({ inputs: 2, initializer: "ones" });
@@ -1269,8 +1270,9 @@ Deno.test("property: train on random data gives a finite history or a documented
 });
 
 Deno.test({
-  // BUG (metrics.ts / train.ts): a per-batch metric can overflow float32 while the loss stays
-  // finite, and train returns it as is (it checks only the loss). Minimal case, both engines:
+  // Guards a fixed bug (metrics.ts / train.ts): a per-batch metric can overflow float32 while the
+  // loss stays finite, and train returned it as it was (it checked only the loss). The minimal
+  // case, both engines:
   // p = perceptron({ inputs: 1, initializer: "ones" });
   // p.compile({ optimizer: "sgd", loss: "meanSquaredError", metrics: [r2] });
   // train(p, [[1e17]], [0], { epochs: 1, batchSize: 1, validationSplit: 0, live: false })
@@ -1363,10 +1365,10 @@ Deno.test("output size: random large models stay under 1 MB", async () => {
 });
 
 Deno.test({
-  // BUG (visualize_nn.ts): every circle and link repeats its layer's name in a data-layer
-  // attribute, so the SVG grows with name length x links: six 300-wide layers with
-  // 1,000-character names give a 1.15 MB output (3.2 MB with CJK names, 3 bytes each in
-  // UTF-8). Re-enable once the name is written once per column.
+  // Guards a fixed bug (visualize_nn.ts): every circle and link repeated its layer's name in a
+  // data-layer attribute, so the SVG grew with name length x links: six 300-wide layers with
+  // 1,000-character names gave a 1.15 MB output (3.2 MB with CJK names, 3 bytes each in UTF-8).
+  // The name is now written once per column.
   name: "output size: long layer names keep the neuron diagram under 1 MB",
   fn: async () => {
     const a: Arch = {

@@ -2,15 +2,22 @@
 import assert from "node:assert/strict";
 import { ROOT } from "../tools/jupyter.ts";
 
-async function setup(jupyterData: string, home: string, ...more: string[]): Promise<string> {
+async function setup(
+  jupyterData: string,
+  home: string,
+  steps: string[] = ["--kernelspec"],
+  env: Record<string, string> = {},
+): Promise<string> {
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "tools/setup.ts", "--kernelspec", ...more],
+    args: ["run", "-A", "--quiet", "tools/setup.ts", ...steps],
     cwd: ROOT,
     // DENO_DIR pinned so a private HOME does not mean a fresh download cache.
     env: {
       JUPYTER_DATA_DIR: jupyterData,
       HOME: home,
+      XDG_CACHE_HOME: `${home}/.cache`,
       DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
+      ...env,
     },
     stdout: "piped",
     stderr: "piped",
@@ -107,7 +114,7 @@ Deno.test("setup: --launcher gives a user's own working kernelspec the launcher,
     await Deno.mkdir(`${dir}/jd/kernels/deno`, { recursive: true });
     const file = `${dir}/jd/kernels/deno/kernel.json`;
     await Deno.writeTextFile(file, spec(Deno.execPath()));
-    const out = await setup(`${dir}/jd`, `${dir}/home`, "--launcher");
+    const out = await setup(`${dir}/jd`, `${dir}/home`, ["--kernelspec", "--launcher"]);
     assert.match(
       out,
       /registered .*kernel\.json with the launcher .*\(old file kept as .*kernel\.json\.orig\)/,
@@ -116,6 +123,65 @@ Deno.test("setup: --launcher gives a user's own working kernelspec the launcher,
     const written = JSON.parse(await Deno.readTextFile(file));
     assert.equal(written.argv[3], Deno.execPath(), "the same Deno as the user's spec");
     assert.deepEqual(written.metadata, { dlnb: { launcher: "kernel_launcher.py" } });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// The JupyterLab step with pip unable to find anything (no index, an empty folder of wheels), so
+// it stops after the venv: what a machine without JupyterLab's wheels gets.
+const noPip = (dir: string) => ({
+  PIP_NO_INDEX: "1",
+  PIP_FIND_LINKS: dir,
+  PIP_CONFIG_FILE: "/dev/null",
+});
+
+Deno.test("setup: the JupyterLab venv leaves a folder it did not make alone, byte for byte", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dlnb-setup-" });
+  try {
+    const venv = `${dir}/home/.cache/dlnb/jupyterlab-venv`;
+    await Deno.mkdir(venv, { recursive: true });
+    await Deno.writeTextFile(`${venv}/notes.txt`, "mine");
+    const out = await setup(`${dir}/jd`, `${dir}/home`, ["--jupyterlab"], noPip(dir));
+    assert.match(out, /jupyterlab-venv exists and was not made by this setup; left alone/);
+    assert.deepEqual([...Deno.readDirSync(venv)].map((e) => e.name), ["notes.txt"]);
+    assert.equal(await Deno.readTextFile(`${venv}/notes.txt`), "mine");
+    assert.deepEqual([...Deno.readDirSync(`${dir}/home/.cache/dlnb`)].map((e) => e.name), [
+      "jupyterlab-venv",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setup: the JupyterLab venv is made in a fresh home, and a half-made one is finished, not skipped", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dlnb-setup-" });
+  try {
+    const venv = `${dir}/home/.cache/dlnb/jupyterlab-venv`;
+    const wheels = `${dir}/wheels`;
+    await Deno.mkdir(wheels);
+    // A fresh home: not even ~/.cache. pip fails, so the venv stays half-made (no .dlnb-ok).
+    const first = await setup(`${dir}/jd`, `${dir}/home`, ["--jupyterlab"], noPip(wheels));
+    assert.match(first, /JupyterLab missing: python3 -m venv .*jupyterlab-venv; pip install/);
+    assert.match(first, /could not install it here, its browser test is skipped/);
+    assert.ok(Deno.statSync(`${venv}/pyvenv.cfg`).isFile, first);
+    assert.ok(Deno.statSync(`${venv}/.dlnb-setup`).isFile);
+    assert.throws(() => Deno.statSync(`${venv}/.dlnb-ok`));
+    // The next run knows the folder for its own and tries again in it.
+    const second = await setup(`${dir}/jd`, `${dir}/home`, ["--jupyterlab"], noPip(wheels));
+    assert.match(second, /JupyterLab missing: python3 -m venv/);
+    assert.doesNotMatch(second, /not made by this setup/);
+    // An empty folder where the venv goes (what older setups left) is taken, not skipped.
+    await Deno.remove(venv, { recursive: true });
+    await Deno.mkdir(venv);
+    const third = await setup(`${dir}/jd`, `${dir}/home`, ["--jupyterlab"], noPip(wheels));
+    assert.match(third, /JupyterLab missing: python3 -m venv/);
+    assert.ok(Deno.statSync(`${venv}/pyvenv.cfg`).isFile, third);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${dir}/home/.cache/dlnb`)].map((e) => e.name),
+      ["jupyterlab-venv"],
+      "no lock left behind",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

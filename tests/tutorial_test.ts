@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { finishPage, indexPage } from "../tools/tutorial.ts";
+import { CONTENTS, finishPage, indexPage } from "../tools/tutorial.ts";
 
 Deno.test("tutorial pages: a $ in a notebook's heading is text, never a replacement pattern", () => {
   const html = `<html><head><title>old</title></head><body class="x">\n<p>page</p></body></html>`;
@@ -12,4 +12,22 @@ Deno.test("tutorial pages: a $ in a notebook's heading is text, never a replacem
     assert.equal(page.match(/<title>/g)?.length, 1);
   }
   assert.ok(indexPage([{ name: "01-x", title: "US$'000" }]).includes("US$&#39;000"));
+});
+
+Deno.test("tutorial index: every notebook is linked once, and a section covering it again names it", () => {
+  const names = [...new Set(CONTENTS.flatMap((c) => c.notebooks))];
+  assert.ok(names.length >= 7, names.join());
+  const pages = names.map((name) => ({ name, title: `Title of ${name}` }));
+  const html = indexPage([...pages, { name: "99-extra", title: "Extra" }]);
+  for (const { name } of [...pages, { name: "99-extra" }]) {
+    assert.equal(html.split(`href="${name}.html"`).length - 1, 1, `${name} is linked once`);
+  }
+  // "Model Design" covers notebooks 01 and 02 again: named, not linked.
+  const design = /<h2>Model Design<\/h2>[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+  assert.match(
+    design,
+    /In the notebooks above: <em>Title of 01-perceptron<\/em>, <em>Title of 02-/,
+  );
+  assert.doesNotMatch(design, /href=/);
+  assert.match(html, /<h2>More notebooks<\/h2><ul><li><a href="99-extra\.html">Extra<\/a>/);
 });

@@ -129,7 +129,8 @@ export async function startFrontend(
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let log = "";
   let base = "";
-  const deadline = Date.now() + 60_000;
+  // A timeout, not a check: a loaded machine can take minutes to start JupyterLab.
+  const deadline = Date.now() + 300_000;
   while (!base && Date.now() < deadline) {
     const { value, done } = await reader.read();
     if (done) break;

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import { python, ROOT } from "./jupyter.ts";
 import { findFrontend, jupyterLabVenv } from "./frontends.ts";
 
@@ -277,7 +278,7 @@ async function ensureChromium(): Promise<void> {
     Deno.statSync(path);
   } catch {
     say(
-      "chromium not available: browser checks will be skipped (install: apt-get install chromium)",
+      "chromium not available: browser checks are skipped, and fail with CI=true (apt-get install chromium)",
     );
   }
 }
@@ -297,7 +298,9 @@ async function ensureLiberationFonts(): Promise<void> {
     say("fonts-liberation2 missing: installing Debian package fonts-liberation2");
     await aptInstall(["fonts-liberation2"]);
   }
-  if (!present()) say("fonts-liberation2 not available: the layout check will say so and fail");
+  if (!present()) {
+    say("fonts-liberation2 not available: the layout check is skipped, and fails with CI=true");
+  }
 }
 
 async function ensureClassicNotebook(): Promise<void> {
@@ -307,7 +310,9 @@ async function ensureClassicNotebook(): Promise<void> {
     await aptInstall(["jupyter-notebook"]);
   }
   const found = findFrontend("classic");
-  if ("missing" in found) say(`${found.missing}: its browser test will be skipped`);
+  if ("missing" in found) {
+    say(`${found.missing}: its browser test is skipped, and fails with CI=true`);
+  }
 }
 
 function exists(path: string): boolean {
@@ -319,12 +324,54 @@ function exists(path: string): boolean {
   }
 }
 
-/** JupyterLab 4 into its own venv with pip (once; a lock keeps parallel setups apart). */
+/** Written into the venv folder as soon as setup makes it: the folder is this setup's. */
+const VENV_MINE = ".dlnb-setup";
+/** Written last, once pip has installed JupyterLab (tools/frontends.ts looks for it). */
+const VENV_DONE = ".dlnb-ok";
+
+/**
+ * Makes `venv`'s folder for setup, or recognises one setup made before and did not finish (it
+ * holds {@link VENV_MINE}; an empty folder, which older setups left, counts too: there is
+ * nothing in it to lose). Returns false for anything else at that path, which stays as it is.
+ */
+function claimVenvFolder(venv: string): boolean {
+  try {
+    Deno.mkdirSync(venv); // not recursive: an existing folder is an error, never reused blindly
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    if (exists(`${venv}/${VENV_MINE}`)) return true;
+    let empty = false;
+    try {
+      empty = Deno.statSync(venv).isDirectory && [...Deno.readDirSync(venv)].length === 0;
+    } catch { /* unreadable: not ours */ }
+    if (!empty) return false;
+  }
+  Deno.writeTextFileSync(`${venv}/${VENV_MINE}`, "made by tools/setup.ts --browser\n");
+  return true;
+}
+
+/** Runs a command quietly; on failure, the last lines it printed. */
+async function runCaptured(cmd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    if (out.success) return undefined;
+    const text = new TextDecoder().decode(out.stderr).trim() ||
+      new TextDecoder().decode(out.stdout).trim();
+    return text.split("\n").slice(-3).join("\n  ") || `exit code ${out.code}`;
+  } catch (e) {
+    return String(e);
+  }
+}
+
+/**
+ * JupyterLab 4 into its own venv with pip (once; a lock keeps parallel setups apart). A venv
+ * left half-made (pip interrupted or offline) is finished by the next run, never deleted.
+ */
 async function ensureJupyterLab(): Promise<void> {
   if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
   const venv = jupyterLabVenv();
   const lock = `${venv}.lock`;
-  Deno.mkdirSync(`${venv}/..`, { recursive: true });
+  Deno.mkdirSync(dirname(venv), { recursive: true }); // the parent only
   try {
     // A lock left by a setup that died (older than 15 minutes) does not count.
     const age = Date.now() - (Deno.statSync(lock).mtime?.getTime() ?? 0);
@@ -335,30 +382,42 @@ async function ensureJupyterLab(): Promise<void> {
   } catch {
     return say(`JupyterLab: another setup is installing it (${lock}); its browser test may skip`);
   }
+  const skipped = "its browser test is skipped (and fails with CI=true)";
   try {
-    say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
-    // Only a half-made venv of ours is cleared (a pyvenv.cfg, no .dlnb-ok); anything else at
-    // that path is not ours, so it stays and this frontend's test is skipped.
-    if (exists(venv)) {
-      if (!exists(`${venv}/pyvenv.cfg`)) {
-        return say(`JupyterLab: ${venv} exists and is not a venv; left alone, its test will skip`);
-      }
-      await Deno.remove(venv, { recursive: true });
+    if (!claimVenvFolder(venv)) {
+      return say(
+        `JupyterLab: ${venv} exists and was not made by this setup; left alone, ${skipped}. ` +
+          "Remove it to let setup make it, or set DLNB_JUPYTERLAB to a jupyter-lab",
+      );
     }
-    const venvWith = (py: string) => run(py, ["-m", "venv", venv], true);
-    let made = await venvWith("python3") || await venvWith("/usr/bin/python3");
-    if (!made && isRoot() && hasApt()) {
+    say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
+    // venv fills the existing folder (our marker stays); it also finishes a half-made venv.
+    const venvWith = (py: string) => runCaptured(py, ["-m", "venv", venv]);
+    let failed = await venvWith("python3") && await venvWith("/usr/bin/python3");
+    if (failed && isRoot() && hasApt()) {
       say("python3 -m venv failed: installing Debian package python3-venv");
       await aptInstall(["python3-venv"]);
-      made = await venvWith("/usr/bin/python3");
+      failed = await venvWith("/usr/bin/python3");
     }
-    const ok = made &&
-      await run(`${venv}/bin/pip`, ["install", "-q", "--retries", "0", "jupyterlab"], true);
-    if (ok) Deno.writeTextFileSync(`${venv}/.dlnb-ok`, "");
-    else say("JupyterLab: pip could not install it here; its browser test will be skipped");
+    failed ??= await runCaptured(`${venv}/bin/pip`, [
+      "install",
+      "-q",
+      "--retries",
+      "0",
+      "jupyterlab",
+    ]);
+    if (failed) return say(`JupyterLab: could not install it here, ${skipped}:\n  ${failed}`);
+    Deno.writeTextFileSync(`${venv}/${VENV_DONE}`, "");
+    say(`JupyterLab: installed in ${venv}`);
   } finally {
     Deno.removeSync(lock);
   }
+}
+
+// `--jupyterlab` does only the JupyterLab step (tests/setup_test.ts runs it in a private HOME).
+if (import.meta.main && Deno.args.includes("--jupyterlab")) {
+  await ensureJupyterLab();
+  Deno.exit(0);
 }
 
 if (import.meta.main && Deno.args.includes("--kernelspec")) {

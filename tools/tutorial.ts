@@ -87,15 +87,27 @@ export function finishPage(html: string, title: string): string {
     );
 }
 
-/** The index page: the article's contents with links to each executed notebook. */
+/**
+ * The index page: the article's contents with a link to each executed notebook, once. A section
+ * whose notebooks an earlier section links names them (by title) instead of linking them again.
+ */
 export function indexPage(pages: { name: string; title: string }[]): string {
   const byName = new Map(pages.map((p) => [p.name, p]));
   const listed = new Set(CONTENTS.flatMap((c) => c.notebooks));
+  const linked = new Set<string>();
   const sections = CONTENTS.map((c) => {
-    const links = c.notebooks.filter((n) => byName.has(n)).map((n) =>
-      `<li><a href="${escapeXml(n)}.html">${escapeXml(byName.get(n)!.title)}</a></li>`
-    );
-    return `<section><h2>${escapeXml(c.title)}</h2><p>${escapeXml(c.about)}</p>` +
+    const present = c.notebooks.filter((n) => byName.has(n));
+    const again = present.filter((n) => linked.has(n));
+    const links = present.filter((n) => !linked.has(n)).map((n) => {
+      linked.add(n);
+      return `<li><a href="${escapeXml(n)}.html">${escapeXml(byName.get(n)!.title)}</a></li>`;
+    });
+    const above = again.length
+      ? `<p>In the notebook${again.length > 1 ? "s" : ""} above: ${
+        again.map((n) => `<em>${escapeXml(byName.get(n)!.title)}</em>`).join(", ")
+      }.</p>`
+      : "";
+    return `<section><h2>${escapeXml(c.title)}</h2><p>${escapeXml(c.about)}</p>` + above +
       (links.length ? `<ul>${links.join("")}</ul>` : "") + `</section>`;
   });
   const extra = pages.filter((p) => !listed.has(p.name)).map((p) =>

@@ -13,7 +13,8 @@ import { ArgumentError } from "../core/errors.ts";
  * @example
  * ```ts
  * import { ACTIVATIONS } from "./activations.ts";
- * ACTIVATIONS.includes("relu"); // true
+ * import assert from "node:assert/strict";
+ * assert.ok(ACTIVATIONS.includes("relu"));
  * ```
  */
 export const ACTIVATIONS = [
@@ -81,7 +82,8 @@ export type Activation = ActivationName | typeof binaryStep;
  * @example
  * ```ts
  * import { activationName, binaryStep } from "./activations.ts";
- * activationName("f", "activation", binaryStep); // "binaryStep"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(activationName("f", "activation", binaryStep), "binaryStep");
  * ```
  */
 export function activationName(fn: string, argument: string, value: unknown): ActivationName {
@@ -103,8 +105,9 @@ export function activationName(fn: string, argument: string, value: unknown): Ac
  * @example
  * ```ts
  * import { dense } from "./activations.ts";
+ * import assert from "node:assert/strict";
  * const layer = dense({ units: 2, activation: "binaryStep", name: "step" });
- * layer.getClassName(); // "Dense"
+ * assert.deepEqual(layer.getClassName(), "Dense");
  * ```
  */
 export function dense(

@@ -112,8 +112,9 @@ function countWeights(weights: tf.LayerVariable[]): number {
  * ```ts
  * import { modelGraph } from "./graph.ts";
  * import { deepNN } from "./models.ts";
+ * import assert from "node:assert/strict";
  * const g = modelGraph(deepNN({ features: 10 }));
- * g.nodes.map((n) => n.name); // ["input", "h1", "drop1", "h2", "drop2", "output"]
+ * assert.deepEqual(g.nodes.map((n) => n.name), ["input", "h1", "drop1", "h2", "drop2", "output"]);
  * ```
  */
 export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph {
@@ -200,7 +201,8 @@ function graphText(g: ModelGraph): string {
  * @example
  * ```ts
  * import { formatShape } from "./graph.ts";
- * formatShape([null, 10]); // "(None, 10)"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(formatShape([null, 10]), "(None, 10)");
  * ```
  */
 export function formatShape(shape: Shape | undefined): string {

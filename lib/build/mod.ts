@@ -6,8 +6,9 @@
  * @example
  * ```ts
  * import { deepNN, layerTable, modelGraph, perceptron } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 10, seed: 42 }); // h1 (6 relu), drop1, h2 (3 relu), drop2, output
- * modelGraph(model).nodes.map((n) => n.name); // ["input", "h1", "drop1", "h2", "drop2", "output"]
+ * assert.deepEqual(modelGraph(model).nodes.map((n) => n.name), ["input", "h1", "drop1", "h2", "drop2", "output"]);
  * layerTable(perceptron({ initializer: "ones" }))[1].weights; // [[1], [1], [1]]
  * ```
  *

@@ -63,8 +63,9 @@ function kernelInitializer(
  * @example
  * ```ts
  * import { perceptron } from "./models.ts";
+ * import assert from "node:assert/strict";
  * const model = perceptron({ inputs: 3, initializer: "ones" });
- * model.countParams(); // 4
+ * assert.deepEqual(model.countParams(), 4);
  * ```
  */
 export function perceptron(options?: PerceptronOptions): tf.LayersModel {
@@ -139,7 +140,8 @@ export interface DeepNNOptions {
  * @example
  * ```ts
  * import { hiddenUnits } from "./models.ts";
- * hiddenUnits(10); // [6, 3]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(hiddenUnits(10), [6, 3]);
  * ```
  */
 export function hiddenUnits(features: number): [number, number] {
@@ -218,10 +220,11 @@ function ruleWarning(features: number, units: number[], classes?: number): strin
  * @example
  * ```ts
  * import { deepNN } from "./models.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 10 });
- * model.countParams(); // 91 = 66 + 21 + 4
- * deepNN({ features: 10, classes: 3 }).outputs[0].shape; // [null, 3]
- * deepNN({ features: 4, classes: 3, hidden: [16, 8] }).countParams(); // 80 + 136 + 27 = 243
+ * assert.equal(model.countParams(), 91); // 66 + 21 + 4
+ * assert.deepEqual(deepNN({ features: 10, classes: 3 }).outputs[0].shape, [null, 3]);
+ * assert.equal(deepNN({ features: 4, classes: 3, hidden: [16, 8] }).countParams(), 243); // 80 + 136 + 27
  * ```
  */
 export function deepNN(options: DeepNNOptions): tf.LayersModel {

@@ -17,11 +17,12 @@ const TRAINING = new WeakSet<tf.LayersModel>();
  * ```ts
  * import { isTraining, markTraining } from "./training_state.ts";
  * import { perceptron } from "./models.ts";
+ * import assert from "node:assert/strict";
  * const m = perceptron();
  * const done = markTraining(m);
- * isTraining(m); // true
+ * assert.ok(isTraining(m));
  * done();
- * isTraining(m); // false
+ * assert.deepEqual(isTraining(m), false);
  * ```
  */
 export function markTraining(model: tf.LayersModel): () => void {
@@ -36,7 +37,8 @@ export function markTraining(model: tf.LayersModel): () => void {
  * ```ts
  * import { isTraining } from "./training_state.ts";
  * import { perceptron } from "./models.ts";
- * isTraining(perceptron()); // false
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(isTraining(perceptron()), false);
  * ```
  */
 export function isTraining(model: tf.LayersModel): boolean {

@@ -28,7 +28,8 @@ export const MAX_MODEL_BYTES = 2 ** 30;
  * @example
  * ```ts
  * import { MAX_EXPLAIN_BYTES } from "./budget.ts";
- * MAX_EXPLAIN_BYTES; // 1073741824
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(MAX_EXPLAIN_BYTES, 1073741824);
  * ```
  */
 export const MAX_EXPLAIN_BYTES = 2 ** 30;
@@ -39,7 +40,8 @@ export const MAX_EXPLAIN_BYTES = 2 ** 30;
  * @example
  * ```ts
  * import { MAX_EXPLAIN_SECONDS } from "./budget.ts";
- * MAX_EXPLAIN_SECONDS; // 300
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(MAX_EXPLAIN_SECONDS, 300);
  * ```
  */
 export const MAX_EXPLAIN_SECONDS = 300;

@@ -26,8 +26,9 @@ export class ArgumentError extends Error {
    * @example
    * ```ts
    * import { ArgumentError } from "./errors.ts";
+   * import assert from "node:assert/strict";
    * const e = new ArgumentError("deepNN", "features", -1, "a positive integer");
-   * e.message; // 'deepNN: features must be a positive integer, got -1'
+   * assert.deepEqual(e.message, 'deepNN: features must be a positive integer, got -1');
    * ```
    */
   constructor(fn: string, argument: string, given: unknown, expected: string, hint = "") {
@@ -178,7 +179,8 @@ export function checkOneOf<T extends string>(
  * @example
  * ```ts
  * import { checkSeed } from "./errors.ts";
- * checkSeed("deepNN", 42); // 42
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(checkSeed("deepNN", 42), 42);
  * ```
  */
 export function checkSeed(fn: string, value: unknown): number | undefined {
@@ -214,9 +216,10 @@ export function checkName(fn: string, argument: string, value: unknown): string 
  * @example
  * ```ts
  * import { checkOptions } from "./errors.ts";
- * checkOptions("evaluate", { threshold: 0.9 }, { task: true, threshold: true }); // { threshold: 0.9 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(checkOptions("evaluate", { threshold: 0.9 }, ["task", "threshold"]), { threshold: 0.9 });
  * try {
- *   checkOptions("evaluate", { treshold: 0.9 } as never, { task: true, threshold: true });
+ *   checkOptions("evaluate", { treshold: 0.9 } as never, ["task", "threshold"]);
  * } catch (e) {
  *   (e as Error).message;
  *   // 'evaluate: unknown option "treshold" (did you mean "threshold"?); options are task, threshold'

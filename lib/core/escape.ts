@@ -40,7 +40,8 @@ export function escapeXml(text: unknown): string {
  * @example
  * ```ts
  * import { xmlChars } from "./escape.ts";
- * xmlChars("loss\u0007"); // "loss\uFFFD"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(xmlChars("loss\u0007"), "loss\uFFFD");
  * ```
  */
 export function xmlChars(text: unknown): string {
@@ -53,7 +54,8 @@ export function xmlChars(text: unknown): string {
  * @example
  * ```ts
  * import { truncate } from "./escape.ts";
- * truncate("abcdefghij", 5); // "abcd…"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(truncate("abcdefghij", 5), "abcd…");
  * ```
  */
 export function truncate(text: string, max: number): string {

@@ -11,8 +11,9 @@
  * @example
  * ```ts
  * import { extent } from "./extent.ts";
- * extent([3, NaN, -1, 2]); // [-1, 3]
- * extent(new Float64Array(500000).fill(1)); // [1, 1]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(extent([3, NaN, -1, 2]), [-1, 3]);
+ * assert.deepEqual(extent(new Float64Array(500000).fill(1)), [1, 1]);
  * ```
  */
 export function extent(values: Iterable<number>): [number, number] | null {
@@ -31,7 +32,8 @@ export function extent(values: Iterable<number>): [number, number] | null {
  * @example
  * ```ts
  * import { maxOf } from "./extent.ts";
- * maxOf(["a", "abc"], (s) => s.length, 0); // 3
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(maxOf(["a", "abc"], (s) => s.length, 0), 3);
  * ```
  */
 export function maxOf<T>(items: Iterable<T>, f: (item: T) => number, start: number): number {

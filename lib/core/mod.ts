@@ -6,10 +6,11 @@
  * @example
  * ```ts
  * import { ArgumentError, backendChoice, rng, tf } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * backendChoice.name; // "wasm" or "cpu"
  * rng(42).next() === rng(42).next(); // true: same seed, same numbers
- * tf.tensor([1, 2, 3]).shape; // [3]
- * new ArgumentError("f", "x", -1, "a positive number") instanceof Error; // true
+ * assert.deepEqual(tf.tensor([1, 2, 3]).shape, [3]);
+ * assert.ok(new ArgumentError("f", "x", -1, "a positive number") instanceof Error);
  * ```
  *
  * @module

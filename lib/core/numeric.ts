@@ -14,7 +14,8 @@ import { ArgumentError } from "./errors.ts";
  * @example
  * ```ts
  * import { roundHalfEven } from "./numeric.ts";
- * [0.5, 1.5, 2.5, -2.5].map(roundHalfEven); // [0, 2, 2, -2]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([0.5, 1.5, 2.5, -2.5].map(roundHalfEven), [0, 2, 2, -2]);
  * ```
  */
 export function roundHalfEven(x: number): number {
@@ -31,7 +32,8 @@ export function roundHalfEven(x: number): number {
  * @example
  * ```ts
  * import { DTYPE_BYTES } from "./numeric.ts";
- * DTYPE_BYTES.float32; // 4
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(DTYPE_BYTES.float32, 4);
  * ```
  */
 export const DTYPE_BYTES: Readonly<Record<string, number>> = {
@@ -47,8 +49,9 @@ export const DTYPE_BYTES: Readonly<Record<string, number>> = {
  * @example
  * ```ts
  * import { readableSize } from "./numeric.ts";
- * readableSize(364); // "364.00 B"
- * readableSize(2048); // "2.00 KB"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(readableSize(364), "364.00 B");
+ * assert.deepEqual(readableSize(2048), "2.00 KB");
  * ```
  */
 export function readableSize(bytes: number): string {

@@ -12,10 +12,11 @@
  * @example
  * ```ts
  * import { once } from "./once.ts";
+ * import assert from "node:assert/strict";
  * let runs = 0;
  * const engine = once(async () => ++runs);
- * await engine(); // 1
- * await engine(); // 1: loaded once, shared afterwards
+ * assert.deepEqual(await engine(), 1);
+ * assert.deepEqual(await engine(), 1); // loaded once, shared afterwards
  * ```
  */
 export function once<T>(load: () => Promise<T>): () => Promise<T> {

@@ -31,7 +31,8 @@ const OTHER = 1000;
  * @example
  * ```ts
  * import { textWidth } from "./text_width.ts";
- * textWidth("H1", 10); // 13.88
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(textWidth("H1", 10), 13.88);
  * ```
  */
 export function textWidth(text: string, size: number, bold = false): number {
@@ -51,7 +52,8 @@ export function textWidth(text: string, size: number, bold = false): number {
  * @example
  * ```ts
  * import { shorten } from "./text_width.ts";
- * shorten("a_very_long_layer_name_indeed", 12); // "a_very…ndeed"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(shorten("a_very_long_layer_name_indeed", 12), "a_very…ndeed");
  * ```
  */
 export function shorten(text: string, max: number): string {
@@ -69,8 +71,9 @@ export function shorten(text: string, max: number): string {
  * @example
  * ```ts
  * import { fitText } from "./text_width.ts";
- * fitText("Short", 12, 200); // "Short"
- * fitText("x".repeat(500), 12, 100).length < 500; // true
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(fitText("Short", 12, 200), "Short");
+ * assert.ok(fitText("x".repeat(500), 12, 100).length < 500);
  * ```
  */
 export function fitText(text: string, size: number, maxWidth: number, bold = false): string {

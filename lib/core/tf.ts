@@ -93,8 +93,9 @@ export type TensorFlow = typeof tfjs;
  * @example
  * ```ts
  * import { tf } from "./tf.ts";
+ * import assert from "node:assert/strict";
  * const t: tf.Tensor = tf.tensor2d([[1, 2], [3, 4]]);
- * t.shape; // [2, 2]
+ * assert.deepEqual(t.shape, [2, 2]);
  * t.dispose();
  * ```
  */

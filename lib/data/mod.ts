@@ -5,8 +5,9 @@
  * @example
  * ```ts
  * import { randomData } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const { x, y } = randomData({ rows: 1000, features: 10, task: "classification", seed: 42 });
- * [x.length, x[0].length, y.length]; // [1000, 10, 1000]
+ * assert.deepEqual([x.length, x[0].length, y.length], [1000, 10, 1000]);
  * ```
  *
  * @module

@@ -45,8 +45,9 @@ export interface RandomData {
  * @example
  * ```ts
  * import { randomData } from "./random_data.ts";
+ * import assert from "node:assert/strict";
  * const { x, y } = randomData({ seed: 42 });
- * [x.length, x[0].length, y.length]; // [1000, 10, 1000]
+ * assert.deepEqual([x.length, x[0].length, y.length], [1000, 10, 1000]);
  * ```
  */
 export function randomData(options?: RandomDataOptions): RandomData {

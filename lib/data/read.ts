@@ -93,8 +93,9 @@ export function cellValue(text: string, na: readonly string[]): Value {
  * @example
  * ```ts
  * import { packageFile, readJSON } from "./read.ts";
+ * import assert from "node:assert/strict";
  * const penguins = await readJSON(packageFile("vega-datasets", "data/penguins.json"));
- * penguins.length; // 344
+ * assert.deepEqual(penguins.length, 344);
  * ```
  */
 export function packageFile(name: string, path: string): URL {
@@ -141,9 +142,10 @@ export function packageFile(name: string, path: string): URL {
  * @example
  * ```ts
  * import { readCSV } from "./read.ts";
+ * import assert from "node:assert/strict";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, 'name,size\n"Smith, J",3\nLee,\n');
- * await readCSV(path); // [{ name: "Smith, J", size: 3 }, { name: "Lee", size: null }]
+ * assert.deepEqual(await readCSV(path), [{ name: "Smith, J", size: 3 }, { name: "Lee", size: null }]);
  * ```
  */
 export function readCSV(
@@ -198,9 +200,10 @@ async function parseCSV(
  * @example
  * ```ts
  * import { readJSON } from "./read.ts";
+ * import assert from "node:assert/strict";
  * const path = await Deno.makeTempFile({ suffix: ".json" });
  * await Deno.writeTextFile(path, '[{"a": 1, "b": "x"}, {"a": null, "b": "y"}]');
- * (await readJSON(path)).length; // 2
+ * assert.deepEqual((await readJSON(path)).length, 2);
  * ```
  */
 export function readJSON(

@@ -250,13 +250,14 @@ function notNumbersAdvice(column: string, values: Value[], features: string[]): 
  * @example
  * ```ts
  * import { fromRecords } from "./records.ts";
+ * import assert from "node:assert/strict";
  * const records = [
  *   { island: "Dream", bill: 39.1, species: "Adelie" },
  *   { island: "Biscoe", bill: 47.5, species: "Gentoo" },
  *   { island: "Dream", bill: null, species: "Adelie" },
  * ];
  * const t = fromRecords(records, { target: "species", categorical: ["island"], missing: "drop" });
- * t.featureNames; // ["island=Biscoe", "island=Dream", "bill"]
+ * assert.deepEqual(t.featureNames, ["island=Biscoe", "island=Dream", "bill"]);
  * t.x; // [[0, 1, 39.1], [1, 0, 47.5]]
  * [t.y, t.classNames, t.rows, t.dropped]; // [[0, 1], ["Adelie", "Gentoo"], [0, 1], [2]]
  * ```

@@ -8,11 +8,13 @@
  * ```ts
  * import { deepNN } from "../build/mod.ts";
  * import { networkGeometry, plotModel, summary, visualizeNN } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 10, seed: 42 });
- * console.log(String(summary(model))); // ... Total params: 91 (364.00 B)
- * networkGeometry(model).columns.length; // 6: one column per layer, the input included
- * visualizeNN(model, { description: true }).save("diagram.svg");
- * (await plotModel(model)).save("layers.svg");
+ * assert.match(String(summary(model)), /Total params: 91 \(364\.00 B\)/);
+ * assert.deepEqual(networkGeometry(model).columns.length, 6); // one column per layer, the input included
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * visualizeNN(model, { description: true }).save(`${dir}/diagram.svg`);
+ * (await plotModel(model)).save(`${dir}/layers.svg`);
  * ```
  *
  * @module

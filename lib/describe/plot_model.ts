@@ -112,10 +112,11 @@ function buildDiagram(fn: string, model: tf.LayersModel, o: CheckedOptions): Mod
  * ```ts
  * import { modelDiagram } from "./plot_model.ts";
  * import { deepNN } from "../build/models.ts";
+ * import assert from "node:assert/strict";
  * const d = modelDiagram(deepNN({ features: 10 }));
- * d.nodes[1].header; // "h1 (Dense)"
+ * assert.deepEqual(d.nodes[1].header, "h1 (Dense)");
  * d.nodes[1].rows; // [["Input shape: (None, 10)", "Output shape: (None, 6)"]]
- * d.edges.length; // 5
+ * assert.deepEqual(d.edges.length, 5);
  * ```
  */
 export function modelDiagram(model: tf.LayersModel, options?: PlotModelOptions): ModelDiagram {
@@ -165,7 +166,8 @@ export function describeDiagram(d: ModelDiagram): string {
  * import { deepNN } from "../build/models.ts";
  * const fig = await plotModel(deepNN({ features: 10 }), { showLayerActivations: true });
  * fig.toSVG().match(/class="node layer"/g)?.length; // 6
- * fig.save("model.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * fig.save(`${dir}/model.svg`);
  * ```
  */
 export function plotModel(

@@ -66,7 +66,8 @@ export { readableSize } from "../core/numeric.ts";
  * ```ts
  * import { summaryData } from "./summary.ts";
  * import { deepNN } from "../build/models.ts";
- * summaryData(deepNN({ features: 10 })).totalParams; // 91
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(summaryData(deepNN({ features: 10 })).totalParams, 91);
  * ```
  */
 export function summaryData(model: tf.LayersModel): SummaryData {

@@ -85,9 +85,10 @@ function checkVisualizeOptions(
  * ```ts
  * import { networkGeometry } from "./visualize_nn.ts";
  * import { perceptron } from "../build/models.ts";
+ * import assert from "node:assert/strict";
  * const g = networkGeometry(perceptron());
- * [g.circles.length, g.links.length]; // [4, 3]
- * g.circles.map((c) => c.label); // ["X1", "X2", "X3", "y1"]
+ * assert.deepEqual([g.circles.length, g.links.length], [4, 3]);
+ * assert.deepEqual(g.circles.map((c) => c.label), ["X1", "X2", "X3", "y1"]);
  * ```
  */
 export function networkGeometry(
@@ -159,7 +160,8 @@ export function describeNetwork(geometry: NetworkGeometry): string {
  * import { deepNN } from "../build/models.ts";
  * const fig = visualizeNN(deepNN({ features: 10 }), { description: true });
  * fig.toSVG().match(/class="link"/g)?.length; // 90
- * fig.save("deepnn.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * fig.save(`${dir}/deepnn.svg`);
  * ```
  */
 export function visualizeNN(model: tf.LayersModel, options?: VisualizeNNOptions): Figure {

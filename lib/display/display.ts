@@ -108,8 +108,9 @@ export function checkSvg(fn: string, value: unknown): void {
  * @example
  * ```ts
  * import { Figure } from "./display.ts";
+ * import assert from "node:assert/strict";
  * const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>', "a dot");
- * fig.toSVG().startsWith("<svg"); // true
+ * assert.ok(fig.toSVG().startsWith("<svg"));
  * ```
  */
 export class Figure implements Displayable {
@@ -123,8 +124,9 @@ export class Figure implements Displayable {
    * @example
    * ```ts
    * import { Figure } from "./display.ts";
+   * import assert from "node:assert/strict";
    * const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"/>', "an empty figure");
-   * fig.toString(); // "an empty figure"
+   * assert.deepEqual(fig.toString(), "an empty figure");
    * ```
    */
   constructor(svg: string, description: string) {
@@ -176,8 +178,9 @@ export class TextTable implements Displayable {
    * @example
    * ```ts
    * import { TextTable } from "./display.ts";
+   * import assert from "node:assert/strict";
    * const t = new TextTable("a | 1", "<table><tr><td>a</td><td>1</td></tr></table>");
-   * String(t); // "a | 1"
+   * assert.deepEqual(String(t), "a | 1");
    * ```
    */
   constructor(text: string, html: string) {
@@ -209,8 +212,9 @@ let liveCounter = 0;
  * @example
  * ```ts
  * import { LiveOutput } from "./display.ts";
+ * import assert from "node:assert/strict";
  * const out = new LiveOutput("demo");
- * out.id.startsWith("demo-"); // true
+ * assert.ok(out.id.startsWith("demo-"));
  * ```
  */
 export class LiveOutput {

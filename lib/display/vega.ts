@@ -27,7 +27,8 @@ export type VegaLiteSpec = VegaLite.TopLevelSpec;
  * @example
  * ```ts
  * import { VEGALITE_MIME } from "./vega.ts";
- * VEGALITE_MIME; // "application/vnd.vegalite.v5+json"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(VEGALITE_MIME, "application/vnd.vegalite.v5+json");
  * ```
  */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
@@ -88,12 +89,13 @@ const load: () => Promise<[typeof Vega, typeof VegaLite]> = once(async () => {
  * @example
  * ```ts
  * import { vegaLiteToSVG } from "./vega.ts";
+ * import assert from "node:assert/strict";
  * const svg = await vegaLiteToSVG({
  *   data: { values: [{ a: 1, b: 2 }] },
  *   mark: "point",
  *   encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative" } },
  * });
- * svg.startsWith("<svg"); // true
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  */
 export async function vegaLiteToSVG(spec: VegaLiteSpec): Promise<string> {
@@ -115,7 +117,8 @@ export async function vegaLiteToSVG(spec: VegaLiteSpec): Promise<string> {
  * ```ts
  * import { plotHistory } from "../plot/plot_history.ts";
  * const chart = await plotHistory({ loss: [0.7, 0.6], accuracy: [0.5, 0.6] });
- * chart.save("history.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * chart.save(`${dir}/history.svg`);
  * ```
  */
 export class VegaLiteFigure implements Displayable {
@@ -131,9 +134,10 @@ export class VegaLiteFigure implements Displayable {
    * @example
    * ```ts
    * import { VegaLiteFigure } from "./vega.ts";
+   * import assert from "node:assert/strict";
    * const spec = { data: { values: [] }, mark: "point" } as const;
    * const fig = new VegaLiteFigure(spec, '<svg xmlns="http://www.w3.org/2000/svg"/>', "empty");
-   * String(fig); // "empty"
+   * assert.deepEqual(String(fig), "empty");
    * ```
    */
   constructor(spec: VegaLiteSpec, svg: string, description: string) {
@@ -198,8 +202,9 @@ export class VegaLiteFigure implements Displayable {
  * @example
  * ```ts
  * import { vegaLiteFigure } from "./vega.ts";
+ * import assert from "node:assert/strict";
  * const fig = await vegaLiteFigure({ data: { values: [{ a: 1 }] }, mark: "tick", encoding: { x: { field: "a", type: "quantitative" } } }, "one tick");
- * fig.toSVG().includes("<svg"); // true
+ * assert.ok(fig.toSVG().includes("<svg"));
  * ```
  */
 export async function vegaLiteFigure(

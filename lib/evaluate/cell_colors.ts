@@ -13,8 +13,9 @@
  * @example
  * ```ts
  * import { heatCell } from "./cell_colors.ts";
- * heatCell(0); // { background: "rgb(255,255,255)", color: "#000000" }
- * heatCell(1); // { background: "rgb(43,95,138)", color: "#ffffff" }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(heatCell(0), { background: "rgb(255,255,255)", color: "#000000" });
+ * assert.deepEqual(heatCell(1), { background: "rgb(43,95,138)", color: "#ffffff" });
  * ```
  */
 export function heatCell(share: number): { background: string; color: string } {

@@ -131,8 +131,9 @@ const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
  * @example
  * ```ts
  * import { classificationScores } from "./evaluate.ts";
+ * import assert from "node:assert/strict";
  * const s = classificationScores([1, 0, 1, 1], [0.9, 0.6, 0.4, 0.8]);
- * [s.precision, s.recall]; // [0.6666666666666666, 0.6666666666666666]
+ * assert.deepEqual([s.precision, s.recall], [0.6666666666666666, 0.6666666666666666]);
  * ```
  */
 export function classificationScores(
@@ -176,7 +177,8 @@ export function classificationScores(
  * @example
  * ```ts
  * import { regressionScores } from "./evaluate.ts";
- * regressionScores([1, 2, 3, 4], [1.5, 2, 2.5, 4.5]).r2; // 0.85
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(regressionScores([1, 2, 3, 4], [1.5, 2, 2.5, 4.5]).r2, 0.85);
  * ```
  */
 export function regressionScores(
@@ -282,8 +284,9 @@ function drawHTML(s: SingleOutputScores): string {
  * @example
  * ```ts
  * import { Evaluation, regressionScores } from "./evaluate.ts";
+ * import assert from "node:assert/strict";
  * const e = new Evaluation(regressionScores([1, 2, 3], [1, 2, 4]));
- * e.scores.task; // "regression"
+ * assert.deepEqual(e.scores.task, "regression");
  * ```
  */
 export class Evaluation extends TextTable {
@@ -294,7 +297,8 @@ export class Evaluation extends TextTable {
    * @example
    * ```ts
    * import { Evaluation, regressionScores } from "./evaluate.ts";
-   * String(new Evaluation(regressionScores([1, 2], [1, 2]))).split("\n")[0]; // "Evaluation: regression, 2 rows"
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(String(new Evaluation(regressionScores([1, 2], [1, 2]))).split("\n")[0], "Evaluation: regression, 2 rows");
    * ```
    */
   constructor(scores: EvaluationScores) {
@@ -328,9 +332,10 @@ function inferTask(model: tf.LayersModel): Task {
  * @example
  * ```ts
  * import { deepNN, evaluate, randomData } from "../mod.ts";
+ * import assert from "node:assert/strict";
  * const { x, y } = randomData({ rows: 100, seed: 1 });
  * const result = evaluate(deepNN({ features: 10, seed: 1 }), x, y);
- * result.scores.task; // "classification"
+ * assert.deepEqual(result.scores.task, "classification");
  * ```
  */
 export function evaluate(

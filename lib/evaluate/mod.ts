@@ -10,8 +10,9 @@
  * import { deepNN } from "../build/mod.ts";
  * import { randomData } from "../data/mod.ts";
  * import { evaluate, regressionScores } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const { x, y } = randomData({ rows: 100, seed: 1 });
- * evaluate(deepNN({ features: 10, seed: 1 }), x, y).scores.task; // "classification"
+ * assert.deepEqual(evaluate(deepNN({ features: 10, seed: 1 }), x, y).scores.task, "classification");
  * regressionScores([1, 2, 3], [1, 2, 4]).mae; // 0.333...
  * ```
  *

@@ -66,10 +66,11 @@ function checkLabels(fn: string, argument: string, labels: ArrayLike<number>, k:
  * @example
  * ```ts
  * import { multiclassScores } from "./multiclass.ts";
+ * import assert from "node:assert/strict";
  * const s = multiclassScores([0, 1, 2, 2], [0, 2, 2, 2], ["a", "b", "c"]);
  * s.confusion; // [[1, 0, 0], [0, 0, 1], [0, 0, 2]]
- * s.perClass[2].precision; // 0.6666666666666666
- * s.accuracy; // 0.75
+ * assert.deepEqual(s.perClass[2].precision, 0.6666666666666666);
+ * assert.deepEqual(s.accuracy, 0.75);
  * ```
  */
 export function multiclassScores(
@@ -240,7 +241,8 @@ function multiclassHeading(s: MulticlassScores): string {
  * @example
  * ```ts
  * import { multiclassHTML, multiclassScores } from "./multiclass.ts";
- * multiclassHTML(multiclassScores([0, 1], [0, 1], ["<a>", "b"])).includes("&lt;a&gt;"); // true
+ * import assert from "node:assert/strict";
+ * assert.ok(multiclassHTML(multiclassScores([0, 1], [0, 1], ["<a>", "b"])).includes("&lt;a&gt;"));
  * ```
  */
 export function multiclassHTML(s: MulticlassScores): string {

@@ -43,9 +43,10 @@ export interface SummarizeOptions {
  * ```ts
  * import { summarizeRows } from "./background.ts";
  * import { rng } from "../core/random.ts";
+ * import assert from "node:assert/strict";
  * const data = Float32Array.from({ length: 1000 }, (_, i) => i % 7);
  * const s = summarizeRows(data, 500, 2, { method: "sample", max: 100, rng: rng(1) });
- * [s.rows, s.indices.length, s.weighted]; // [100, 100, false]
+ * assert.deepEqual([s.rows, s.indices.length, s.weighted], [100, 100, false]);
  * ```
  */
 export function summarizeRows(

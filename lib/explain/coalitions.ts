@@ -125,7 +125,8 @@ export interface ShapleyResult {
  * @example
  * ```ts
  * import { binomial } from "./coalitions.ts";
- * binomial(5, 2); // 10
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(binomial(5, 2), 10);
  * ```
  */
 export function binomial(n: number, k: number): number {

@@ -92,6 +92,7 @@ export interface Explanation {
  * @example
  * ```ts
  * import { explain, perceptron } from "../mod.ts";
+ * import assert from "node:assert/strict";
  * const model = perceptron({ inputs: 3, activation: "sigmoid", initializer: "ones" });
  * const e = explain(model, {
  *   instance: [0.2, 0.5, 0.9],
@@ -99,7 +100,7 @@ export interface Explanation {
  *   featureNames: ["a", "b", "c"],
  *   link: "logit",
  * });
- * e.values.map((v) => v.toFixed(3)); // ["-0.159", "0.123", "0.501"] (log-odds)
+ * assert.deepEqual(e.values.map((v) => v.toFixed(3)), ["-0.159", "0.123", "0.501"]); // (log-odds)
  * e.values.reduce((s, v) => s + v, 0); // ≈ e.output - e.baseValue
  * ```
  */
@@ -117,10 +118,11 @@ export function explain(model: tf.LayersModel | PredictFn, options: ExplainOptio
  * ```ts
  * import { explainAs } from "./explain.ts";
  * import { perceptron } from "../build/models.ts";
+ * import assert from "node:assert/strict";
  * try {
  *   explainAs("myExplainer", perceptron({ inputs: 2 }), { instance: [1], background: [[0, 0]] });
  * } catch (e) {
- *   (e as Error).message; // "myExplainer: instance must be 2 numbers (one per model input feature), got an array of length 1"
+ *   assert.deepEqual((e as Error).message, "myExplainer: instance must be 2 numbers (one per model input feature), got an array of length 1");
  * }
  * ```
  */

@@ -82,7 +82,8 @@ export interface ExplainedOutput {
  *
  * @example
  * ```ts
- * import { explain, MAX_BACKGROUND, perceptron } from "../mod.ts";
+ * import { explain, perceptron } from "../mod.ts";
+ * import { MAX_BACKGROUND } from "./explain_input.ts";
  * const rows = Array.from({ length: 500 }, (_, j) => [j / 500, 1 - j / 500]);
  * const e = explain(perceptron({ inputs: 2 }), { instance: [1, 1], background: rows });
  * e.background.rows === MAX_BACKGROUND; // true

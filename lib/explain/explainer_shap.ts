@@ -45,7 +45,8 @@ export interface ExplainerShapResult {
  * const model = deepNN({ features: 3, seed: 1 });
  * const train = [[0, 0, 0], [1, 1, 1], [0.5, 0.2, 0.9]];
  * const figure = explainerShap(model, { instance: train[1], train, featureNames: ["a", "b", "c"] });
- * figure.save("shap.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * figure.save(`${dir}/shap.svg`);
  * ```
  */
 export function explainerShap(model: tf.LayersModel, options: ExplainerShapOptions): Figure {
@@ -58,11 +59,12 @@ export function explainerShap(model: tf.LayersModel, options: ExplainerShapOptio
  * @example
  * ```ts
  * import { deepNN, explainerShapData } from "../mod.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 2, task: "regression", seed: 1 });
  * const { explanation } = explainerShapData(model, {
  *   instance: [1, 2], train: [[0, 0], [1, 1]], task: "regression",
  * });
- * explanation.method; // "exact"
+ * assert.deepEqual(explanation.method, "exact");
  * ```
  */
 export function explainerShapData(

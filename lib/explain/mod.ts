@@ -9,10 +9,11 @@
  * ```ts
  * import { deepNN } from "../build/mod.ts";
  * import { explain } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 3, seed: 1 });
  * const background = [[0, 0, 0], [1, 1, 1], [0.5, 0.2, 0.9]];
  * const e = explain(model, { instance: [1, 0, 1], background, featureNames: ["a", "b", "c"] });
- * e.method; // "exact"
+ * assert.deepEqual(e.method, "exact");
  * e.values.reduce((s, v) => s + v, 0); // ≈ e.output - e.baseValue
  * ```
  *

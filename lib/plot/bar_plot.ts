@@ -32,8 +32,9 @@ export interface BarOptions {
  * @example
  * ```ts
  * import { barRows } from "./bar_plot.ts";
+ * import assert from "node:assert/strict";
  * const e = { values: [0.1, -0.5, 0.2], baseValue: 0, output: -0.2, featureNames: ["a", "b", "c"], instance: [1, 2, 3], link: "identity" as const };
- * barRows(e, { top: 1 }).map((r) => r.value); // [-0.5, 0.30000000000000004]
+ * assert.deepEqual(barRows(e, { top: 1 }).map((r) => r.value), [-0.5, 0.30000000000000004]);
  * ```
  */
 export function barRows(e: ExplanationData, options?: BarOptions): ContributionRow[] {
@@ -59,7 +60,8 @@ function checkedRows(
  * ```ts
  * import { barPlot } from "./bar_plot.ts";
  * const e = { values: [0.1, -0.5, 0.2], baseValue: 0, output: -0.2, featureNames: ["a", "b", "c"], instance: [1, 2, 3], link: "identity" as const };
- * barPlot(e).save("bars.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * barPlot(e).save(`${dir}/bars.svg`);
  * ```
  */
 export function barPlot(e: ExplanationData, options?: BarOptions): Figure {

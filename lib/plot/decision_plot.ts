@@ -80,8 +80,9 @@ export interface DecisionData {
  * @example
  * ```ts
  * import { decisionRows } from "./decision_plot.ts";
+ * import assert from "node:assert/strict";
  * const e = { values: [1, -0.5], baseValue: 0, output: 0.5, featureNames: ["a", "b"], instance: [1, 2], link: "logit" as const };
- * decisionRows(e).steps.map((s) => s.feature); // ["b", "a"]
+ * assert.deepEqual(decisionRows(e).steps.map((s) => s.feature), ["b", "a"]);
  * ```
  */
 export function decisionRows(e: ExplanationData, options?: DecisionOptions): DecisionData {
@@ -163,7 +164,8 @@ function placeLabels(
  * ```ts
  * import { decisionPlot } from "./decision_plot.ts";
  * const e = { values: [1, -0.5], baseValue: 0, output: 0.5, featureNames: ["a", "b"], instance: [1, 2], link: "logit" as const };
- * decisionPlot(e).save("decision.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * decisionPlot(e).save(`${dir}/decision.svg`);
  * ```
  */
 export function decisionPlot(e: ExplanationData, options?: DecisionOptions): Figure {

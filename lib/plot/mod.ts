@@ -9,13 +9,15 @@
  * @example
  * ```ts
  * import { plotHistory, waterfallPlot, waterfallRows } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const e = {
  *   values: [0.3, -0.1], baseValue: 0.5, output: 0.7,
  *   featureNames: ["a", "b"], instance: [1, 2], link: "identity" as const,
  * };
- * waterfallRows(e).rows.map((r) => r.label); // ["a = 1", "b = 2"]
- * waterfallPlot(e).save("waterfall.svg");
- * (await plotHistory({ loss: [0.7, 0.6], val_loss: [0.8, 0.7] })).save("history.svg");
+ * assert.deepEqual(waterfallRows(e).rows.map((r) => r.label), ["a = 1", "b = 2"]);
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * waterfallPlot(e).save(`${dir}/waterfall.svg`);
+ * (await plotHistory({ loss: [0.7, 0.6], val_loss: [0.8, 0.7] })).save(`${dir}/history.svg`);
  * ```
  *
  * @module

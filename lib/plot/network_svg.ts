@@ -161,10 +161,11 @@ export function renderNetworkSVG(geometry: NetworkGeometry): string {
  * @example
  * ```ts
  * import { checkGeometry } from "./network_svg.ts";
+ * import assert from "node:assert/strict";
  * try {
  *   checkGeometry("renderNetworkSVG", {});
  * } catch (e) {
- *   (e as Error).message.startsWith("renderNetworkSVG: geometry"); // true
+ *   assert.ok((e as Error).message.startsWith("renderNetworkSVG: geometry"));
  * }
  * ```
  */

@@ -66,8 +66,9 @@ function toXml(node: DomNode): string {
  * ```ts
  * import * as Plot from "@observablehq/plot";
  * import { plotToSvg } from "./plot_dom.ts";
+ * import assert from "node:assert/strict";
  * const svg = plotToSvg({ marks: [Plot.barX([1, 2, 3])] });
- * svg.startsWith("<svg"); // true
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  */
 export function plotToSvg(options: Plot.PlotOptions): string {

@@ -142,9 +142,10 @@ export function defaultMetrics(history: Readonly<Record<string, readonly number[
  * @example
  * ```ts
  * import { historyPoints } from "./plot_history.ts";
- * historyPoints({ loss: [0.7], val_loss: [0.8] }, []).map((p) => p.panel); // ["Training", "Validation"]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(historyPoints({ loss: [0.7], val_loss: [0.8] }, []).map((p) => p.panel), ["Training", "Validation"]);
  * const long = { loss: Array.from({ length: 100000 }, (_, i) => 1 / (i + 1)) };
- * historyPoints(long, [], 5000).length <= 5000; // true
+ * assert.ok(historyPoints(long, [], 5000).length <= 5000);
  * ```
  */
 export function historyPoints(
@@ -385,7 +386,8 @@ function summaryNote(
  * ```ts
  * import { plotHistory } from "./plot_history.ts";
  * const fig = await plotHistory({ loss: [0.7, 0.6], F1: [0.2, 0.4], val_loss: [0.8, 0.7], val_F1: [0.1, 0.3] });
- * fig.save("/tmp/history.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * fig.save(`${dir}/history.svg`);
  * ```
  */
 export function plotHistory(

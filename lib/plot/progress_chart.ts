@@ -109,7 +109,8 @@ function endTicks([lo, hi]: [number, number]): [string, string] {
  * @example
  * ```ts
  * import { wrapLines } from "./progress_chart.ts";
- * wrapLines(["a - b - c"], 5); // ["a - b", "c"]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(wrapLines(["a - b - c"], 5), ["a - b", "c"]);
  * ```
  */
 export function wrapLines(lines: readonly string[], chars: number): string[] {
@@ -139,9 +140,10 @@ export function wrapLines(lines: readonly string[], chars: number): string[] {
  * @example
  * ```ts
  * import { progressChartGeometry } from "./progress_chart.ts";
+ * import assert from "node:assert/strict";
  * const text = { title: "Epoch 2/10", status: "20%", lines: ["loss: 0.6000"] };
  * const g = progressChartGeometry({ loss: [0.7, 0.6] }, 10, text, 0.2);
- * g.series[0].points.length; // 2
+ * assert.deepEqual(g.series[0].points.length, 2);
  * ```
  */
 export function progressChartGeometry(
@@ -213,8 +215,9 @@ export function progressChartGeometry(
  * @example
  * ```ts
  * import { summarised } from "./progress_chart.ts";
- * summarised([1, 5, 2, 3], 500).length; // 4
- * summarised(Array.from({ length: 100000 }, (_, i) => Math.sin(i)), 500).length <= 2000; // true
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(summarised([1, 5, 2, 3], 500).length, 4);
+ * assert.ok(summarised(Array.from({ length: 100000 }, (_, i) => Math.sin(i)), 500).length <= 2000);
  * ```
  */
 export function summarised(values: readonly number[], columns: number): [number, number][] {
@@ -257,9 +260,10 @@ function axisTitle(x: number, y: number, angle: number, color: string, label: st
  * @example
  * ```ts
  * import { progressChartGeometry, progressChartSVG } from "./progress_chart.ts";
+ * import assert from "node:assert/strict";
  * const text = { title: "Epoch 1/5", status: "20%", lines: [] };
  * const svg = progressChartSVG(progressChartGeometry({ loss: [0.7] }, 5, text, 0.2));
- * svg.startsWith("<svg"); // true
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  */
 export function progressChartSVG(g: ProgressChartGeometry): string {

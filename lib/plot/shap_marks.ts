@@ -22,8 +22,9 @@ import { extent } from "../core/extent.ts";
  * @example
  * ```ts
  * import { signedValueLabels } from "./shap_marks.ts";
+ * import assert from "node:assert/strict";
  * const marks = signedValueLabels([{ value: 0.2, end: 1.2, key: "x1" }], { x: "end", y: "key", gap: 4 });
- * marks.length; // 2
+ * assert.deepEqual(marks.length, 2);
  * ```
  */
 export function signedValueLabels<T extends { value: number }>(
@@ -135,7 +136,8 @@ export function valueLabelWidth(value: number): number {
  * @example
  * ```ts
  * import { outputAndBaseLabels } from "./shap_marks.ts";
- * outputAndBaseLabels(0.7, 0.5, { dy: -14 }).length; // 2
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(outputAndBaseLabels(0.7, 0.5, { dy: -14 }).length, 2);
  * ```
  */
 export function outputAndBaseLabels(
@@ -173,8 +175,11 @@ export function outputAndBaseLabels(
  * @example
  * ```ts
  * import { labelledDomain } from "./shap_marks.ts";
- * const [a, b] = labelledDomain([{ x: 0, value: -2 }, { x: 1, value: 1 }], 400, 7, 0.1);
- * a < -0.1 && b > 1.1; // true
+ * import assert from "node:assert/strict";
+ * const points = [{ x: 0, value: -2 }, { x: 1, value: 1 }];
+ * assert.deepEqual(labelledDomain(points, 400, 7, 0.1), [-0.1, 1.1]); // room enough: the padding
+ * const [a, b] = labelledDomain(points, 40, 7, 0.1); // 40 px: the labels widen the domain
+ * assert.ok(a < -0.1 && b > 1.1);
  * ```
  */
 export function labelledDomain(
@@ -208,7 +213,8 @@ export function labelledDomain(
  * @example
  * ```ts
  * import { niceTicks } from "./shap_marks.ts";
- * niceTicks(0, 1, 5); // [0, 0.2, 0.4, 0.6, 0.8, 1]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
  * ```
  */
 export function niceTicks(a: number, b: number, count: number): number[] {
@@ -239,8 +245,9 @@ export const MAX_LABEL_WIDTH = 280;
  * @example
  * ```ts
  * import { rowLabels } from "./shap_marks.ts";
+ * import assert from "node:assert/strict";
  * const rows = [{ key: "a", feature: "x".repeat(80), featureValue: 1, label: "", value: 1, features: 1 }];
- * rowLabels(rows).labels.get("a")!.length < 80; // true
+ * assert.ok(rowLabels(rows).labels.get("a")!.length < 80);
  * ```
  */
 export function rowLabels(

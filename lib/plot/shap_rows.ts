@@ -36,9 +36,10 @@ export interface ExplanationData {
  * @example
  * ```ts
  * import { explainedNote } from "./shap_rows.ts";
+ * import assert from "node:assert/strict";
  * const e = { values: [1], baseValue: 0, output: 1, featureNames: ["a"], instance: [2], link: "identity" as const };
- * explainedNote({ ...e, explained: { index: 2, name: "Gentoo", of: 3 } }); // ", explaining P(Gentoo)"
- * explainedNote(e); // ""
+ * assert.deepEqual(explainedNote({ ...e, explained: { index: 2, name: "Gentoo", of: 3 } }), ", explaining P(Gentoo)");
+ * assert.deepEqual(explainedNote(e), "");
  * ```
  */
 export function explainedNote(e: ExplanationData): string {
@@ -52,7 +53,8 @@ export function explainedNote(e: ExplanationData): string {
  * @example
  * ```ts
  * import { SHAP_COLORS } from "./shap_rows.ts";
- * SHAP_COLORS.positive; // "#ff0051"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(SHAP_COLORS.positive, "#ff0051");
  * ```
  */
 export const SHAP_COLORS: { positive: string; negative: string } = {
@@ -82,8 +84,9 @@ export interface ContributionRow {
  * @example
  * ```ts
  * import { checkExplanation } from "./shap_rows.ts";
+ * import assert from "node:assert/strict";
  * const e = { values: [1], baseValue: 0, output: 1, featureNames: ["a"], instance: [2], link: "identity" as const };
- * checkExplanation("barPlot", e, 10); // 10
+ * assert.deepEqual(checkExplanation("barPlot", e, 10), 10);
  * ```
  */
 export function checkExplanation(fn: string, e: ExplanationData, top: unknown): number {
@@ -138,8 +141,9 @@ export function checkExplanation(fn: string, e: ExplanationData, top: unknown): 
  * @example
  * ```ts
  * import { topContributions } from "./shap_rows.ts";
+ * import assert from "node:assert/strict";
  * const e = { values: [0.1, -0.5, 0.2], baseValue: 0, output: -0.2, featureNames: ["a", "b", "c"], instance: [1, 2, 3], link: "identity" as const };
- * topContributions(e, 2).map((r) => r.label); // ["b = 2", "c = 3", "1 other feature"]
+ * assert.deepEqual(topContributions(e, 2).map((r) => r.label), ["b = 2", "c = 3", "1 other feature"]);
  * ```
  */
 export function topContributions(e: ExplanationData, top: number): ContributionRow[] {
@@ -174,8 +178,9 @@ export function topContributions(e: ExplanationData, top: number): ContributionR
  * @example
  * ```ts
  * import { axisLabel, topContributions } from "./shap_rows.ts";
+ * import assert from "node:assert/strict";
  * const e = { values: [1], baseValue: 0, output: 1, featureNames: ["a".repeat(50)], instance: [2], link: "identity" as const };
- * axisLabel(topContributions(e, 1)[0]); // "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa… = 2"
+ * assert.deepEqual(axisLabel(topContributions(e, 1)[0]), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa… = 2");
  * ```
  */
 export function axisLabel(row: ContributionRow, maxName = 32): string {
@@ -190,8 +195,9 @@ export function axisLabel(row: ContributionRow, maxName = 32): string {
  * @example
  * ```ts
  * import { formatNumber } from "./shap_rows.ts";
- * formatNumber(0.123456); // "0.123"
- * formatNumber(1234.5); // "1235"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(formatNumber(0.123456), "0.123");
+ * assert.deepEqual(formatNumber(1234.5), "1235");
  * ```
  */
 export function formatNumber(v: number): string {
@@ -208,7 +214,8 @@ export function formatNumber(v: number): string {
  * @example
  * ```ts
  * import { formatSigned } from "./shap_rows.ts";
- * formatSigned(0.12); // "+0.12"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(formatSigned(0.12), "+0.12");
  * ```
  */
 export function formatSigned(v: number): string {
@@ -221,7 +228,8 @@ export function formatSigned(v: number): string {
  * @example
  * ```ts
  * import { sigmoid } from "./shap_rows.ts";
- * sigmoid(0); // 0.5
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(sigmoid(0), 0.5);
  * ```
  */
 export function sigmoid(z: number): number {

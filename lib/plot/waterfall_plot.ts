@@ -99,7 +99,8 @@ function checkedRows(
  * ```ts
  * import { waterfallPlot } from "./waterfall_plot.ts";
  * const e = { values: [0.3, -0.1], baseValue: 0.5, output: 0.7, featureNames: ["a", "b"], instance: [1, 2], link: "identity" as const };
- * waterfallPlot(e).save("waterfall.svg");
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * waterfallPlot(e).save(`${dir}/waterfall.svg`);
  * ```
  */
 export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): Figure {

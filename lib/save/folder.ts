@@ -26,7 +26,8 @@ export const MODEL_FILE = "model.json";
  * @example
  * ```ts
  * import { SAVED_BY } from "./folder.ts";
- * SAVED_BY; // "saveModel (deep-learning-notebooks)"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(SAVED_BY, "saveModel (deep-learning-notebooks)");
  * ```
  */
 export const SAVED_BY = "saveModel (deep-learning-notebooks)";

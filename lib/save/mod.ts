@@ -8,9 +8,11 @@
  * ```ts
  * import { deepNN } from "../build/mod.ts";
  * import { loadModel, saveModel } from "./mod.ts";
- * await saveModel(deepNN({ features: 10, seed: 42 }), "model");
- * const model = await loadModel("model");
- * model.countParams(); // 91
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir(); // not the working folder
+ * await saveModel(deepNN({ features: 10, seed: 42 }), `${dir}/model`);
+ * const model = await loadModel(`${dir}/model`);
+ * assert.deepEqual(model.countParams(), 91);
  * ```
  *
  * @module

@@ -145,9 +145,10 @@ export interface LoadModelOptions {
  * ```ts
  * import { loadModel, saveModel } from "./model_io.ts";
  * import { perceptron } from "../build/models.ts";
+ * import assert from "node:assert/strict";
  * const dir = await saveModel(perceptron(), await Deno.makeTempDir());
- * (await loadModel(dir)).countParams(); // 4
- * (await loadModel(dir, { maxBytes: 2 ** 20 })).countParams(); // 4
+ * assert.deepEqual((await loadModel(dir)).countParams(), 4);
+ * assert.equal((await loadModel(dir, { maxBytes: 2 ** 20 })).countParams(), 4);
  * ```
  */
 export function loadModel(dir: string, options?: LoadModelOptions): Promise<tf.LayersModel> {

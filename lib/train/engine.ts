@@ -98,9 +98,10 @@ export interface TrainEngine {
  * import { compiledMetrics } from "./engine.ts";
  * import { deepNN } from "../build/models.ts";
  * import { f1 } from "./metrics.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 10 });
  * model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
- * compiledMetrics(model).map((m) => m.key); // ["accuracy", "F1"]
+ * assert.deepEqual(compiledMetrics(model).map((m) => m.key), ["accuracy", "F1"]);
  * ```
  */
 export function compiledMetrics(model: tf.LayersModel): CompiledMetric[] {

@@ -80,9 +80,10 @@ export class TrainingHistory implements History, Displayable {
    * @example
    * ```ts
    * import { TrainingHistory } from "./history.ts";
+   * import assert from "node:assert/strict";
    * const params = { epochs: 1, batchSize: 30, steps: 1, trainRows: 7, valRows: 3, validationSplit: 0.3, shuffle: true, seed: 1 };
    * const h = new TrainingHistory({ history: { loss: [0.7] }, epoch: [0], params, engine: "tfjs", timeMs: 12 });
-   * h.history.loss; // [0.7]
+   * assert.deepEqual(h.history.loss, [0.7]);
    * ```
    */
   constructor(data: History) {

@@ -147,7 +147,8 @@ function checkFinite(fn: string, argument: string, table: Table): void {
  * @example
  * ```ts
  * import { readMatrix } from "./inputs.ts";
- * readMatrix("train", "x", [[1, 2], [3, 4], [5, 6]]); // { data: Float32Array [1..6], rows: 3, cols: 2 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(readMatrix("train", "x", [[1, 2], [3, 4], [5, 6]]), { data: Float32Array.from([1, 2, 3, 4, 5, 6]), rows: 3, cols: 2 });
  * ```
  */
 export function readMatrix(fn: string, argument: string, value: unknown): Table {
@@ -248,7 +249,8 @@ export function readFeatures(fn: string, argument: string, value: unknown): Feat
  * @example
  * ```ts
  * import { readTargets } from "./inputs.ts";
- * readTargets("train", "y", [0, 1, 1]); // { data: Float32Array [0, 1, 1], rows: 3, cols: 1 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(readTargets("train", "y", [0, 1, 1]), { data: Float32Array.from([0, 1, 1]), rows: 3, cols: 1 });
  * ```
  */
 export function readTargets(fn: string, argument: string, value: unknown): Table {
@@ -288,7 +290,8 @@ export interface ModelShape {
  * ```ts
  * import { modelShape } from "./inputs.ts";
  * import { deepNN } from "../build/models.ts";
- * modelShape("train", deepNN({ features: 10 })); // { features: 10, outputs: 1 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(modelShape("train", deepNN({ features: 10 })), { features: 10, outputs: 1 });
  * ```
  */
 export function modelShape(fn: string, model: unknown): ModelShape {
@@ -453,7 +456,8 @@ export function oneHotTargets(fn: string, argument: string, y: Table, classes: n
  * ```ts
  * import { isSoftmaxModel } from "./inputs.ts";
  * import { deepNN } from "../build/models.ts";
- * isSoftmaxModel(deepNN({ features: 4, classes: 3 })); // true
+ * import assert from "node:assert/strict";
+ * assert.ok(isSoftmaxModel(deepNN({ features: 4, classes: 3 })));
  * ```
  */
 export function isSoftmaxModel(model: tf.LayersModel): boolean {
@@ -470,7 +474,8 @@ export function isSoftmaxModel(model: tf.LayersModel): boolean {
  * ```ts
  * import { readTargetsFor } from "./inputs.ts";
  * import { deepNN } from "../build/models.ts";
- * readTargetsFor("train", "y", [1, 0], deepNN({ features: 4, classes: 2 })).cols; // 2
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(readTargetsFor("train", "y", [1, 0], deepNN({ features: 4, classes: 2 })).cols, 2);
  * ```
  */
 export function readTargetsFor(

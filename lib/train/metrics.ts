@@ -18,7 +18,8 @@ export type MetricFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
  * @example
  * ```ts
  * import { EPSILON } from "./metrics.ts";
- * EPSILON; // 1e-7
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(EPSILON, 1e-7);
  * ```
  */
 export const EPSILON = 1e-7;

@@ -10,11 +10,12 @@
  * import { deepNN } from "../build/mod.ts";
  * import { randomData } from "../data/mod.ts";
  * import { f1, train } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 10, seed: 42 });
  * model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
  * const { x, y } = randomData({ seed: 42 });
  * const history = await train(model, x, y, { epochs: 10, seed: 42 });
- * history.history.val_F1.length; // 10
+ * assert.deepEqual(history.history.val_F1.length, 10);
  * ```
  *
  * @module

@@ -73,8 +73,9 @@ const DROPOUT_STREAM = 0x44524F50; // "DROP"
  * @example
  * ```ts
  * import { makePlan } from "./plan.ts";
+ * import assert from "node:assert/strict";
  * const plan = makePlan("train", { rows: 1000, batchSize: 30, epochs: 100, validationSplit: 0.3, shuffle: true, seed: 1 });
- * [plan.trainRows, plan.valRows, plan.stepsPerEpoch]; // [700, 300, 24]
+ * assert.deepEqual([plan.trainRows, plan.valRows, plan.stepsPerEpoch], [700, 300, 24]);
  * ```
  */
 export function makePlan(fn: string, o: PlanOptions): TrainPlan {

@@ -38,7 +38,8 @@ export interface ProgressState {
  * @example
  * ```ts
  * import { formatDuration } from "./progress.ts";
- * [formatDuration(7400), formatDuration(65000), formatDuration(3723000)]; // ["7s", "1:05", "1:02:03"]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([formatDuration(7400), formatDuration(65000), formatDuration(3723000)], ["7s", "1:05", "1:02:03"]);
  * ```
  */
 export function formatDuration(ms: number): string {
@@ -57,7 +58,8 @@ export function formatDuration(ms: number): string {
  * @example
  * ```ts
  * import { formatPerStep } from "./progress.ts";
- * formatPerStep(2.6); // "3ms/step"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(formatPerStep(2.6), "3ms/step");
  * ```
  */
 export function formatPerStep(ms: number): string {
@@ -73,7 +75,8 @@ export function formatPerStep(ms: number): string {
  * @example
  * ```ts
  * import { formatLogs } from "./progress.ts";
- * formatLogs({ loss: 0.69314, F1: 0.00001 }); // "loss: 0.6931 - F1: 1.0000e-5"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(formatLogs({ loss: 0.69314, F1: 0.00001 }), "loss: 0.6931 - F1: 1.0000e-5");
  * ```
  */
 export function formatLogs(logs: EpochLogs): string {
@@ -90,7 +93,8 @@ export function formatLogs(logs: EpochLogs): string {
  * @example
  * ```ts
  * import { progressBar } from "./progress.ts";
- * progressBar(1, 2, 10); // "[====>.....]"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(progressBar(1, 2, 10), "[====>.....]");
  * ```
  */
 export function progressBar(done: number, total: number, width = 30): string {
@@ -117,8 +121,9 @@ export interface ProgressText {
  * @example
  * ```ts
  * import { progressText } from "./progress.ts";
+ * import assert from "node:assert/strict";
  * const t = progressText({ epoch: 37, epochs: 100, steps: 24, elapsedMs: 3700, epochMs: 72, logs: { loss: 0.69 } });
- * t.title; // "Epoch 37/100"
+ * assert.deepEqual(t.title, "Epoch 37/100");
  * ```
  */
 export function progressText(s: ProgressState): ProgressText {
@@ -189,8 +194,9 @@ export function epochLine(s: ProgressState): string {
  * @example
  * ```ts
  * import { progressBundle } from "./progress.ts";
+ * import assert from "node:assert/strict";
  * const b = progressBundle({ epoch: 1, epochs: 5, steps: 1, elapsedMs: 5, epochMs: 5, logs: { loss: 1 } }, { loss: [1] });
- * Object.keys(b); // ["image/svg+xml", "text/plain"]
+ * assert.deepEqual(Object.keys(b), ["image/svg+xml", "text/plain"]);
  * ```
  */
 export function progressBundle(

@@ -61,12 +61,13 @@ import { kernelsUnavailable } from "./arena.ts";
  * import { deepNN } from "../../build/models.ts";
  * import { f1 } from "../metrics.ts";
  * import { train } from "../train.ts";
+ * import assert from "node:assert/strict";
  * const model = deepNN({ features: 10, seed: 1 });
  * model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy", f1] });
  * const x = Array.from({ length: 100 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i * j) % 7));
  * const y = x.map((row) => (row[1] > 3 ? 1 : 0));
  * const history = await train(model, x, y, { epochs: 3, seed: 1, live: false, engine: fusedEngine });
- * history.engine; // "fused"
+ * assert.deepEqual(history.engine, "fused");
  * ```
  */
 export const fusedEngine: TrainEngine = fusedEngineWith();
@@ -126,8 +127,9 @@ function multiplyAddFromEnv(): "relaxed" | "separate" | undefined {
  * @example
  * ```ts
  * import { fusedEngineWith } from "./engine.ts";
+ * import assert from "node:assert/strict";
  * const oneThread = fusedEngineWith({ threads: 1 });
- * oneThread.name; // "fused"
+ * assert.deepEqual(oneThread.name, "fused");
  * ```
  */
 export function fusedEngineWith(options: FusedEngineOptions = {}): TrainEngine {

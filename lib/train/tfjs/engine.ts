@@ -82,7 +82,8 @@ function kerasLogs(job: TrainJob, history: Record<string, (number | tf.Tensor)[]
  * @example
  * ```ts
  * import { tfjsEngine } from "./engine.ts";
- * tfjsEngine.name; // "tfjs"
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(tfjsEngine.name, "tfjs");
  * ```
  */
 export const tfjsEngine: TrainEngine = {
