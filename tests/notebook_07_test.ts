@@ -108,6 +108,13 @@ Deno.test("notebook 07-real-data: penguins and cars from a real table to explain
   assert.ok(chinstrap[0].startsWith("Island="), chinstrap.join(", "));
   assert.ok(chinstrap.slice(0, 4).includes("Beak Length (mm)"), chinstrap.join(", "));
 
+  // New penguins predicted from plain records by the reloaded model, the same as before saving:
+  // the heavy Biscoe penguin with a long flipper is a Gentoo, the small Torgersen one an Adelie.
+  const predicted = cellText(findCell(nb, "predict(reloaded, newPenguins)"));
+  assert.match(predicted, /^same probabilities after save and load: true$/m);
+  const classes = [...predicted.matchAll(/^ *\d+ +(Adelie|Chinstrap|Gentoo) /gm)].map((m) => m[1]);
+  assert.deepEqual(classes, ["Gentoo", "Adelie"], predicted);
+
   // Cars: a regression on 392 complete cars, R2 on the test rows, weight first for the car.
   assert.match(cellText(findCell(nb, "cars.json")), /^regression: 392 cars \(14 dropped/);
   const carReport = cellText(findCell(nb, "evaluate(regressor"));
