@@ -11,6 +11,7 @@
  * @module
  */
 import { python, ROOT } from "./jupyter.ts";
+import { dirname } from "node:path";
 import { findFrontend, jupyterLabVenv } from "./frontends.ts";
 
 const say = (msg: string) => console.log(`[setup] ${msg}`);
@@ -257,12 +258,19 @@ function exists(path: string): boolean {
   }
 }
 
-/** JupyterLab 4 into its own venv with pip (once; a lock keeps parallel setups apart). */
-async function ensureJupyterLab(): Promise<void> {
-  if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
-  const venv = jupyterLabVenv();
+/**
+ * Makes a venv of our own at `venv` (once) and runs `install` in it, under a lock that keeps
+ * parallel setups apart; `.dlnb-ok` is written once `install` succeeds. Returns null then, else
+ * why not (a sentence). Only a half-made venv of ours is cleared (a pyvenv.cfg, no .dlnb-ok);
+ * anything else at that path is not ours and stays. Used for JupyterLab here and for the bench's
+ * pip peers (bench/peer_venv.ts).
+ */
+export async function ensureVenv(
+  venv: string,
+  install: (venv: string) => Promise<string | null>,
+): Promise<string | null> {
   const lock = `${venv}.lock`;
-  Deno.mkdirSync(`${venv}/..`, { recursive: true });
+  Deno.mkdirSync(dirname(venv), { recursive: true });
   try {
     // A lock left by a setup that died (older than 15 minutes) does not count.
     const age = Date.now() - (Deno.statSync(lock).mtime?.getTime() ?? 0);
@@ -271,32 +279,44 @@ async function ensureJupyterLab(): Promise<void> {
   try {
     Deno.writeTextFileSync(lock, String(Deno.pid), { createNew: true });
   } catch {
-    return say(`JupyterLab: another setup is installing it (${lock}); its browser test may skip`);
+    return `another setup is installing into ${venv} (${lock})`;
   }
   try {
-    say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
-    // Only a half-made venv of ours is cleared (a pyvenv.cfg, no .dlnb-ok); anything else at
-    // that path is not ours, so it stays and this frontend's test is skipped.
-    if (exists(venv)) {
-      if (!exists(`${venv}/pyvenv.cfg`)) {
-        return say(`JupyterLab: ${venv} exists and is not a venv; left alone, its test will skip`);
+    const made = exists(`${venv}/pyvenv.cfg`);
+    if (exists(venv) && !made) return `${venv} exists and is not a venv; left alone`;
+    if (made && !exists(`${venv}/.dlnb-ok`)) await Deno.remove(venv, { recursive: true });
+    if (!exists(venv)) {
+      const venvWith = (py: string) => run(py, ["-m", "venv", venv], true);
+      let ok = await venvWith("python3") || await venvWith("/usr/bin/python3");
+      if (!ok && isRoot() && hasApt()) {
+        say("python3 -m venv failed: installing Debian package python3-venv");
+        await aptInstall(["python3-venv"]);
+        ok = await venvWith("/usr/bin/python3");
       }
-      await Deno.remove(venv, { recursive: true });
+      if (!ok) return `python3 -m venv ${venv} failed (apt-get install python3-venv)`;
     }
-    const venvWith = (py: string) => run(py, ["-m", "venv", venv], true);
-    let made = await venvWith("python3") || await venvWith("/usr/bin/python3");
-    if (!made && isRoot() && hasApt()) {
-      say("python3 -m venv failed: installing Debian package python3-venv");
-      await aptInstall(["python3-venv"]);
-      made = await venvWith("/usr/bin/python3");
-    }
-    const ok = made &&
-      await run(`${venv}/bin/pip`, ["install", "-q", "--retries", "0", "jupyterlab"], true);
-    if (ok) Deno.writeTextFileSync(`${venv}/.dlnb-ok`, "");
-    else say("JupyterLab: pip could not install it here; its browser test will be skipped");
+    const failed = await install(venv);
+    if (!failed) Deno.writeTextFileSync(`${venv}/.dlnb-ok`, "");
+    return failed;
   } finally {
     Deno.removeSync(lock);
   }
+}
+
+/** JupyterLab 4 into its own venv with pip (once). */
+async function ensureJupyterLab(): Promise<void> {
+  if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
+  const venv = jupyterLabVenv();
+  say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
+  const failed = await ensureVenv(venv, async () => {
+    const ok = await run(
+      `${venv}/bin/pip`,
+      ["install", "-q", "--retries", "0", "jupyterlab"],
+      true,
+    );
+    return ok ? null : "pip could not install it here";
+  });
+  if (failed) say(`JupyterLab: ${failed}; its browser test will be skipped`);
 }
 
 if (import.meta.main && Deno.args.includes("--kernelspec")) {
