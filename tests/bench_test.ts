@@ -16,6 +16,7 @@ import {
 } from "../bench/runs.ts";
 import { flopsRow, peerFlops, type PeerResult, runFlops } from "../bench/peer_rows.ts";
 import { FLOPS_PER_ITERATION, fmaModuleBytes } from "../bench/wasm_ceiling.ts";
+import { benchVenv, ensurePeerPython } from "../bench/peer_venv.ts";
 
 const TINY: Run = {
   key: "mnist",
@@ -100,4 +101,24 @@ Deno.test("wasm ceiling loop: does its multiply-adds (fused and unfused modules)
     assert.deepEqual(fma(n, b, c), 12 * (c * (1 - b ** n)) / (1 - b));
   }
   assert.deepEqual(FLOPS_PER_ITERATION, 96);
+});
+
+Deno.test("pip peers' venv: a folder there that is not a venv is left alone, and said", async () => {
+  const cache = Deno.makeTempDirSync();
+  const before = Deno.env.get("XDG_CACHE_HOME");
+  try {
+    Deno.env.set("XDG_CACHE_HOME", cache);
+    const venv = benchVenv();
+    Deno.mkdirSync(venv, { recursive: true });
+    Deno.writeTextFileSync(`${venv}/mine.txt`, "not the bench's");
+    const got = await ensurePeerPython();
+    assert.equal(got.python, undefined);
+    assert.deepEqual([...got.missing.keys()], ["sklearn", "torch", "keras"]);
+    assert.match(got.missing.get("torch")!, /exists and is not a venv; left alone/);
+    assert.deepEqual([...Deno.readDirSync(venv)].map((e) => e.name), ["mine.txt"]);
+  } finally {
+    if (before === undefined) Deno.env.delete("XDG_CACHE_HOME");
+    else Deno.env.set("XDG_CACHE_HOME", before);
+    Deno.removeSync(cache, { recursive: true });
+  }
 });
