@@ -42,7 +42,7 @@ function formatValue(r: BenchRow): string {
 }
 
 /**
- * The table, readable in 100 columns: one heading line per group, then its rows (row,
+ * The table, readable in 120 columns: one heading line per group, then its rows (row,
  * value, unit, vs fastest peer, target); a note goes on its own indented line.
  */
 function table(rows: BenchRow[]): string {
@@ -58,7 +58,7 @@ function table(rows: BenchRow[]): string {
   ) => [r.name, formatValue(r), r.unit, ratio(r, fastestPeer), r.target ?? "", met(r)]);
   const header = ["row", "value", "unit", "vs peer", "target", "met"];
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
-  widths[0] = Math.min(widths[0], 100 - 2 * 4 - widths.slice(1).reduce((a, b) => a + b, 0));
+  widths[0] = Math.min(widths[0], 120 - 2 * 5 - widths.slice(1).reduce((a, b) => a + b, 0));
   const line = (r: string[]) =>
     r.map((s, c) => {
       const cell = s.length > widths[c] ? `${s.slice(0, widths[c] - 1)}~` : s;
@@ -72,7 +72,7 @@ function table(rows: BenchRow[]): string {
       out.push(`[${group}]`);
     }
     out.push(line(cells[i]));
-    if (r.note) out.push(`    note: ${r.note}`.slice(0, 100));
+    if (r.note) out.push(`    note: ${r.note}`.slice(0, 120));
   });
   return out.join("\n");
 }

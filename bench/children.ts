@@ -43,14 +43,14 @@ export async function memoryRows(r: Run, dir: string): Promise<BenchRow[]> {
   return [
     {
       group: r.group,
-      name: `lib train: peak RSS above the bare process (fresh, ${p?.engine ?? "?"}; VmHWM)`,
+      name: `lib train: peak RSS above bare process (${p?.engine ?? "?"}, VmHWM)`,
       value: above / MiB,
       unit: "MiB",
       note: got.error ?? "data read as one float32 buffer, trained on row views of it",
     },
     {
       group: r.group,
-      name: "data + model as float32 (x, y; weights, Adam's 2 moments)",
+      name: "data + model as float32 (x, y, weights, Adam)",
       value: (data + model) / MiB,
       unit: "MiB",
       note: `data ${(data / MiB).toFixed(1)} MiB, model ${(model / MiB).toFixed(1)} MiB`,

@@ -37,7 +37,7 @@ export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
       name: `lib / ${p.engine} time`,
       value: ratio,
       unit: "x",
-      target: "< 1.0x (lib ahead)",
+      target: "< 1.0x",
       met: ratio < 1,
       note: p.seconds
         ? `${t.seconds.toFixed(2)} s vs ${p.seconds.toFixed(2)} s`

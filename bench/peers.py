@@ -9,9 +9,10 @@ Prints one JSON object per peer on stdout:
   {"engine", "seconds": [...], "steps": optimiser steps run, "samples": rows seen,
    "layers": [[in, out], ...] read from the trained model, "dtype": its weights' dtype}
   or {"engine", "error": "not installed" | "<exception>"}
-Usage: python3 peers.py '<run json>' --data DIR [--reps N] [--set debian|pip]
-  debian: Debian's python3-torch (1 thread and default threads) and python3-sklearn;
-  pip:    the bench venv's scikit-learn, current PyTorch, and Keras 3 with TensorFlow.
+Usage: python3 peers.py '<run json>' --data DIR [--reps N] [--set debian|pip] [--job NAME]
+  debian: Debian's python3-torch (jobs torch-1thread, torch) and python3-sklearn (sklearn);
+  pip:    the bench venv's scikit-learn (sklearn), current PyTorch (torch), and Keras 3 with
+          TensorFlow (keras). --job runs one of them (the bench runs each in its own process).
 """
 import json
 import os
@@ -150,21 +151,23 @@ def main():
             loaded.append(data(cfg, folder))
         return loaded[0]
 
+    only = sys.argv[sys.argv.index("--job") + 1] if "--job" in sys.argv else None
     if which == "pip":
         # Keras takes ~9 s per article run (per-step overhead): fewer repetitions there.
-        jobs = [(lambda: f"scikit-learn {version('sklearn')} pip MLPClassifier",
+        jobs = [("sklearn", lambda: f"scikit-learn {version('sklearn')} pip MLPClassifier",
                  lambda: sklearn_run(cfg, *xy(), reps), "sklearn"),
-                (lambda: f"pytorch {version('torch')} pip (default threads)",
+                ("torch", lambda: f"pytorch {version('torch')} pip (default threads)",
                  lambda: torch_run(cfg, *xy(), 0, reps), "torch"),
-                (lambda: f"keras {version('keras')} / tensorflow {version('tensorflow')} pip",
+                ("keras", lambda: f"keras {version('keras')} / tensorflow {version('tensorflow')} pip",
                  lambda: keras_run(cfg, *xy(), min(reps, 2)), "keras")]
     else:
-        jobs = [(lambda: f"pytorch {version('torch')} debian (1 thread)",
+        jobs = [("torch-1thread", lambda: f"pytorch {version('torch')} debian (1 thread)",
                  lambda: torch_run(cfg, *xy(), 1, reps), "torch"),
-                (lambda: f"pytorch {version('torch')} debian (default threads)",
+                ("torch", lambda: f"pytorch {version('torch')} debian (default threads)",
                  lambda: torch_run(cfg, *xy(), 0, reps), "torch"),
-                (lambda: f"scikit-learn {version('sklearn')} debian MLPClassifier",
+                ("sklearn", lambda: f"scikit-learn {version('sklearn')} debian MLPClassifier",
                  lambda: sklearn_run(cfg, *xy(), reps), "sklearn")]
+    jobs = [(label, job, module) for name, label, job, module in jobs if only in (None, name)]
     for label, job, module in jobs:
         try:
             if module == "keras":
