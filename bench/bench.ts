@@ -89,6 +89,13 @@ function targets(rows: BenchRow[]): BenchRow[] {
 
 const started = performance.now();
 const rows: BenchRow[] = [];
+// The data files go with the run, also when it is interrupted.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    removeDataFiles();
+    Deno.exit(130);
+  });
+}
 try {
   await runSections();
 } finally {
