@@ -7,8 +7,9 @@
  *
  * @module
  */
-import { join } from "./paths.ts";
+import { dirname, join } from "./paths.ts";
 import { ensureVenv } from "../tools/setup.ts";
+import { jupyterLabVenv } from "../tools/frontends.ts";
 
 /** A peer of the bench's table and the pip packages it needs. */
 export interface PipPeer {
@@ -33,10 +34,9 @@ export interface PeerPython {
   missing: Map<string, string>;
 }
 
-/** Where the bench's venv lives (next to JupyterLab's). */
+/** Where the bench's venv lives: next to JupyterLab's. */
 export function benchVenv(): string {
-  const cache = Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/root", ".cache");
-  return join(cache, "dlnb", "bench-venv");
+  return join(dirname(jupyterLabVenv()), "bench-venv");
 }
 
 const say = (msg: string) => console.error(`[bench] ${msg}`);
