@@ -5,7 +5,9 @@
  *
  * Ends with issue 21's targets, each measured in this run as a ratio and marked met or NOT met.
  *
- * Usage: `deno task bench [--quick] [--reps N] [--only training,mnist,fused,backend,visualize,explain]`
+ * Usage: `deno task bench [--quick] [--reps N] [--no-tfjs] [--only training,mnist,fused,...]`
+ * (`--no-tfjs` leaves out tfjs's own `fit` rows; each section's rows are also printed to stderr
+ * as it ends, so a run cut short keeps what it measured).
  *
  * @module
  */
@@ -15,6 +17,7 @@ import { removeDataFiles } from "./runs.ts";
 
 const HERE = dirname(fromFileUrl(import.meta.url));
 const quick = Deno.args.includes("--quick");
+const noTfjs = Deno.args.includes("--no-tfjs");
 const onlyAt = Deno.args.indexOf("--only");
 const only = onlyAt >= 0 ? Deno.args[onlyAt + 1].split(",") : undefined;
 const repsAt = Deno.args.indexOf("--reps");
@@ -114,13 +117,15 @@ async function runSections() {
     console.error(`[bench] ${section} ...`);
     resetPeak();
     const mod = await import(`./${section}_bench.ts`);
-    const got: BenchRow[] = await mod.bench({ quick, reps });
-    rows.push(...got, {
+    const got: BenchRow[] = await mod.bench({ quick, reps, noTfjs });
+    const peak = {
       group: section,
       name: "peak memory (rss)",
       value: peakRss() / 2 ** 20,
       unit: "MiB",
-    });
+    };
+    rows.push(...got, peak);
+    console.error(table([...got, peak]));
   }
 }
 

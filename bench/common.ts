@@ -30,6 +30,8 @@ export interface BenchOptions {
   quick?: boolean;
   /** Repetitions of each timed run (a section's default otherwise). */
   reps?: number;
+  /** Leave out tfjs's own `fit` rows (minutes on the large run on a loaded machine). */
+  noTfjs?: boolean;
 }
 
 /** The median of a list of numbers. */

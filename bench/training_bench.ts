@@ -97,7 +97,8 @@ export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
     const big = r === LARGE;
     const { dir } = benchData(r);
     // tfjs cpu takes minutes on the large run (134 s measured): wasm only there, once.
-    for (const backend of big ? ["wasm"] as const : ["cpu", "wasm"] as const) {
+    const backends = options.noTfjs ? [] : big ? ["wasm"] as const : ["cpu", "wasm"] as const;
+    for (const backend of backends) {
       console.error(`[bench]   ${r.group}: tfjs fit (${backend})`);
       const seconds = await tfjsFit(r, backend, big ? 1 : reps, big ? 0 : 1);
       rows.push(...rowsFor(r, `tfjs fit (${backend}${big ? ", 1 run" : ""})`, seconds));
