@@ -163,15 +163,26 @@ export function writeData(dir: string, r: Run, d: RunData): { x: string; y: stri
   return files;
 }
 
-/** Reads a run's data files back (the buffer read is the data: no copy). */
+/**
+ * Reads a run's data files back into float32 buffers of their own, read in place (no transient
+ * second copy: the memory child's high-water mark must see the data once).
+ */
 export function readData(dir: string, r: Run): RunData {
   const files = dataFiles(dir, r);
   const read = (path: string, length: number) => {
-    const bytes = Deno.readFileSync(path);
-    if (bytes.byteLength !== 4 * length) {
-      throw new Error(`bench: ${path} has ${bytes.byteLength} bytes, expected ${4 * length}`);
+    const size = Deno.statSync(path).size;
+    if (size !== 4 * length) {
+      throw new Error(`bench: ${path} has ${size} bytes, expected ${4 * length}`);
     }
-    return new Float32Array(bytes.buffer, bytes.byteOffset, length);
+    const out = new Float32Array(length);
+    const bytes = new Uint8Array(out.buffer);
+    using file = Deno.openSync(path);
+    for (let at = 0; at < bytes.length;) {
+      const n = file.readSync(bytes.subarray(at, Math.min(bytes.length, at + 2 ** 24)));
+      if (n === null) throw new Error(`bench: ${path} ended at byte ${at}`);
+      at += n;
+    }
+    return out;
   };
   return { x: read(files.x, r.rows * r.features), y: read(files.y, r.rows) };
 }
