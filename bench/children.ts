@@ -32,21 +32,24 @@ async function child(args: string[]): Promise<{ out?: unknown; error?: string }>
 
 /**
  * Rows of the peak memory of one `train` of run `r` (data files in `dir`) in a fresh process:
- * the high-water mark above the bare process, data + model as float32, and their ratio.
+ * the high-water mark above the process holding the data (issue 21's measure), data + model as
+ * float32, and their ratio.
  */
 export async function memoryRows(r: Run, dir: string): Promise<BenchRow[]> {
   const { data, model } = dataModelBytes(r);
   const got = await child([join(HERE, "memory_train.ts"), r.key, dir]);
-  const p = got.out as { base: number; peak: number; engine: string } | undefined;
+  const p = got.out as { bare: number; base: number; peak: number; engine: string } | undefined;
   const above = p ? p.peak - p.base : NaN;
   const ratio = above / (data + model);
   return [
     {
       group: r.group,
-      name: `lib train: peak RSS above bare process (${p?.engine ?? "?"}, VmHWM)`,
+      name: `lib train: peak RSS growth, fresh process (${p?.engine ?? "?"}, VmHWM)`,
       value: above / MiB,
       unit: "MiB",
-      note: got.error ?? "data read as one float32 buffer, trained on row views of it",
+      note: got.error ??
+        `above the process holding the data (one float32 buffer, trained on row views); ` +
+          `above the bare process: ${((p!.peak - p!.bare) / MiB).toFixed(0)} MiB`,
     },
     {
       group: r.group,
