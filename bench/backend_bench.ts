@@ -20,7 +20,7 @@ function mlp(features: number, hidden: [number, number]): tf.LayersModel {
 /** Batched predict timings per backend. */
 export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const reps = options.quick ? 2 : 5;
+  const reps = options.reps ?? (options.quick ? 2 : 5);
   for (const backend of ["cpu", "wasm"] as const) {
     await useBackend(backend);
     // Exact SHAP of the article's model: 2^10 coalitions x 100 background rows = 102,400 rows.

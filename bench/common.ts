@@ -16,6 +16,8 @@ export interface BenchRow {
   unit: string;
   /** The issue's target, as text, e.g. "< 200 ms". */
   target?: string;
+  /** Whether the target is met in this run (set on the rows the issue's table names). */
+  met?: boolean;
   /** True for rows measured in another framework (PyTorch, scikit-learn). */
   peer?: boolean;
   /** Anything a reader should know (e.g. "not installed"). */
@@ -28,6 +30,8 @@ export interface BenchOptions {
   quick?: boolean;
   /** Repetitions of each timed run (a section's default otherwise). */
   reps?: number;
+  /** Leave out tfjs's own `fit` rows (minutes on the large run on a loaded machine). */
+  noTfjs?: boolean;
 }
 
 /** The median of a list of numbers. */

@@ -47,7 +47,7 @@ export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
     const instance = uniformRows(1, c.features, 2)[0];
     const run = () => explain(model, { instance, background, method: c.method, link: "logit" });
     resetPeak();
-    const reps = options.quick || c.slow ? 1 : 5;
+    const reps = options.quick || c.slow ? 1 : options.reps ?? 5;
     const seconds = await timeIt(run, reps);
     const peak = peakRss() / 2 ** 20;
     const { coalitions, modelRows } = run();

@@ -96,8 +96,10 @@ function articleCase(validationSplit: number): Case {
  * cold and warm, against tfjs cpu through the same train(). (The large run is in the
  * training section, next to tfjs and the Python peers.)
  */
-export async function bench(options: { quick?: boolean } = {}): Promise<BenchRow[]> {
-  const reps = options.quick ? 1 : 5;
+export async function bench(
+  options: { quick?: boolean; reps?: number } = {},
+): Promise<BenchRow[]> {
+  const reps = options.reps ?? (options.quick ? 1 : 5);
   const out: BenchRow[] = [];
   const home = backendChoice.name;
   try {
@@ -108,7 +110,7 @@ export async function bench(options: { quick?: boolean } = {}): Promise<BenchRow
       const fused = await timed(c, fusedEngine, reps);
       await useBackend("cpu");
       console.error(`[bench]   ${c.group}: tfjs fit (cpu)`);
-      const cpu = await timed(c, "tfjs", options.quick ? 1 : 2);
+      const cpu = await timed(c, "tfjs", Math.min(reps, 2));
       await useBackend(home);
       out.push(...rows(c, "fused train", fused, "< 0.15 s"));
       if (validationSplit === 0) {

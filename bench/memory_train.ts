@@ -1,38 +1,43 @@
 /**
- * Peak memory of the large run in a fresh process (garbage of earlier runs would blur it):
- * builds the data as the bench does (arrays of rows), then one `train`, sampling the resident
- * set size every 10 ms (the fused engine yields to timers between batches). Prints one JSON
- * line: `{"before": bytes, "peak": bytes}`. Run by training_bench.ts.
+ * Peak memory of one `train` of a bench run, in a fresh process (garbage of earlier runs would
+ * blur it). With the lib loaded and the model built, it notes the resident set (`bare`), reads
+ * the run's data files (one float32 buffer each: the data as a user holding real-sized data
+ * would), notes the resident set again (`base`), resets the kernel's resident-set high-water
+ * mark (`/proc/self/clear_refs`), trains on rows that are views of that buffer, and reads the
+ * high-water mark (`VmHWM`): what the run held at once above a process that holds the data, at
+ * the kernel's own accounting (issue 21's "peak memory / (data + model)" counts that growth).
+ *
+ * Usage: `deno run -A bench/memory_train.ts large|mnist <data dir>` (run by the bench). Prints
+ * one JSON line: `{"bare": bytes, "base": bytes, "peak": bytes, "engine": name}`.
  *
  * @module
  */
 import * as lib from "../lib/mod.ts";
+import { readData, rowViews, RUNS } from "./runs.ts";
+import { buildModel } from "./models.ts";
 
-const { tf } = lib;
-const [rows, features] = [100_000, 100];
-const g = lib.rng(0);
-const x = Array.from({ length: rows }, () => Array.from({ length: features }, () => g.next()));
-const y = Array.from({ length: rows }, () => [g.int(2)]);
-const model = tf.sequential({
-  layers: [
-    tf.layers.dense({ units: 256, activation: "relu", inputShape: [features] }),
-    tf.layers.dropout({ rate: 0.2 }),
-    tf.layers.dense({ units: 128, activation: "relu" }),
-    tf.layers.dropout({ rate: 0.2 }),
-    tf.layers.dense({ units: 1, activation: "sigmoid" }),
-  ],
-});
-model.compile({ optimizer: "adam", loss: "binaryCrossentropy", metrics: ["accuracy"] });
-const before = Deno.memoryUsage().rss;
-let peak = before;
-const timer = setInterval(() => (peak = Math.max(peak, Deno.memoryUsage().rss)), 10);
-await lib.train(model, x, y, {
-  batchSize: 256,
-  epochs: 3,
+/** A field of /proc/self/status in bytes (the kernel reports kB). */
+function status(field: "VmRSS" | "VmHWM"): number {
+  const m = Deno.readTextFileSync("/proc/self/status").match(new RegExp(`${field}:\\s*(\\d+)`));
+  if (!m) throw new Error(`bench: no ${field} in /proc/self/status`);
+  return Number(m[1]) * 1024;
+}
+
+const run = RUNS[Deno.args[0] as keyof typeof RUNS];
+if (!run || !Deno.args[1]) throw new Error("usage: memory_train.ts large|mnist <data dir>");
+const model = buildModel(run);
+const bare = status("VmRSS");
+const { x, y } = readData(Deno.args[1], run);
+const rows = rowViews(run, x);
+const base = status("VmRSS");
+// "5" resets the peak resident set to the current one (Linux >= 4.0).
+Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+const h = await lib.train(model, rows, y, {
+  batchSize: run.batch,
+  epochs: run.epochs,
   validationSplit: 0,
   live: false,
+  verbose: false,
   seed: 1,
 });
-clearInterval(timer);
-peak = Math.max(peak, Deno.memoryUsage().rss);
-console.log(JSON.stringify({ before, peak }));
+console.log(JSON.stringify({ bare, base, peak: status("VmHWM"), engine: h.engine }));

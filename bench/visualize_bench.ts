@@ -61,7 +61,7 @@ async function coldPlotModel(): Promise<number> {
 
 /** The rows of this section. */
 export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
-  const reps = options.quick ? 3 : 9;
+  const reps = options.reps ?? (options.quick ? 3 : 9);
   const group = "visualize";
   const model = mnistMLP();
   const plain = await timeIt(() => visualizeNN(model), reps, 2);
@@ -104,7 +104,7 @@ export async function bench(options: BenchOptions = {}): Promise<BenchRow[]> {
   model.dispose();
 
   const cold: number[] = [];
-  for (let i = 0; i < (options.quick ? 1 : 3); i++) cold.push(await coldPlotModel());
+  for (let i = 0; i < Math.min(reps, 3); i++) cold.push(await coldPlotModel());
   const graph = functional20();
   const warm = await timeIt(() => plotModel(graph), reps, 2);
   graph.dispose();

@@ -326,7 +326,7 @@ function exists(path: string): boolean {
 
 /** Written into the venv folder as soon as setup makes it: the folder is this setup's. */
 const VENV_MINE = ".dlnb-setup";
-/** Written last, once pip has installed JupyterLab (tools/frontends.ts looks for it). */
+/** Written last, once `install` succeeded (tools/frontends.ts looks for it). */
 const VENV_DONE = ".dlnb-ok";
 
 /**
@@ -346,12 +346,12 @@ function claimVenvFolder(venv: string): boolean {
     } catch { /* unreadable: not ours */ }
     if (!empty) return false;
   }
-  Deno.writeTextFileSync(`${venv}/${VENV_MINE}`, "made by tools/setup.ts --browser\n");
+  Deno.writeTextFileSync(`${venv}/${VENV_MINE}`, "made by tools/setup.ts\n");
   return true;
 }
 
 /** Runs a command quietly; on failure, the last lines it printed. */
-async function runCaptured(cmd: string, args: string[]): Promise<string | undefined> {
+export async function runCaptured(cmd: string, args: string[]): Promise<string | undefined> {
   try {
     const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
     if (out.success) return undefined;
@@ -364,12 +364,16 @@ async function runCaptured(cmd: string, args: string[]): Promise<string | undefi
 }
 
 /**
- * JupyterLab 4 into its own venv with pip (once; a lock keeps parallel setups apart). A venv
- * left half-made (pip interrupted or offline) is finished by the next run, never deleted.
+ * Makes a venv of our own at `venv` (once) and runs `install` in it, under a lock that keeps
+ * parallel setups apart; {@link VENV_DONE} is written once `install` succeeds. Returns null
+ * then, else why not (a sentence). A venv left half-made (pip interrupted or offline) is
+ * finished by the next run, never deleted; anything at that path setup did not make stays as
+ * it is. Used for JupyterLab here and for the bench's pip peers (bench/peer_venv.ts).
  */
-async function ensureJupyterLab(): Promise<void> {
-  if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
-  const venv = jupyterLabVenv();
+export async function ensureVenv(
+  venv: string,
+  install: (venv: string) => Promise<string | null>,
+): Promise<string | null> {
   const lock = `${venv}.lock`;
   Deno.mkdirSync(dirname(venv), { recursive: true }); // the parent only
   try {
@@ -380,17 +384,13 @@ async function ensureJupyterLab(): Promise<void> {
   try {
     Deno.writeTextFileSync(lock, String(Deno.pid), { createNew: true });
   } catch {
-    return say(`JupyterLab: another setup is installing it (${lock}); its browser test may skip`);
+    return `another setup is installing into ${venv} (${lock})`;
   }
-  const skipped = "its browser test is skipped (and fails with CI=true)";
   try {
     if (!claimVenvFolder(venv)) {
-      return say(
-        `JupyterLab: ${venv} exists and was not made by this setup; left alone, ${skipped}. ` +
-          "Remove it to let setup make it, or set DLNB_JUPYTERLAB to a jupyter-lab",
-      );
+      return `${venv} exists and was not made by this setup; left alone (remove it to let ` +
+        "setup make it)";
     }
-    say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
     // venv fills the existing folder (our marker stays); it also finishes a half-made venv.
     const venvWith = (py: string) => runCaptured(py, ["-m", "venv", venv]);
     let failed = await venvWith("python3") && await venvWith("/usr/bin/python3");
@@ -399,19 +399,37 @@ async function ensureJupyterLab(): Promise<void> {
       await aptInstall(["python3-venv"]);
       failed = await venvWith("/usr/bin/python3");
     }
-    failed ??= await runCaptured(`${venv}/bin/pip`, [
+    if (failed) return `python3 -m venv ${venv} failed:\n  ${failed}`;
+    const why = await install(venv);
+    if (!why) Deno.writeTextFileSync(`${venv}/${VENV_DONE}`, "");
+    return why;
+  } finally {
+    Deno.removeSync(lock);
+  }
+}
+
+/** JupyterLab 4 into its own venv with pip (once). */
+async function ensureJupyterLab(): Promise<void> {
+  if (!("missing" in findFrontend("jupyterlab"))) return say("JupyterLab: present");
+  const venv = jupyterLabVenv();
+  say(`JupyterLab missing: python3 -m venv ${venv}; pip install --retries 0 jupyterlab`);
+  const failed = await ensureVenv(venv, async (v) => {
+    const why = await runCaptured(`${v}/bin/pip`, [
       "install",
       "-q",
       "--retries",
       "0",
       "jupyterlab",
     ]);
-    if (failed) return say(`JupyterLab: could not install it here, ${skipped}:\n  ${failed}`);
-    Deno.writeTextFileSync(`${venv}/${VENV_DONE}`, "");
-    say(`JupyterLab: installed in ${venv}`);
-  } finally {
-    Deno.removeSync(lock);
+    return why ? `pip install failed:\n  ${why}` : null;
+  });
+  if (failed) {
+    return say(
+      "JupyterLab: could not install it here, its browser test is skipped (and fails with " +
+        `CI=true); DLNB_JUPYTERLAB may point at a jupyter-lab. ${failed}`,
+    );
   }
+  say(`JupyterLab: installed in ${venv}`);
 }
 
 // `--jupyterlab` does only the JupyterLab step (tests/setup_test.ts runs it in a private HOME).
