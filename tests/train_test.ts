@@ -488,7 +488,7 @@ Deno.test("train: the fused engine gives timers a turn between batches and can s
   const job = jobFor(model, 2000, 50, 16);
   // Not timed: a 0 ms timer set at one batch callback must have run by the next one (the
   // engine gives the event loop a macrotask turn before each); the run stops at the third
-  // callback of the second epoch, and the model keeps the first epoch's weights.
+  // callback after the first epoch ended, and the model keeps the last finished epoch's weights.
   let calls = 0;
   let inSecond = 0;
   let fired = 0;
@@ -506,15 +506,16 @@ Deno.test("train: the fused engine gives timers a turn between batches and can s
           calls++;
           if (calls > 1) assert.equal(fired, calls - 1, "a timer ran between batch callbacks");
           assert.ok(batches < job.plan.batches.length, "called between batches, not at the end");
-          if (epoch === 1 && ++inSecond === 3) throw new Error("stop");
+          // Callbacks come per batch or every few tens of ms: count from the first epoch's end.
+          if (epochs >= 1 && epoch >= 1 && ++inSecond === 3) throw new Error("stop");
           setTimeout(() => fired++, 0);
         },
       ),
     /stop/,
   );
-  assert.equal(epochs, 1, "stopped in the second epoch");
+  assert.ok(epochs >= 1 && epochs < 50, `stopped after ${epochs} epochs`);
   assert.ok(calls > 3, `${calls} batch callbacks`);
-  assert.deepEqual(weights(model), saved, "the weights of epoch 1, not part of epoch 2");
+  assert.deepEqual(weights(model), saved, "the last finished epoch's weights, not a partial one");
   model.dispose();
 });
 
