@@ -59,7 +59,7 @@ Deno.test("kernel: a lib error is one line naming the problem, and later cells s
   await withNotebook([
     {
       code:
-        `import { deepNN, explain, summary } from "../../lib/mod.ts";\nconst model = deepNN({ features: 3, seed: 1 });`,
+        `import { deepNN, explain, summary } from "../../lib/mod.ts";\nconst model = deepNN({ features: 3, hidden: [2, 1], seed: 1 });`,
     },
     { code: `explain(model, { instance: [1, 2], background: [[1, 2, 3]] })` },
     { code: `deepNN({ features: 0 })` },

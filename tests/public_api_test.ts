@@ -150,6 +150,8 @@ const TABLE: Record<string, Row | string> = {
     args: () => [lib.deepNN({ features: 1, hidden: [2], classes: 2, seed: 1 }), { table }],
   },
   modelPreprocessing: { args: () => [model] },
+  lastHistory: { args: () => [model] },
+  Interrupted: { construct: true, args: () => [new lib.TrainingHistory(historyData)] },
   predict: { args: () => [model, x, {}], ok: { 2: OPTIONAL } },
   Predictions: {
     construct: true,

@@ -10,7 +10,11 @@ import { deepNN } from "../lib/build/models.ts";
 import { saveModel } from "../lib/save/model_io.ts";
 
 const [dir, count, killAt] = Deno.args;
-const models = [deepNN({ features: 3, seed: 1 }), deepNN({ features: 5, seed: 2 })];
+// Sized as the article's rule sizes them, without its warning about the one-unit layer.
+const models = [
+  deepNN({ features: 3, hidden: [2, 1], seed: 1 }),
+  deepNN({ features: 5, hidden: [3, 2], seed: 2 }),
+];
 const encoder = new TextEncoder();
 const limit = count === undefined ? Infinity : Number(count);
 

@@ -100,7 +100,7 @@ export class LayerTable extends Array<LayerRecord> implements Displayable {
         );
       }
     });
-    this.push(...records);
+    for (const r of records) this.push(r); // not push(...records): no bound on the count
   }
   /** Aligned text columns, one row per layer. */
   override toString(): string {

@@ -145,7 +145,9 @@ export function packageFile(name: string, path: string): URL {
  * import assert from "node:assert/strict";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, 'name,size\n"Smith, J",3\nLee,\n');
- * assert.deepEqual(await readCSV(path), [{ name: "Smith, J", size: 3 }, { name: "Lee", size: null }]);
+ * // Records inherit nothing (a column may be named "constructor"): compare plain copies.
+ * const plain = (await readCSV(path)).map((r) => ({ ...r }));
+ * assert.deepEqual(plain, [{ name: "Smith, J", size: 3 }, { name: "Lee", size: null }]);
  * ```
  */
 export function readCSV(

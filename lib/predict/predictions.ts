@@ -147,7 +147,8 @@ export class Predictions implements Displayable, PredictionsData {
   /** A text table: one line per row (the first 20), then how many more. */
   toString(): string {
     const { header, rows, more } = this.#table();
-    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+    // A loop, not Math.max(...): a table may have more rows than a call takes arguments.
+    const widths = header.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c].length), h.length));
     const line = (cells: string[]) =>
       cells.map((
         cell,
