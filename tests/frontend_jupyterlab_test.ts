@@ -88,7 +88,11 @@ Deno.test({
         { timeout: 300_000, polling: 100 },
       );
       // The stop button of the notebook's toolbar, as a learner clicks it.
-      await page.click('.jp-NotebookPanel-toolbar [data-jp-item-name="interrupt"]');
+      // force: no wait for the toolbar to be "stable" while the cells above redraw (up to seconds
+      // under load, and train() takes only a few); it is still a mouse click on the button.
+      await page.click('.jp-NotebookPanel-toolbar [data-jp-item-name="interrupt"]', {
+        force: true,
+      });
       // Settled: the kernel idle, no cell running or queued.
       await page.waitForFunction(
         () => {
