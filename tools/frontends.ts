@@ -1,8 +1,9 @@
 /**
  * Jupyter frontends for the browser tests: finds JupyterLab 4 (a venv that `tools/setup.ts
  * --browser` fills with pip) and Debian's classic notebook, and starts one server of either on
- * a copy of the notebooks, with private config, runtime and settings folders (the global
- * `deno` kernelspec is only read).
+ * a copy of the notebooks, with private config, runtime and settings folders, and optionally a
+ * private data folder (`JUPYTER_DATA_DIR`) holding the kernelspec the tests want; the user's own
+ * Jupyter files are only read.
  *
  * @module
  */
@@ -66,6 +67,17 @@ function freePort(): number {
   return port;
 }
 
+/** Options of {@linkcode startFrontend}. */
+export interface FrontendOptions {
+  /** JupyterLab opens in its dark theme. */
+  dark?: boolean;
+  /**
+   * The server's `JUPYTER_DATA_DIR` (its kernelspecs come first; lab extensions and the system's
+   * kernelspecs are still found in the venv's and the system's share/jupyter). Default: the user's.
+   */
+  dataDir?: string;
+}
+
 /**
  * Starts a frontend's server on copies of `notebooks` (names in `ROOT/notebooks`). JupyterLab
  * opens in the dark theme when `dark` is set, with its app exposed as `window.jupyterapp`.
@@ -73,7 +85,7 @@ function freePort(): number {
 export async function startFrontend(
   name: FrontendName,
   notebooks: string[],
-  options: { dark?: boolean } = {},
+  options: FrontendOptions = {},
 ): Promise<FrontendServer> {
   const found = findFrontend(name);
   if ("missing" in found) throw new Error(found.missing);
@@ -122,6 +134,7 @@ export async function startFrontend(
       JUPYTER_RUNTIME_DIR: join(home, "runtime"),
       JUPYTERLAB_SETTINGS_DIR: settings,
       JUPYTERLAB_WORKSPACES_DIR: join(home, "workspaces"),
+      ...(options.dataDir ? { JUPYTER_DATA_DIR: options.dataDir } : {}),
       NO_COLOR: "1",
     },
   }).spawn();

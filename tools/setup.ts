@@ -165,8 +165,16 @@ function specDeno(spec: Kernelspec | undefined): string {
  * Writes the lib's kernelspec in `dir`: the launcher (one execute request at a time, so Run All
  * keeps every output in its cell, and an interrupt or error aborts the queued cells) starting
  * `deno`. `python3` as argv[0] is replaced by Jupyter with its own Python, which has pyzmq.
+ * The frontend tests write it into a private `JUPYTER_DATA_DIR` with this function.
+ *
+ * @example
+ * ```ts ignore
+ * const data = await Deno.makeTempDir();
+ * writeKernelspec(`${data}/kernels/deno`, Deno.execPath());
+ * // JUPYTER_DATA_DIR=data: Jupyter's "deno" kernel is now the lib's, with the launcher.
+ * ```
  */
-function writeKernelspec(dir: string, deno: string): void {
+export function writeKernelspec(dir: string, deno: string): void {
   Deno.mkdirSync(dir, { recursive: true });
   const launcher = `${dir}/${LAUNCHER}`;
   const spec = {
