@@ -101,6 +101,7 @@ export const EXPECTED: Record<string, string[][]> = {
     ["svg"],
     ["svg"],
     ["svg"],
+    ["out", "html"], // predict after save and load
     ["out"],
     ["live"],
     ["html"],
