@@ -485,7 +485,7 @@ Deno.test("train: the fused engine gives timers a turn between batches and can s
     ],
   });
   model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
-  const job = jobFor(model, 2000, 50, 16);
+  const job = jobFor(model, 2000, 400, 16);
   // Not timed: a 0 ms timer set at one batch callback must have run by the next one (the
   // engine gives the event loop a macrotask turn before each); the run stops at the third
   // callback after the first epoch ended, and the model keeps the last finished epoch's weights.
@@ -513,8 +513,8 @@ Deno.test("train: the fused engine gives timers a turn between batches and can s
       ),
     /stop/,
   );
-  assert.ok(epochs >= 1 && epochs < 50, `stopped after ${epochs} epochs`);
-  assert.ok(calls > 3, `${calls} batch callbacks`);
+  assert.ok(epochs >= 1 && epochs < 400, `stopped after ${epochs} epochs`);
+  assert.ok(calls >= 3, `${calls} batch callbacks`);
   assert.deepEqual(weights(model), saved, "the last finished epoch's weights, not a partial one");
   model.dispose();
 });
