@@ -57,6 +57,43 @@ function isArrayLike(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 }
 
+/** Row `r` of `rowsIn`, checked: an array of `cols` numbers that float32 holds. */
+function checkedRow(
+  fn: string,
+  argument: string,
+  rowsIn: readonly unknown[],
+  r: number,
+  cols: number,
+): ArrayLike<number> {
+  const row = rowsIn[r];
+  if (!isArrayLike(row) || typeof row === "string") {
+    throw ArgumentError.because(
+      fn,
+      argument,
+      `${argument}[${r}] must be an array of numbers like ${argument}[0], got ${describe(row)}`,
+    );
+  }
+  if (row.length !== cols) {
+    throw ArgumentError.because(
+      fn,
+      argument,
+      `${argument} rows must all have ${cols} values, as ${argument}[0]; ${argument}[${r}] has ${row.length}`,
+    );
+  }
+  for (let c = 0; c < cols; c++) {
+    const v = row[c];
+    if (typeof v !== "number") {
+      throw ArgumentError.because(
+        fn,
+        argument,
+        `${argument}[${r}][${c}] must be a number, got ${describe(v)}`,
+      );
+    }
+    checkValue(fn, argument, v, Math.fround(v), r, c, cols);
+  }
+  return row as ArrayLike<number>;
+}
+
 function fromRows(fn: string, argument: string, rowsIn: readonly unknown[]): Table {
   const rows = rowsIn.length;
   const first = rowsIn[0] as ArrayLike<unknown>;
@@ -64,33 +101,8 @@ function fromRows(fn: string, argument: string, rowsIn: readonly unknown[]): Tab
   if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const row = rowsIn[r];
-    if (!isArrayLike(row) || typeof row === "string") {
-      throw ArgumentError.because(
-        fn,
-        argument,
-        `${argument}[${r}] must be an array of numbers like ${argument}[0], got ${describe(row)}`,
-      );
-    }
-    if (row.length !== cols) {
-      throw ArgumentError.because(
-        fn,
-        argument,
-        `${argument} rows must all have ${cols} values, as ${argument}[0]; ${argument}[${r}] has ${row.length}`,
-      );
-    }
-    for (let c = 0; c < cols; c++) {
-      const v = row[c];
-      if (typeof v !== "number") {
-        throw ArgumentError.because(
-          fn,
-          argument,
-          `${argument}[${r}][${c}] must be a number, got ${describe(v)}`,
-        );
-      }
-      data[r * cols + c] = v;
-      checkValue(fn, argument, v, data[r * cols + c], r, c, cols);
-    }
+    const row = checkedRow(fn, argument, rowsIn, r, cols);
+    for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
   }
   return { data, rows, cols };
 }
@@ -198,34 +210,7 @@ export function readFeatures(fn: string, argument: string, value: unknown): Feat
   const rows = rowsIn.length;
   const cols = (rowsIn[0] as ArrayLike<unknown>).length;
   if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
-  for (let r = 0; r < rows; r++) {
-    const row = rowsIn[r];
-    if (!isArrayLike(row) || typeof row === "string") {
-      throw ArgumentError.because(
-        fn,
-        argument,
-        `${argument}[${r}] must be an array of numbers like ${argument}[0], got ${describe(row)}`,
-      );
-    }
-    if (row.length !== cols) {
-      throw ArgumentError.because(
-        fn,
-        argument,
-        `${argument} rows must all have ${cols} values, as ${argument}[0]; ${argument}[${r}] has ${row.length}`,
-      );
-    }
-    for (let c = 0; c < cols; c++) {
-      const v = row[c];
-      if (typeof v !== "number") {
-        throw ArgumentError.because(
-          fn,
-          argument,
-          `${argument}[${r}][${c}] must be a number, got ${describe(v)}`,
-        );
-      }
-      checkValue(fn, argument, v, Math.fround(v), r, c, cols);
-    }
-  }
+  for (let r = 0; r < rows; r++) checkedRow(fn, argument, rowsIn, r, cols);
   const source = rowsIn as readonly ArrayLike<number>[];
   let data: Float32Array | null = null;
   return {
