@@ -339,15 +339,16 @@ const VENV_DONE = ".dlnb-ok";
 
 /**
  * Makes `venv`'s folder for setup, or recognises one setup made before and did not finish (it
- * holds {@link VENV_MINE}; an empty folder, which older setups left, counts too: there is
- * nothing in it to lose). Returns false for anything else at that path, which stays as it is.
+ * holds {@link VENV_MINE}, or {@link VENV_DONE} as a finished one of an older setup does; an
+ * empty folder, which older setups left, counts too: there is nothing in it to lose). Returns false for anything else at that path, which stays as it is.
  */
 function claimVenvFolder(venv: string): boolean {
   try {
     Deno.mkdirSync(venv); // not recursive: an existing folder is an error, never reused blindly
   } catch (e) {
     if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-    if (exists(`${venv}/${VENV_MINE}`)) return true;
+    // Ours: the marker, or the done mark a finished venv of an earlier setup carries.
+    if (exists(`${venv}/${VENV_MINE}`) || exists(`${venv}/${VENV_DONE}`)) return true;
     let empty = false;
     try {
       empty = Deno.statSync(venv).isDirectory && [...Deno.readDirSync(venv)].length === 0;
