@@ -9,6 +9,7 @@ import {
   ROOT,
   writeNotebook,
 } from "../tools/jupyter.ts";
+import { writeKernelspec } from "../tools/setup.ts";
 
 async function tempNotebook(cells: { code: string }[]): Promise<string> {
   // Inside the repo so the kernel finds deno.json's import map.
@@ -54,6 +55,58 @@ Deno.test("notebook harness: stderr output is a problem; the tfjs banner never a
     assert.deepEqual(problems(nb), ["cell 2: stderr: oops\n"]);
     assert.doesNotMatch(JSON.stringify(nb), /tfjs-node/);
   } finally {
+    await Deno.remove(join(path, ".."), { recursive: true });
+  }
+});
+
+Deno.test("notebook harness: a cell's text still on its way when the cell ends stays in the cell, with or without the launcher", async () => {
+  // Deno's kernel stamps text with the request current when the text is sent: 3,000 long lines
+  // take it longer to send than the next cell takes to start, and without the harness's flush
+  // about a third of them went under the next cell (and the last cell's were cut).
+  const cells = [0, 1, 2].map((i) => ({
+    code:
+      `for (let k = 0; k < 3000; k++) console.log("cell ${i} line " + k + " " + "x".repeat(200));\n` +
+      `"end of cell ${i}"`,
+  }));
+  const path = await tempNotebook(cells);
+  const data = await Deno.makeTempDir({ prefix: "dlnb-jupyter-data-" });
+  const kernel = join(data, "kernels", "deno");
+  try {
+    for (const launcher of [false, true]) {
+      await Deno.remove(kernel, { recursive: true }).catch(() => {});
+      if (launcher) writeKernelspec(kernel, Deno.execPath());
+      else {
+        await Deno.mkdir(kernel, { recursive: true });
+        const argv = [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"];
+        await Deno.writeTextFile(
+          join(kernel, "kernel.json"),
+          JSON.stringify({ argv, language: "typescript", display_name: "Deno" }),
+        );
+      }
+      const nb = await executeNotebook(path, { env: { JUPYTER_DATA_DIR: data } });
+      nb.cells.forEach((cell, i) => {
+        const lines = cellText(cell).split("\n").filter((l) => l.startsWith("cell "));
+        const own = lines.filter((l) => l.startsWith(`cell ${i} line `));
+        assert.equal(
+          own.length,
+          3000,
+          `launcher ${launcher}: cell ${i} shows ${own.length} of its lines`,
+        );
+        assert.equal(
+          lines.length,
+          3000,
+          `launcher ${launcher}: cell ${i} shows another cell's lines`,
+        );
+        assert.match(
+          cellText(cell),
+          new RegExp(`"end of cell ${i}"`),
+          `launcher ${launcher}: cell ${i}'s result`,
+        );
+        assert.ok(!cellText(cell).includes("dlnb-flush"));
+      });
+    }
+  } finally {
+    await Deno.remove(data, { recursive: true });
     await Deno.remove(join(path, ".."), { recursive: true });
   }
 });

@@ -2,7 +2,7 @@
 // notebook goes on in the same kernel.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ensureKernelspec } from "../tools/setup.ts";
+import { writeKernelspec } from "../tools/setup.ts";
 import {
   cellText,
   executeNotebook,
@@ -23,8 +23,8 @@ async function drive(script: string, ...args: string[]) {
   const data = await Deno.makeTempDir({ prefix: "dlnb-jupyter-data-" });
   try {
     const env = { ...Deno.env.toObject(), JUPYTER_DATA_DIR: data };
-    // "replaced" where a user's kernelspec exists elsewhere (left as it is: ours comes first).
-    assert.match(await ensureKernelspec(env, true), /^(registered|replaced)$/);
+    // setup's own kernelspec, first in Jupyter's path whatever `deno` kernelspec the user has.
+    writeKernelspec(join(data, "kernels", "deno"), Deno.execPath());
     const spec = JSON.parse(await Deno.readTextFile(join(data, "kernels/deno/kernel.json")));
     assert.match(spec.argv[1], /kernel_launcher\.py$/);
     const run = await new Deno.Command(python(), {
@@ -190,6 +190,20 @@ Deno.test("kernel: through the launcher, kernel_info, completion, stdin, comms, 
   assert.equal(r.input_request, "name?");
   assert.match(r.prompt_result, /"hi Ada"/);
   assert.equal(r.comm_info, "ok");
+  // The flush that keeps a cell's late text in the cell is not seen by a frontend, and all 3,000
+  // lines of a cell that floods come with the cell's header before its "idle".
+  assert.deepEqual(r.flush.lines, [3000, 0, 1], json.slice(0, 400));
+  assert.deepEqual(r.flush.own_lines, [true, true]);
+  assert.equal(r.flush.all_lines, 3001);
+  assert.deepEqual(r.flush.per_cell, [
+    ["status:busy", "execute_input", "execute_result", "status:idle"],
+    ["status:busy", "execute_input", "execute_result", "status:idle"],
+    ["status:busy", "execute_input", "status:idle"],
+  ], json.slice(0, 400));
+  assert.deepEqual(r.flush.others, [], json);
+  assert.equal(r.flush.marker, false);
+  const [first, ...rest] = r.flush.counts;
+  assert.deepEqual(rest, [first + 1, first + 2], json);
   // interrupt_request on the control channel: answered, and it stops train() like the signal.
   assert.deepEqual(r.message_interrupt.reply, ["ok"], json);
   assert.equal(r.message_interrupt.status, "error", json);

@@ -90,6 +90,57 @@ try:
     kc.shell_channel.send(kc.session.msg("comm_close", {"comm_id": "c1", "data": {}}))
     report["comm_info"] = kc.comm_info(reply=True, timeout=30)["content"]["status"]
 
+    # The launcher's flush after each cell is invisible: a frontend sees, per cell, one busy, one
+    # execute_input and one idle with the cell's own header, consecutive execution counts, and
+    # no message with another parent or the marker's text.
+    try:  # the comm requests' status messages
+        while True:
+            kc.get_iopub_msg(timeout=0.5)
+    except queue.Empty:
+        pass
+    # The first cell floods: its text is still on its way long after its reply.
+    flood = 'for (let k = 0; k < 3000; k++) console.log("one " + k + " " + "x".repeat(200)); 1'
+    ids = [kc.execute(code) for code in (flood, "2", 'console.log("three")')]
+    seen, idle = [], set()
+    while len(idle) < len(ids):
+        m = kc.get_iopub_msg(timeout=30)
+        seen.append(m)
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            idle.add(m["parent_header"].get("msg_id"))
+    try:
+        while True:
+            seen.append(kc.get_iopub_msg(timeout=0.5))
+    except queue.Empty:
+        pass
+    replies = {}
+    while len(replies) < len(ids):
+        r = kc.get_shell_msg(timeout=30)
+        replies[r["parent_header"].get("msg_id")] = r["content"].get("execution_count")
+    def kinds(i):  # the kinds of a cell's messages but text, in order
+        return [m["msg_type"] + (":" + m["content"]["execution_state"] if m["msg_type"] == "status" else "")
+                for m in seen if m["parent_header"].get("msg_id") == i and m["msg_type"] != "stream"]
+
+    def lines(i):  # the lines of text with the cell's header before its "idle"
+        out = []
+        for m in seen:
+            if m["parent_header"].get("msg_id") != i:
+                continue
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                return out
+            if m["msg_type"] == "stream":
+                out += m["content"]["text"].splitlines()
+        return out
+
+    report["flush"] = {
+        "per_cell": [kinds(i) for i in ids],
+        "lines": [len(lines(i)) for i in ids],
+        "own_lines": [lines(ids[0])[k].startswith(f"one {k} ") for k in (0, 2999)] if len(lines(ids[0])) == 3000 else [],
+        "all_lines": sum(len(m["content"]["text"].splitlines()) for m in seen if m["msg_type"] == "stream"),
+        "others": sorted({m["msg_type"] for m in seen if m["parent_header"].get("msg_id") not in ids}),
+        "marker": any("dlnb-flush" in json.dumps(m["content"]) for m in seen),
+        "counts": [replies.get(i) for i in ids],
+    }
+
     # The lib loaded (its SIGINT listener keeps the kernel alive), a pid and a variable to find again.
     status, outs = execute(kc, 'import { deepNN, lastHistory, randomData, train } from "./lib/mod.ts";\n'
                            "let kept = 42; Deno.pid", timeout=120)

@@ -5,6 +5,13 @@ kernel can publish a cell's stdout (and, under load, even its result) after repo
 idle, so those outputs vanished. This client files late messages under the cell they
 belong to, and drains the channel briefly after the last cell.
 
+Deno's kernel also stamps printed text with the request that is current when the text is
+*sent*, so text still on its way when the next cell starts went under that cell (seen on a
+loaded 2-core machine). After each cell this client sends a silent request that prints a
+marker, as the lib's kernel launcher does: printed text goes out in order, so once the
+marker has arrived the cell's text has too, and what the kernel stamped with that request
+is the cell's. Without the launcher (a kernelspec of the user's own) it is the same.
+
 Usage: python3 execute.py IN.ipynb OUT.ipynb [--kernel deno] [--timeout 600] [--allow-errors]
 """
 import argparse
@@ -12,6 +19,7 @@ import asyncio
 import os
 import sys
 import time
+import uuid
 
 import nbformat
 from nbclient import NotebookClient
@@ -19,6 +27,11 @@ from nbclient.exceptions import CellExecutionComplete, CellExecutionError
 from nbclient.util import ensure_async
 
 GRACE_SECONDS = 0.5
+# How long to wait for the flush's marker; it only runs out if console.log was replaced.
+FLUSH_SECONDS = 30
+# The flush's own messages, never outputs of the cell. It has no result (console.log gives
+# undefined): a result stamped with it is the cell's, sent late.
+FLUSH_OWN = ("status", "execute_input", "error")
 
 
 def merge_streams(cell):
@@ -39,15 +52,58 @@ class LateOutputClient(NotebookClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._cells_by_msg = {}
+        self._flush_markers = {}  # flush request msg_id -> its marker
 
     def _file_late(self, msg):
-        owner = self._cells_by_msg.get(msg["parent_header"].get("msg_id"))
+        """Files a message under its cell; True if it carried a flush's marker."""
+        parent = msg["parent_header"].get("msg_id")
+        owner = self._cells_by_msg.get(parent)
         if owner is None:
-            return
+            return False
+        marker = self._flush_markers.get(parent)
+        seen = False
+        if marker is not None:
+            if msg["msg_type"] in FLUSH_OWN:
+                return False
+            text = msg["content"].get("text", "") if msg["msg_type"] == "stream" else ""
+            if marker in text:
+                before, _, after = text.partition(marker)
+                text = before + (after[1:] if after.startswith("\n") else after)
+                seen = True
+                if not text:
+                    return True
+                msg["content"]["text"] = text
         try:
             self.process_message(msg, owner[0], owner[1])
         except CellExecutionComplete:
             pass
+        return seen
+
+    async def async_execute_cell(self, cell, cell_index, **kwargs):
+        cell = await super().async_execute_cell(cell, cell_index, **kwargs)
+        if cell.cell_type == "code" and cell.source.strip():
+            await self.flush(cell, cell_index)
+        return cell
+
+    async def flush(self, cell, cell_index):
+        """Waits until everything the cell printed has arrived (see above)."""
+        marker = f"dlnb-flush-{uuid.uuid4().hex}"
+        msg_id = await ensure_async(self.kc.execute(
+            f'console.log("{marker}")', silent=True, store_history=False, allow_stdin=False,
+            stop_on_error=False))
+        self._cells_by_msg[msg_id] = (cell, cell_index)
+        self._flush_markers[msg_id] = marker
+        deadline = time.monotonic() + FLUSH_SECONDS
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=left))
+            except Exception:  # queue.Empty
+                return
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"):
+                deadline = min(deadline, time.monotonic() + GRACE_SECONDS)  # ended, no marker
+            elif self._file_late(msg):
+                return
 
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
         self._cells_by_msg[parent_msg_id] = (cell, cell_index)

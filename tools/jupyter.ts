@@ -65,6 +65,8 @@ export interface ExecuteOptions {
   timeoutSeconds?: number;
   /** Where the executed notebook is written. Default: a temporary folder. */
   outDir?: string;
+  /** Environment variables for the executor and the kernel, e.g. `JUPYTER_DATA_DIR`. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function executeNotebook(
     cwd: dirname(source),
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { ...options.env, NO_COLOR: "1" },
   }).output();
   if (!result.success) {
     const err = new TextDecoder().decode(result.stderr);

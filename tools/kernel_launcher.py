@@ -8,8 +8,14 @@ kernelspec starts it; it starts `deno jupyter --kernel` on ports of its own) and
 message unchanged, except that:
 
 - shell requests go to the kernel in order, and the next one only after the current execute
-  request has finished: its reply and "idle" have arrived and the kernel has then been quiet for
-  QUIET_MS. The kernel's "idle" is held back until then, so every output comes before it.
+  request has finished: its reply and "idle" have arrived, and then everything it printed. For
+  that the launcher sends a silent request of its own that prints a marker: the kernel sends
+  printed text in order, so once the marker is out nothing printed before it is still on its way.
+  Whatever the kernel stamps with that request goes out as the cell's, the marker and the
+  request's own status messages are dropped. The cell's "idle" is held back until then, so every
+  output comes before it, however late the kernel's output thread gets the CPU. (Should the marker
+  never come, say `console.log` was replaced, the kernel quiet for QUIET_MS after the request
+  ends is taken instead.)
 - an execute request that ends in an error (with stop_on_error, as frontends send on Run All),
   or that was interrupted, aborts the execute requests queued behind it before its reply: each
   gets an "aborted" reply, as a Python kernel does, so the stop button stops Run All.
@@ -129,6 +135,8 @@ class Launcher:
         self.queue = []  # shell requests not yet sent to the kernel: (identities, frames, header, content)
         self.current = None  # the execute request the kernel is running
         self.last_io = 0.0
+        # The launcher's flush requests -> (header of the request whose outputs they carry, marker).
+        self.adopted = {}
 
     # --- messages of the launcher's own ---
 
@@ -155,6 +163,13 @@ class Launcher:
     def status(self, state, parent):
         return [b"kernel.status"] + self.message("status", parent, {"execution_state": state})
 
+    def restamp(self, frames, parent, content=None):
+        """The kernel's message as a child of `parent` (optionally with new content), signed again."""
+        i = frames.index(DELIM)
+        parts = [frames[i + 2], json.dumps(parent).encode(), frames[i + 4],
+                 frames[i + 5] if content is None else content]
+        return frames[:i] + [DELIM, self.sign(parts)] + parts + frames[i + 6:]
+
     # --- shell ---
 
     def from_frontend_shell(self, frames):
@@ -178,6 +193,7 @@ class Launcher:
                     "idle": None,
                     "interrupted": False,
                     "queued": set(),
+                    "flush": None,
                 }
                 self.last_io = time.monotonic()
 
@@ -196,6 +212,50 @@ class Launcher:
             # ipykernel; one sent after seeing the reply runs.
             cur["queued"] = {h["msg_id"] for _, _, h, _ in self.queue}
             self.last_io = time.monotonic()
+
+    def send_flush(self, cur):
+        """After the cell's reply and "idle": a silent request that prints a marker (see above)."""
+        token = f"dlnb-flush-{uuid.uuid4().hex}"
+        request = {"code": f'console.log("{token}")', "silent": True, "store_history": False,
+                   "user_expressions": {}, "allow_stdin": False, "stop_on_error": False}
+        frames = self.message("execute_request", {}, request)
+        flush_id = json.loads(frames[2])["msg_id"]
+        cur["flush"] = {"id": flush_id, "seen": False, "ended": False}
+        self.adopted[flush_id] = (cur["header"], token)
+        while len(self.adopted) > 64:
+            self.adopted.pop(next(iter(self.adopted)))
+        self.k_shell.send_multipart(frames)
+
+    def from_flush(self, frames, header, content, flush_id):
+        """A message the kernel stamped with a flush request: the cell's output, or the flush's own."""
+        owner, token = self.adopted[flush_id]
+        cur = self.current
+        flush = cur.get("flush") if cur is not None else None
+        flush = flush if flush is not None and flush["id"] == flush_id else None
+        kind = header["msg_type"]
+        if kind == "status":
+            if flush is not None and json.loads(content).get("execution_state") == "idle":
+                flush["ended"] = True
+            return
+        if kind in ("execute_input", "error"):
+            return  # the flush's own (it has no result: console.log gives undefined)
+        if kind == "stream":
+            body = json.loads(content)
+            text = body.get("text", "")
+            if token in text:
+                before, _, after = text.partition(token)
+                text = before + (after[1:] if after.startswith("\n") else after)
+                if flush is not None:
+                    flush["seen"] = True
+                if not text:
+                    return
+                body["text"] = text
+                content = json.dumps(body).encode()
+            else:
+                content = None
+        else:
+            content = None
+        self.f_iopub.send_multipart(self.restamp(frames, owner, content))
 
     def finish_current(self):
         """Releases the held "idle" once the kernel is quiet; aborts the queue after a failure."""
@@ -223,13 +283,16 @@ class Launcher:
 
     def from_kernel_iopub(self, frames):
         self.last_io = time.monotonic()
+        _, header, parent, content = parse(frames)
+        parent_id = parent.get("msg_id")
         cur = self.current
-        if cur is not None:
-            _, header, parent, content = parse(frames)
-            if (header["msg_type"] == "status" and parent.get("msg_id") == cur["id"]
-                    and json.loads(content).get("execution_state") == "idle"):
-                cur["idle"] = frames
-                return
+        if (cur is not None and parent_id == cur["id"] and header["msg_type"] == "status"
+                and json.loads(content).get("execution_state") == "idle"):
+            cur["idle"] = frames
+            return
+        if parent_id in self.adopted:
+            self.from_flush(frames, header, content, parent_id)
+            return
         self.f_iopub.send_multipart(frames)
 
     def from_kernel_stdin(self, frames):
@@ -295,11 +358,18 @@ class Launcher:
             timeout = 200
             cur = self.current
             if cur and cur["status"] is not None and cur["idle"] is not None:
-                left = QUIET_MS - (time.monotonic() - self.last_io) * 1000
-                if left <= 0:
+                flush = cur["flush"]
+                if flush is None:
+                    self.send_flush(cur)
+                elif flush["seen"]:
                     self.finish_current()
                     continue
-                timeout = left
+                elif flush["ended"]:  # no marker came: the kernel quiet for QUIET_MS will do
+                    left = QUIET_MS - (time.monotonic() - self.last_io) * 1000
+                    if left <= 0:
+                        self.finish_current()
+                        continue
+                    timeout = left
             try:
                 ready = dict(poller.poll(timeout))
             except zmq.ZMQError:
