@@ -9,6 +9,7 @@ import {
   reportText,
 } from "../lib/evaluate/multiclass.ts";
 import { train } from "../lib/train/train.ts";
+import { predict } from "../lib/predict/predict.ts";
 import { fusedEngine } from "../lib/train/fused/engine.ts";
 import { tfjsEngine } from "../lib/train/tfjs/engine.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
@@ -201,4 +202,36 @@ Deno.test("deepNN with classes: softmax output, trained by train() from class in
     /train: y must hold class indices 0 to 2 \(the model has 3 outputs, one per class\), got 3 at row/,
   );
   m.dispose();
+});
+
+Deno.test("a model that ends in tf.layers.softmax() is a classifier to train, evaluate and predict", async () => {
+  // A user's own Keras-style head: Dense(3) then a Softmax layer (not activation: "softmax").
+  const r = rng(5);
+  const x = Array.from({ length: 240 }, () => Array.from({ length: 4 }, () => r.normal()));
+  const y = x.map((row) => (row[0] + row[1] > 0.5 ? 0 : row[2] > 0 ? 1 : 2));
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [4], units: 8, activation: "relu" }),
+      tf.layers.dense({ units: 3 }),
+      tf.layers.softmax(),
+    ],
+  });
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  // Class indices are turned into one-hot rows, as for deepNN({ classes }).
+  const h = await train(model, x, y, { epochs: 20, seed: 2, live: false });
+  assert.ok(h.history.loss[19] < h.history.loss[0], "the loss falls");
+  const scores = evaluate(model, x, y).scores as MulticlassScores;
+  assert.equal(scores.task, "multiclass");
+  // predict reads probabilities: the most probable class of each row, and evaluate agrees.
+  const p = predict(model, x);
+  assert.equal(p.task, "classification");
+  const probs = tf.tidy(() =>
+    (model.predict(tf.tensor2d(x)) as tf.Tensor).arraySync() as number[][]
+  );
+  p.probabilities?.forEach((row, i) =>
+    row.forEach((v, k) => assert.ok(Math.abs(v - probs[i][k]) < 1e-6))
+  );
+  const hits = p.classIndices?.filter((c, i) => c === y[i]).length ?? 0;
+  assert.equal(scores.accuracy, hits / x.length);
+  model.dispose();
 });

@@ -223,3 +223,26 @@ export function formatShape(shape: Shape | undefined): string {
 export function formatShapes(list: Shape[]): string {
   return list.length === 1 ? formatShape(list[0]) : `[${list.map(formatShape).join(", ")}]`;
 }
+
+/**
+ * The activation the model's output goes through last: a Dense (or Activation) layer's
+ * `activation`, `"softmax"` for a Softmax layer, `undefined` when it cannot be told (another
+ * layer type, a custom activation). `train`, `evaluate` and `predict` read the task from it.
+ *
+ * @example
+ * ```ts
+ * import { outputActivation } from "./graph.ts";
+ * import { deepNN } from "./models.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(outputActivation(deepNN({ features: 4, classes: 3, hidden: [8] })), "softmax");
+ * ```
+ */
+export function outputActivation(model: tf.LayersModel): string | undefined {
+  const last = model.layers.at(-1);
+  if (!last) return undefined;
+  const kind = last.getClassName();
+  if (kind === "Softmax") return "softmax";
+  if (kind !== "Dense" && kind !== "Activation") return undefined;
+  const activation = (last.getConfig() as { activation?: unknown }).activation;
+  return typeof activation === "string" ? activation : undefined;
+}

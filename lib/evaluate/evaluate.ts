@@ -12,6 +12,7 @@
 import { withText } from "../core/text.ts";
 import { checkScores } from "./scores_check.ts";
 import { checkNotTraining } from "../build/training_state.ts";
+import { outputActivation } from "../build/graph.ts";
 import { heatCell } from "./cell_colors.ts";
 import { tf } from "../core/tf.ts";
 import { ArgumentError, checkNumber, checkOneOf, checkOptions } from "../core/errors.ts";
@@ -319,10 +320,8 @@ function scoresHTML(scores: EvaluationScores): string {
 }
 
 function inferTask(model: tf.LayersModel): Task {
-  const config = model.layers[model.layers.length - 1].getConfig();
-  return config.activation === "sigmoid" || config.activation === "softmax"
-    ? "classification"
-    : "regression";
+  const activation = outputActivation(model);
+  return activation === "sigmoid" || activation === "softmax" ? "classification" : "regression";
 }
 
 /**

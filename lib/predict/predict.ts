@@ -6,7 +6,7 @@
  */
 import { tf } from "../core/tf.ts";
 import { ArgumentError, checkInt, checkOptions, describe } from "../core/errors.ts";
-import { checkModel } from "../build/graph.ts";
+import { checkModel, outputActivation } from "../build/graph.ts";
 import { checkNotTraining } from "../build/training_state.ts";
 import { encodeRows, type Preprocessing } from "../data/preprocessing.ts";
 import { attachedPreprocessing, modelWidths } from "../data/attached.ts";
@@ -137,8 +137,7 @@ function outputKind(
   outputs: number,
 ): "softmax" | "sigmoid" | "values" {
   if (p) return p.task === "regression" ? "values" : outputs === 1 ? "sigmoid" : "softmax";
-  const last = model.layers[model.layers.length - 1];
-  const activation = (last.getConfig() as { activation?: unknown }).activation;
+  const activation = outputActivation(model);
   if (activation === "softmax" && outputs > 1) return "softmax";
   if (activation === "sigmoid" && outputs === 1) return "sigmoid";
   return "values";

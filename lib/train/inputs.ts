@@ -8,7 +8,7 @@
  */
 import { tf } from "../core/tf.ts";
 import { ArgumentError, describe } from "../core/errors.ts";
-import { checkModel } from "../build/graph.ts";
+import { checkModel, outputActivation } from "../build/graph.ts";
 
 /** Features: a 2-D tensor `[rows, features]` or an array of rows of numbers. */
 export type Matrix = tf.Tensor | readonly ArrayLike<number>[];
@@ -446,9 +446,8 @@ export function oneHotTargets(fn: string, argument: string, y: Table, classes: n
  * ```
  */
 export function isSoftmaxModel(model: tf.LayersModel): boolean {
-  const last = model.layers[model.layers.length - 1];
   const units = model.outputs[0]?.shape[1] ?? 1;
-  return last.getConfig().activation === "softmax" && units > 1;
+  return outputActivation(model) === "softmax" && units > 1;
 }
 
 /**

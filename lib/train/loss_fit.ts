@@ -9,6 +9,7 @@
  */
 import type { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
+import { outputActivation } from "../build/graph.ts";
 
 /** The compiled loss names (a function's name for a function loss). */
 function lossNames(model: tf.LayersModel): string[] {
@@ -16,28 +17,6 @@ function lossNames(model: tf.LayersModel): string[] {
   const list = Array.isArray(given) ? given : [given];
   return list.map((l) => (typeof l === "string" ? l : typeof l === "function" ? l.name : ""))
     .map((n) => n.replace(/_([a-z])/g, (_: string, c: string) => c.toUpperCase()));
-}
-
-/**
- * The activation the model's output goes through last: a Dense (or Activation) layer's
- * `activation`, `"softmax"` for a Softmax layer, `undefined` when it cannot be told (another
- * layer type, a custom activation), in which case nothing is checked.
- *
- * @example
- * ```ts
- * import { outputActivation } from "./loss_fit.ts";
- * import { deepNN } from "../build/models.ts";
- * outputActivation(deepNN({ features: 4, classes: 3, hidden: [8] })); // "softmax"
- * ```
- */
-export function outputActivation(model: tf.LayersModel): string | undefined {
-  const last = model.layers.at(-1);
-  if (!last) return undefined;
-  const kind = last.getClassName();
-  if (kind === "Softmax") return "softmax";
-  if (kind !== "Dense" && kind !== "Activation") return undefined;
-  const activation = (last.getConfig() as { activation?: unknown }).activation;
-  return typeof activation === "string" ? activation : undefined;
 }
 
 /**
