@@ -117,7 +117,21 @@ function countWeights(weights: tf.LayerVariable[]): number {
  * assert.deepEqual(g.nodes.map((n) => n.name), ["input", "h1", "drop1", "h2", "drop2", "output"]);
  * ```
  */
-export function modelGraph(model: tf.LayersModel, fn = "modelGraph"): ModelGraph {
+export function modelGraph(model: tf.LayersModel): ModelGraph {
+  return graphFor("modelGraph", model);
+}
+
+/**
+ * {@linkcode modelGraph} for the lib's own functions: a bad model is an error naming `fn`.
+ *
+ * @example
+ * ```ts
+ * import { graphFor } from "./graph.ts";
+ * import assert from "node:assert/strict";
+ * assert.throws(() => graphFor("summary", null as never), /^ArgumentError: summary: /);
+ * ```
+ */
+export function graphFor(fn: string, model: tf.LayersModel): ModelGraph {
   checkModel(fn, model);
   const sequential = model instanceof tf.Sequential;
   const inModel = new Set(model.layers.map((l) => l.name));

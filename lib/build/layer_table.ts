@@ -6,7 +6,7 @@
  */
 import { maxOf } from "../core/extent.ts";
 import type { tf } from "../core/tf.ts";
-import { type ModelGraph, modelGraph } from "./graph.ts";
+import { graphFor, type ModelGraph } from "./graph.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
 import { ArgumentError } from "../core/errors.ts";
@@ -144,7 +144,7 @@ export class LayerTable extends Array<LayerRecord> implements Displayable {
  */
 export function layerTable(model: tf.LayersModel): LayerTable {
   const table = new LayerTable();
-  for (const r of layerRecords(modelGraph(model, "layerTable"), model, true)) table.push(r);
+  for (const r of layerRecords(graphFor("layerTable", model), model, true)) table.push(r);
   return table;
 }
 

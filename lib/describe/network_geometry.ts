@@ -6,7 +6,7 @@
  */
 import type { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
-import { modelGraph } from "../build/graph.ts";
+import { graphFor } from "../build/graph.ts";
 import { type LayerRecord, layerRecords } from "../build/layer_table.ts";
 import type {
   CollapsedMarker,
@@ -63,7 +63,7 @@ export interface CheckedNetworkOptions {
 
 /** Checks the model can be drawn as a chain and returns its layer records. */
 function chainRecords(fn: string, model: tf.LayersModel): LayerRecord[] {
-  const graph = modelGraph(model, fn);
+  const graph = graphFor(fn, model);
   if (!graph.isChain) {
     throw ArgumentError.because(
       fn,

@@ -9,7 +9,7 @@
 import { withText } from "../core/text.ts";
 import type { tf } from "../core/tf.ts";
 import { ArgumentError, checkBoolean, checkOneOf, checkOptions } from "../core/errors.ts";
-import { formatShapes, modelGraph } from "../build/graph.ts";
+import { formatShapes, graphFor } from "../build/graph.ts";
 import { Figure } from "../display/display.ts";
 import type { DiagramNode, ModelDiagram, RankDir } from "../plot/model_graph.ts";
 import { renderModelGraph } from "../plot/model_graph.ts";
@@ -72,7 +72,7 @@ function checkPlotOptions(fn: string, options: PlotModelOptions | undefined): Ch
 }
 
 function buildDiagram(fn: string, model: tf.LayersModel, o: CheckedOptions): ModelDiagram {
-  const graph = modelGraph(model, fn);
+  const graph = graphFor(fn, model);
   const index = new Map<string, number>();
   graph.nodes.forEach((n, i) => {
     if (!index.has(n.name)) index.set(n.name, i);

@@ -7,7 +7,7 @@
 import { withText } from "../core/text.ts";
 import { maxOf } from "../core/extent.ts";
 import type { tf } from "../core/tf.ts";
-import { formatShapes, type LayerNode, modelGraph } from "../build/graph.ts";
+import { formatShapes, graphFor, type LayerNode } from "../build/graph.ts";
 import { modelNote } from "../build/model_notes.ts";
 import { TextTable } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
@@ -75,7 +75,7 @@ export function summaryData(model: tf.LayersModel): SummaryData {
 }
 
 function computeSummary(fn: string, model: tf.LayersModel): SummaryData {
-  const graph = modelGraph(model, fn);
+  const graph = graphFor(fn, model);
   const shown: LayerNode[] = graph.nodes.filter((n) => !n.synthetic);
   const rows = shown.map((n) => ({
     layer: `${n.name} (${n.className})`,
