@@ -250,3 +250,44 @@ Deno.test("waterfallPlot with top: 150000 on 150,000 features: no stack overflow
   // The data function still gives every row asked for.
   assert.equal(waterfallRows(e, { top: 2000 }).rows.length, 2001);
 });
+
+Deno.test("waterfallPlot: a value label the E[f(X)] or f(x) rule would cross goes to the other end of its bar, beside it", async () => {
+  // The README's explanation: the small +0.000929 bar ends just left of E[f(X)], so its label
+  // right of the bar would cross the rule; it sat past f(x), far from its bar.
+  const values = [
+    0.0063,
+    -0.00385,
+    0.00148,
+    -0.00142,
+    -0.00112,
+    0.000929,
+    -0.0004,
+    -0.0004,
+    -0.0004,
+    -0.00035,
+  ];
+  const root = await svgRoot(waterfallPlot({
+    values,
+    baseValue: -0.089,
+    output: -0.089 + values.reduce((a, b) => a + b, 0),
+    featureNames: values.map((_, i) => `x${i}`),
+    instance: values.map(() => 1),
+    link: "identity",
+  }, { top: 6 }));
+  const bars = all(root, ".shap-bar rect").map((r) => ({
+    x: Number(r.getAttribute("x")),
+    end: Number(r.getAttribute("x")) + Number(r.getAttribute("width")),
+    y: Number(r.getAttribute("y")) + Number(r.getAttribute("height")) / 2,
+  }));
+  const labels = all(root, ".shap-value-label text").map((t) => {
+    const [x, y] = (t.getAttribute("transform")?.match(/[-\d.]+/g) ?? []).map(Number);
+    return { text: t.textContent, x, y };
+  });
+  assert.equal(labels.length, 7);
+  for (const label of labels) {
+    const bar = bars.find((b) => Math.abs(b.y - label.y) < 15); // rows are 30 px apart
+    assert.ok(bar, `${label.text} has a bar in its row`);
+    const distance = Math.min(Math.abs(label.x - bar.x), Math.abs(label.x - bar.end));
+    assert.ok(Math.abs(distance - 4) < 0.01, `${label.text} is ${distance} px from its bar`);
+  }
+});

@@ -109,15 +109,20 @@ export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): F
   const width = 720, marginRight = 30;
   const space = (data.link === "logit" ? "log-odds" : "model output") + explainedNote(e);
   const innerWidth = width - marginLeft - marginRight;
-  // Room for every value label (past each bar's end) inside the frame; a label that the
-  // E[f(X)] or f(x) rule would cross goes past the rule, which needs the domain's scale.
+  // Room for every value label (past each bar's end) inside the frame. A label that the
+  // E[f(X)] or f(x) rule would cross goes before the bar's start when nothing is in the way
+  // there, so it stays beside its bar; else past the rule. Both need the domain's scale.
   const place = (domain: readonly [number, number]): LabelPlace[] => {
     const px = innerWidth / (domain[1] - domain[0]);
     const at = (x: number) => (x - domain[0]) * px;
     const rules = [at(data.baseValue), at(data.output)];
     return data.rows.map((r) => {
       const side: 1 | -1 = r.value >= 0 ? 1 : -1;
-      const gap = gapPastRules(at(r.end), side, 4, valueLabelWidth(r.value), rules);
+      const width = valueLabelWidth(r.value);
+      const gap = gapPastRules(at(r.end), side, 4, width, rules);
+      if (gap > 4 && gapPastRules(at(r.start), -side as 1 | -1, 4, width, rules) === 4) {
+        return { x: r.start, value: r.value, side: -side as 1 | -1, gap: 4 };
+      }
       return { x: r.end, value: r.value, side, gap };
     });
   };
@@ -125,6 +130,7 @@ export function waterfallPlot(e: ExplanationData, options?: WaterfallOptions): F
     labelledDomain(
       data.rows.flatMap((r, i) => [
         { x: r.start, value: null },
+        { x: r.end, value: null },
         places?.[i] ?? { x: r.end, value: r.value },
       ]),
       innerWidth,
