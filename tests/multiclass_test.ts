@@ -137,7 +137,7 @@ Deno.test("evaluate: class names are escaped; bad labels and names are errors be
       [
         () => evaluate(model, x, [0, 1, 2], { classNames: ["a", "b"] }),
         "classNames",
-        /3 class names/,
+        /3 distinct class names \(one per output\)/,
       ],
     ] as [() => unknown, string, RegExp][]
   ) {
