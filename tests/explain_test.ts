@@ -496,6 +496,46 @@ Deno.test("several outputs: explain one class's probability, the predicted one b
   model.dispose();
 });
 
+Deno.test("classNames: a one-output sigmoid model takes exactly 2, a regression none", () => {
+  const sigmoid = perceptron({ inputs: 2, activation: "sigmoid", initializer: "ones" });
+  const linear = perceptron({ inputs: 2, initializer: "ones" });
+  const options = { instance: [1, 2], background: [[0, 0], [1, -1]] };
+  noLeak(() => {
+    // Two names are taken and change no number: the output is P(class 1).
+    const plain = explain(sigmoid, options);
+    const named = explain(sigmoid, { ...options, classNames: ["no", "yes"] });
+    assert.deepEqual(named.values, plain.values);
+    assert.equal(named.output, plain.output);
+    assert.equal(named.explained, null);
+  });
+  const bad: [tf.LayersModel | PredictFn, unknown, RegExp][] = [
+    [sigmoid, ["a", "b", "c"], /classNames must be an array of 2 names \(class 0, then class 1\)/],
+    [sigmoid, ["yes"], /an array of 2 names .*got an array of length 1/],
+    [sigmoid, "no,yes", /an array of 2 names/],
+    [linear, ["no", "yes"], /one output that is not a sigmoid \(a regression\)/],
+    // A function's kind is unknown: one output takes 2 names, as a sigmoid.
+    [(x) => sigmoid.predict(x) as tf.Tensor, ["a", "b", "c"], /an array of 2 names/],
+  ];
+  for (const [model, classNames, pattern] of bad) {
+    assert.throws(
+      () => explain(model, { ...options, classNames: classNames as string[] }),
+      (err: unknown) => {
+        assert.ok(err instanceof ArgumentError, String(err));
+        assert.equal(err.argument, "classNames");
+        assert.match(err.message, pattern);
+        return true;
+      },
+    );
+  }
+  const fn: PredictFn = (x) => sigmoid.predict(x) as tf.Tensor;
+  assert.deepEqual(
+    explain(fn, { ...options, classNames: ["no", "yes"] }).values,
+    explain(sigmoid, options).values,
+  );
+  sigmoid.dispose();
+  linear.dispose();
+});
+
 Deno.test("several outputs: a function returning [rows, k] explains one column by output", () => {
   const model = deepNN({ features: 2, classes: 3, seed: 4, dropout: 0 });
   const background = uniformRows(10, 2, 2).map((r) => [r[0] * 10, r[1] * 10]);

@@ -137,7 +137,7 @@ Deno.test("evaluate: class names are escaped; bad labels and names are errors be
       [
         () => evaluate(model, x, [0, 1, 2], { classNames: ["a", "b"] }),
         "classNames",
-        /3 class names/,
+        /3 distinct class names \(one per output\)/,
       ],
     ] as [() => unknown, string, RegExp][]
   ) {
@@ -150,12 +150,19 @@ Deno.test("evaluate: class names are escaped; bad labels and names are errors be
   }
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
+  // A one-output (sigmoid) model takes 2 names, for 0 then 1; a regression none.
   const binary = deepNN({ features: 3, seed: 1 });
   assert.throws(
-    () => evaluate(binary, x, [0, 1, 0], { classNames: ["no", "yes"] }),
-    /evaluate: classNames names the outputs of a softmax model \(deepNN with classes\); this model has one output/,
+    () => evaluate(binary, x, [0, 1, 0], { classNames: ["no", "yes", "maybe"] }),
+    /evaluate: classNames must be an array of 2 distinct class names \(for 0, then for 1\)/,
   );
   binary.dispose();
+  const regression = deepNN({ features: 3, seed: 1, task: "regression" });
+  assert.throws(
+    () => evaluate(regression, x, [0, 1, 0], { classNames: ["no", "yes"] }),
+    /evaluate: classNames names the classes of a classifier .*evaluated as a regression/,
+  );
+  regression.dispose();
 });
 
 Deno.test("deepNN with classes: softmax output, trained by train() from class indices on both engines", async () => {

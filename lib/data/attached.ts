@@ -1,12 +1,13 @@
 /**
- * Which preprocessing each model carries, and whether it fits the model: `attachPreprocessing`
- * and `loadModel` attach one, `predict`, `explain` and `saveModel` read it.
+ * Which preprocessing each model carries, whether it fits the model, and the rows it takes:
+ * `attachPreprocessing` and `loadModel` attach one, `predict`, `evaluate`, `explain` and
+ * `saveModel` read it.
  *
  * @module
  */
-import type { tf } from "../core/tf.ts";
+import { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
-import type { Preprocessing } from "./preprocessing.ts";
+import { encodeRows, type Preprocessing } from "./preprocessing.ts";
 
 const ATTACHED = new WeakMap<tf.LayersModel, Preprocessing>();
 
@@ -120,4 +121,49 @@ export function checkFits(fn: string, model: tf.LayersModel, p: Preprocessing): 
         `target ${JSON.stringify(p.target)} needs ${expected}`,
     );
   }
+}
+
+/**
+ * The model inputs for `rows` given to a model carrying preprocessing `p` (the one reading
+ * of such rows, shared by `predict` and `evaluate`): records with the training columns or
+ * rows of feature values in raw units, encoded and scaled by `encodeRows`. A tensor is
+ * refused (its units are unknown: raw or already scaled), as is anything but a non-empty array.
+ *
+ * @example
+ * ```ts
+ * import { carriedInputs } from "./attached.ts";
+ * import { parsePreprocessing } from "./preprocessing.ts";
+ * const p = parsePreprocessing("demo", "p", {
+ *   format: "dlnb-preprocessing", version: 1, target: "y", task: "regression", classNames: null,
+ *   features: [{ column: "a", kind: "number" }], featureNames: ["a"], missing: "error",
+ *   otherColumns: ["y"], scaler: { mean: [1], std: [2] },
+ * });
+ * const x = carriedInputs("evaluate", "x", p, [{ a: 5 }, [3]]);
+ * [x.rows, Array.from(x.data)]; // [2, [2, 1]]
+ * ```
+ */
+export function carriedInputs(
+  fn: string,
+  argument: string,
+  p: Preprocessing,
+  rows: unknown,
+): { data: Float32Array; rows: number; cols: number } {
+  if (rows instanceof tf.Tensor) {
+    throw ArgumentError.because(
+      fn,
+      argument,
+      `${argument} is a tensor, but this model carries its preprocessing: pass records or ` +
+        "rows of numbers in the table's units",
+    );
+  }
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new ArgumentError(
+      fn,
+      argument,
+      rows,
+      "a non-empty array of records (objects with the training columns) or rows of numbers",
+    );
+  }
+  const data = encodeRows(fn, p, rows, argument);
+  return { data, rows: rows.length, cols: p.featureNames.length };
 }

@@ -272,6 +272,7 @@ export function encodeRows(
   fn: string,
   p: Preprocessing,
   rows: readonly (Readonly<Record<string, unknown>> | readonly number[])[],
+  argument = "rows",
 ): Float32Array {
   const width = p.featureNames.length;
   const out = new Float32Array(rows.length * width);
@@ -281,7 +282,7 @@ export function encodeRows(
   rows.forEach((row, i) => {
     let raw: number[];
     if (Array.isArray(row)) {
-      raw = checkNumberRow(fn, row, i, width, p.featureNames);
+      raw = checkNumberRow(fn, argument, row, i, width, p.featureNames);
     } else {
       const record = row as Readonly<Record<string, unknown>>;
       for (const key of Object.keys(record)) {
@@ -290,13 +291,13 @@ export function encodeRows(
         const guess = closestName(key, missing.length > 0 ? missing : allColumns);
         throw ArgumentError.because(
           fn,
-          `rows[${i}]`,
-          `rows[${i}] has a column ${describe(key)} the model was not trained on${
+          `${argument}[${i}]`,
+          `${argument}[${i}] has a column ${describe(key)} the model was not trained on${
             guess ? ` (did you mean ${describe(guess)}?)` : ""
           }; its columns are ${listColumns(allColumns)}`,
         );
       }
-      raw = p.features.flatMap((f) => encodeValue(fn, f, record, i));
+      raw = p.features.flatMap((f) => encodeValue(fn, argument, f, record, i));
     }
     const scaled = scaler ? scaler.transform(raw) : raw;
     out.set(scaled, i * width);
@@ -306,6 +307,7 @@ export function encodeRows(
 
 function checkNumberRow(
   fn: string,
+  argument: string,
   row: readonly unknown[],
   i: number,
   width: number,
@@ -314,15 +316,15 @@ function checkNumberRow(
   if (row.length !== width) {
     throw ArgumentError.because(
       fn,
-      `rows[${i}]`,
-      `rows[${i}] has ${row.length} values, but the model takes ${width}` +
+      `${argument}[${i}]`,
+      `${argument}[${i}] has ${row.length} values, but the model takes ${width}` +
         (featureNames.length > 0 ? ` (${listColumns(featureNames)})` : ""),
     );
   }
   return row.map((v, c) => {
     if (typeof v !== "number" || !Number.isFinite(v)) {
       const what = featureNames.length > 0 ? ` (${describe(featureNames[c])})` : "";
-      throw new ArgumentError(fn, `rows[${i}][${c}]${what}`, v, "a finite number");
+      throw new ArgumentError(fn, `${argument}[${i}][${c}]${what}`, v, "a finite number");
     }
     return v;
   });
@@ -330,6 +332,7 @@ function checkNumberRow(
 
 function encodeValue(
   fn: string,
+  argument: string,
   f: ColumnEncoding,
   record: Readonly<Record<string, unknown>>,
   i: number,
@@ -338,8 +341,8 @@ function encodeValue(
   if (isMissing(v)) {
     throw ArgumentError.because(
       fn,
-      `rows[${i}]`,
-      `rows[${i}] has no value for ${describe(f.column)} (${
+      `${argument}[${i}]`,
+      `${argument}[${i}] has no value for ${describe(f.column)} (${
         describe(v)
       }); the model needs every feature column to predict a row`,
     );
@@ -348,8 +351,8 @@ function encodeValue(
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw ArgumentError.because(
         fn,
-        `rows[${i}]`,
-        `rows[${i}][${describe(f.column)}] must be a finite number, as in training, got ${
+        `${argument}[${i}]`,
+        `${argument}[${i}][${describe(f.column)}] must be a finite number, as in training, got ${
           describe(v)
         }`,
       );
@@ -361,8 +364,8 @@ function encodeValue(
   if (at < 0) {
     throw ArgumentError.because(
       fn,
-      `rows[${i}]`,
-      `rows[${i}][${describe(f.column)}] is ${
+      `${argument}[${i}]`,
+      `${argument}[${i}][${describe(f.column)}] is ${
         describe(v)
       }, a category the model was not trained on; ` +
         `it knows ${listColumns(f.levels)}`,

@@ -26,10 +26,11 @@ import {
   isSoftmaxModel,
   type Matrix,
   modelShape,
-  readMatrix,
-  readTargets,
+  type Table,
   type Targets,
 } from "../train/inputs.ts";
+import { attachedPreprocessing } from "../data/attached.ts";
+import { evaluationInputs } from "./evaluate_inputs.ts";
 import {
   multiclassHTML,
   type MulticlassScores,
@@ -39,11 +40,18 @@ import {
 
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
-  /** What the model predicts. Default: `"classification"` if its last layer is a sigmoid, else `"regression"`. */
+  /**
+   * What the model predicts. Default: the task of the preprocessing it carries, else
+   * `"classification"` if its last layer is a sigmoid or softmax, else `"regression"`.
+   */
   task?: Task;
   /** Classification: a row is predicted positive when its score is > threshold (as Keras's accuracy), in [0, 1]. Default 0.5. */
   threshold?: number;
-  /** A softmax model's class names, in output order (`fromRecords`'s `classNames`). Default `0`, `1`, ... */
+  /**
+   * A classifier's class names (`fromRecords`'s `classNames`): k for a softmax model, in
+   * output order; 2 for a one-output (sigmoid) model, for 0 then 1. Default: the class names
+   * the model carries (`attachPreprocessing`), else `0`, `1`, ...
+   */
   classNames?: readonly string[];
 }
 
@@ -65,6 +73,8 @@ export interface ClassificationScores {
   recall: number;
   /** 2 tp / (2 tp + fp + fn), 0 when undefined. */
   f1: number;
+  /** The names of class 0 and class 1 (the positive class), when given. */
+  classNames?: [string, string];
 }
 
 /** Regression scores over all rows. */
@@ -141,10 +151,18 @@ export function classificationScores(
   yTrue: ArrayLike<number>,
   scores: ArrayLike<number>,
   threshold = 0.5,
+  classNames?: readonly string[],
 ): ClassificationScores {
   const fn = "classificationScores";
   checkPairs(fn, yTrue, scores, "scores");
   checkNumber(fn, "threshold", threshold, 0, 1);
+  if (
+    classNames !== undefined &&
+    (!Array.isArray(classNames) || classNames.length !== 2 ||
+      classNames.some((n) => typeof n !== "string"))
+  ) {
+    throw new ArgumentError(fn, "classNames", classNames, "2 class names, for 0 then for 1");
+  }
   let tn = 0, fp = 0, fnCount = 0, tp = 0;
   for (let i = 0; i < yTrue.length; i++) {
     const t = yTrue[i];
@@ -169,6 +187,7 @@ export function classificationScores(
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fnCount),
     f1: ratio(2 * tp, 2 * tp + fp + fnCount),
+    ...(classNames ? { classNames: [classNames[0], classNames[1]] as [string, string] } : {}),
   }, drawText);
 }
 
@@ -219,7 +238,10 @@ function metricRows(s: SingleOutputScores): [string, number][] {
 
 function heading(s: SingleOutputScores): string {
   return s.task === "classification"
-    ? `Evaluation: classification, ${s.rows} rows, predicted 1 when score > ${s.threshold}`
+    ? `Evaluation: classification, ${s.rows} rows, predicted ${
+      s.classNames ? `${JSON.stringify(s.classNames[1])} (1)` : "1"
+    } when score > ${s.threshold}` +
+      (s.classNames ? `; precision, recall and F1 of ${JSON.stringify(s.classNames[1])}` : "")
     : `Evaluation: regression, ${s.rows} rows` +
       (s.rows < 2 ? " (R2 is NaN: not defined for fewer than two rows, as in scikit-learn)" : "");
 }
@@ -234,21 +256,30 @@ function drawText(s: SingleOutputScores): string {
   ];
   if (s.task === "classification") {
     const { tn, fp, fn, tp } = s.confusion;
-    const w = Math.max(6, String(Math.max(tn, fp, fn, tp)).length);
+    const [no, yes] = s.classNames ?? ["0", "1"];
+    const heads = [`true ${no}`, `true ${yes}`];
+    const first = Math.max(...heads.map((h) => h.length));
+    const w = Math.max(6, String(Math.max(tn, fp, fn, tp)).length, no.length + 5, yes.length + 5);
     const cell = (v: number | string) => String(v).padStart(w);
+    const line = (head: string, a: number | string, b: number | string) =>
+      `${head.padEnd(first)}  ${cell(a)}  ${cell(b)}`;
     out.push(
       "",
       "Confusion matrix (rows: true label, columns: predicted)",
-      `        ${cell("pred 0")}  ${cell("pred 1")}`,
-      `true 0  ${cell(tn)}  ${cell(fp)}`,
-      `true 1  ${cell(fn)}  ${cell(tp)}`,
+      line("", `pred ${no}`, `pred ${yes}`),
+      line(heads[0], tn, fp),
+      line(heads[1], fn, tp),
     );
   }
   return out.join("\n");
 }
 
 /** The confusion matrix as an HTML table whose cells are shaded by count (a small heatmap). */
-function confusionHTML(c: ClassificationScores["confusion"]): string {
+function confusionHTML(
+  c: ClassificationScores["confusion"],
+  names: readonly string[] = ["0", "1"],
+): string {
+  const [no, yes] = names.map(escapeXml);
   const max = Math.max(c.tn, c.fp, c.fn, c.tp, 1);
   const cell = (v: number, label: string) => {
     const { background, color } = heatCell(v / max);
@@ -256,9 +287,9 @@ function confusionHTML(c: ClassificationScores["confusion"]): string {
       `background:${background};color:${color}">${v}</td>`;
   };
   return `<table class="dlnb-confusion"><caption>Confusion matrix</caption>` +
-    `<tr><th></th><th>pred 0</th><th>pred 1</th></tr>` +
-    `<tr><th>true 0</th>${cell(c.tn, "true negatives")}${cell(c.fp, "false positives")}</tr>` +
-    `<tr><th>true 1</th>${cell(c.fn, "false negatives")}${
+    `<tr><th></th><th>pred ${no}</th><th>pred ${yes}</th></tr>` +
+    `<tr><th>true ${no}</th>${cell(c.tn, "true negatives")}${cell(c.fp, "false positives")}</tr>` +
+    `<tr><th>true ${yes}</th>${cell(c.fn, "false negatives")}${
       cell(c.tp, "true positives")
     }</tr></table>`;
 }
@@ -273,7 +304,7 @@ function drawHTML(s: SingleOutputScores): string {
     `<th style="text-align:right">value</th></tr></thead><tbody>${rows}</tbody></table>`;
   const body = s.task === "classification"
     ? `<div style="display:flex;gap:24px;align-items:flex-start">${metrics}${
-      confusionHTML(s.confusion)
+      confusionHTML(s.confusion, s.classNames)
     }</div>`
     : metrics;
   return `<div class="dlnb-evaluation"><p><b>${escapeXml(heading(s))}</b></p>${body}</div>`;
@@ -328,6 +359,14 @@ function inferTask(model: tf.LayersModel): Task {
  * Evaluates a model on every row of `x` and `y` at once (not per batch) with scikit-learn's
  * definitions, and shows a table; the numbers are in `.scores`.
  *
+ * A model that carries its preprocessing (`attachPreprocessing`, or `loadModel` of a model
+ * saved with it) takes what `predict` takes, as a scikit-learn Pipeline does: `x` holds
+ * records with the training columns or rows of feature values in the table's units (such as
+ * `fromRecords`' `x`, unscaled), encoded and scaled exactly as `predict` does (a tensor is
+ * refused: its units are unknown); `y` holds class names or class indices, and the report
+ * names the carried classes. Any other model takes `x` as its input expects it (a 2-D tensor
+ * or rows of numbers) and `y` as numbers (class names in `y` need `classNames`).
+ *
  * @example
  * ```ts
  * import { deepNN, evaluate, randomData } from "../mod.ts";
@@ -339,27 +378,21 @@ function inferTask(model: tf.LayersModel): Task {
  */
 export function evaluate(
   model: tf.LayersModel,
-  x: Matrix,
-  y: Targets,
+  x: Matrix | readonly Readonly<Record<string, unknown>>[],
+  y: Targets | readonly (string | number)[],
   options?: EvaluateOptions,
 ): Evaluation {
   const fn = "evaluate";
   const o = checkOptions(fn, options, { task: true, threshold: true, classNames: true });
   const shape = modelShape(fn, model);
   checkNotTraining(fn, model);
-  const task = checkOneOf(fn, "task", o.task ?? inferTask(model), TASKS);
+  const carried = attachedPreprocessing(model);
+  const task = checkOneOf(fn, "task", o.task ?? carried?.task ?? inferTask(model), TASKS);
   const threshold = checkNumber(fn, "threshold", o.threshold ?? 0.5, 0, 1);
-  const xs = readMatrix(fn, "x", x);
-  const ys = readTargets(fn, "y", y);
-  if (isSoftmaxModel(model)) return evaluateClasses(fn, model, xs, ys, shape, o.classNames);
-  if (o.classNames !== undefined) {
-    throw ArgumentError.because(
-      fn,
-      "classNames",
-      "classNames names the outputs of a softmax model (deepNN with classes); this model has " +
-        `${shape.outputs === 1 ? "one output" : "no softmax output"}`,
-    );
-  }
+  const softmax = isSoftmaxModel(model);
+  const classes = softmax ? shape.outputs : task === "classification" ? 2 : 0;
+  const { xs, ys, classNames } = evaluationInputs(fn, model, x, y, o.classNames, classes, task);
+  if (softmax) return evaluateClasses(fn, model, xs, ys, shape, classNames!);
   checkFit(fn, shape, xs, ys);
   if (shape.outputs !== 1) {
     throw ArgumentError.because(
@@ -373,7 +406,7 @@ export function evaluate(
   const truth = Float64Array.from(ys.data);
   return new Evaluation(
     task === "classification"
-      ? classificationScores(truth, predicted, threshold)
+      ? classificationScores(truth, predicted, threshold, classNames)
       : regressionScores(truth, predicted),
   );
 }
@@ -405,7 +438,7 @@ function predictAll(fn: string, model: tf.LayersModel, xs: Matrix2D): Float64Arr
   return predicted;
 }
 
-type Matrix2D = ReturnType<typeof readMatrix>;
+type Matrix2D = Table;
 
 /** A softmax model: each row's class is its most probable output (the first on ties). */
 function evaluateClasses(
@@ -414,23 +447,9 @@ function evaluateClasses(
   xs: Matrix2D,
   ys: Matrix2D,
   shape: { features: number; outputs: number },
-  names: readonly string[] | undefined,
+  classNames: string[],
 ): Evaluation {
   const k = shape.outputs;
-  if (
-    names !== undefined &&
-    (!Array.isArray(names) || names.length !== k || names.some((n) => typeof n !== "string"))
-  ) {
-    throw new ArgumentError(
-      fn,
-      "classNames",
-      names,
-      `an array of ${k} class names (one per output)`,
-    );
-  }
-  const classNames = names === undefined
-    ? Array.from({ length: k }, (_, c) => String(c))
-    : [...names];
   // Class indices: one value per row, whatever the number of outputs.
   checkFit(fn, { ...shape, outputs: ys.cols }, xs, ys);
   const truth = classIndices(fn, "y", ys, k);

@@ -71,6 +71,15 @@ export function checkScores(fn: string, value: unknown): asserts value is Evalua
     for (const k of ["tn", "fp", "fn", "tp"]) {
       field(fn, `scores.confusion.${k}`, c[k], isCount(c[k]), "a count");
     }
+    const n = s.classNames;
+    field(
+      fn,
+      "scores.classNames",
+      n,
+      n === undefined ||
+        (Array.isArray(n) && n.length === 2 && n.every((v) => typeof v === "string")),
+      "absent or 2 class names",
+    );
     return;
   }
   const names = s.classNames;

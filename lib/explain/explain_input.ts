@@ -17,7 +17,7 @@ import {
   checkSeed,
   describe,
 } from "../core/errors.ts";
-import { checkModel } from "../build/graph.ts";
+import { checkModel, outputActivation } from "../build/graph.ts";
 import type { Summarize } from "./background.ts";
 
 /** The space values are explained in: the raw output, or log-odds of a probability output. */
@@ -54,8 +54,10 @@ export interface ExplainOptions {
    */
   output?: number | string;
   /**
-   * Names of a model's outputs (`fromRecords`'s `classNames`), for `output` and the plots.
-   * Default: those of the preprocessing the model carries, if any.
+   * Names of a model's classes (`fromRecords`'s `classNames`), for `output` and the plots:
+   * one per output of a softmax model, 2 (class 0, then class 1) for a one-output sigmoid
+   * model; any other count is an error. Default: those of the preprocessing the model
+   * carries, if any.
    */
   classNames?: readonly string[];
   /**
@@ -158,6 +160,8 @@ export function checkProblem(
   let features: number | undefined;
   let width = 64;
   let units = 1;
+  // A one-output model's kind: a sigmoid takes 2 class names; unknown for a function.
+  let sigmoid: boolean | undefined;
   if (typeof model === "function") {
     // The user's function must give a tensor; anything else is named here, not met later as
     // a TypeError.
@@ -196,6 +200,7 @@ export function checkProblem(
       );
     }
     units = outShape[1] ?? 1;
+    sigmoid = outputActivation(m) === "sigmoid";
     features = m.inputs[0].shape[1] ?? undefined;
     width = Math.max(
       1,
@@ -243,7 +248,7 @@ export function checkProblem(
     nsamples: Math.min(nsamples ?? 2 * M + 2048, M <= 30 ? 2 ** M - 2 : 2 ** 30), // as kernelShap
     params: typeof model === "function" ? undefined : model.countParams(),
   });
-  const explained = readOutput(fn, o, units, typeof model === "function", () => {
+  const explained = readOutput(fn, o, units, sigmoid, typeof model === "function", () => {
     // The predicted class: the instance's largest output.
     const y = tf.tidy(() => predict(tf.tensor2d(Float32Array.from(instance), [1, M])));
     try {
@@ -284,6 +289,7 @@ function readOutput(
   fn: string,
   o: ExplainOptions,
   modelUnits: number,
+  sigmoid: boolean | undefined,
   isFunction: boolean,
   outputsOf: () => number[],
 ): ExplainedOutput | null {
@@ -300,6 +306,7 @@ function readOutput(
         `output is for a model with several outputs; this model has one, explained as it is`,
       );
     }
+    if (o.classNames !== undefined) checkBinaryNames(fn, o.classNames, sigmoid);
     return null;
   }
   let names: string[];
@@ -335,6 +342,28 @@ function readOutput(
     index = checkInt(fn, "output", o.output, 0, units - 1);
   }
   return { index, name: names[index], of: units };
+}
+
+/** Class names for a one-output model: 2 (class 0, then class 1) for a sigmoid or a function. */
+function checkBinaryNames(fn: string, names: unknown, sigmoid: boolean | undefined): void {
+  if (sigmoid === false) {
+    throw ArgumentError.because(
+      fn,
+      "classNames",
+      `classNames is ${describe(names)}, but this model has one output that is not a sigmoid ` +
+        "(a regression): it has no classes to name",
+    );
+  }
+  if (
+    !Array.isArray(names) || names.length !== 2 || names.some((n) => typeof n !== "string")
+  ) {
+    throw new ArgumentError(
+      fn,
+      "classNames",
+      names,
+      "an array of 2 names (class 0, then class 1) for a model with one sigmoid output",
+    );
+  }
 }
 
 function isNumberRow(value: unknown): value is Row {

@@ -8,8 +8,8 @@ import { tf } from "../core/tf.ts";
 import { ArgumentError, checkInt, checkOptions, describe } from "../core/errors.ts";
 import { checkModel, outputActivation } from "../build/graph.ts";
 import { checkNotTraining } from "../build/training_state.ts";
-import { encodeRows, type Preprocessing } from "../data/preprocessing.ts";
-import { attachedPreprocessing, modelWidths } from "../data/attached.ts";
+import type { Preprocessing } from "../data/preprocessing.ts";
+import { attachedPreprocessing, carriedInputs, modelWidths } from "../data/attached.ts";
 import { Predictions } from "./predictions.ts";
 
 /** Options of {@linkcode predict}. */
@@ -83,20 +83,13 @@ export function predict(
   const classNames = kind === "values"
     ? null
     : p?.classNames ?? checkClassNames(fn, o.classNames, kind === "sigmoid" ? 2 : outputs);
-  const tensor = rows instanceof tf.Tensor ? tensorRows(fn, rows, inputs, p) : undefined;
-  if (!tensor && (!Array.isArray(rows) || rows.length === 0)) {
-    throw new ArgumentError(
-      fn,
-      "rows",
-      rows,
-      p
-        ? "a non-empty array of records (objects with the training columns) or rows of numbers"
-        : `a non-empty array of rows of ${inputs} numbers`,
-    );
-  }
-  const n = tensor ? tensor.length / inputs : (rows as PredictRows).length;
-  const x = tensor ??
-    (p ? encodeRows(fn, p, rows as PredictRows) : plainRows(fn, rows as PredictRows, inputs));
+  let x: Float32Array;
+  if (p) x = carriedInputs(fn, "rows", p, rows).data;
+  else if (rows instanceof tf.Tensor) x = tensorRows(fn, rows, inputs);
+  else if (!Array.isArray(rows) || rows.length === 0) {
+    throw new ArgumentError(fn, "rows", rows, `a non-empty array of rows of ${inputs} numbers`);
+  } else x = plainRows(fn, rows, inputs);
+  const n = x.length / inputs;
   const out = run(model, x, n, inputs, outputs, batchSize);
   const outputsOf = Array.from(
     { length: n },
@@ -155,20 +148,7 @@ function checkClassNames(fn: string, names: unknown, count: number): string[] {
 }
 
 /** A model's input given as a 2-D tensor (not for a model carrying its preprocessing). */
-function tensorRows(
-  fn: string,
-  rows: tf.Tensor,
-  width: number,
-  p: Preprocessing | undefined,
-): Float32Array {
-  if (p) {
-    throw ArgumentError.because(
-      fn,
-      "rows",
-      "rows is a tensor, but this model carries its preprocessing: pass records or rows of " +
-        "numbers in the table's units",
-    );
-  }
+function tensorRows(fn: string, rows: tf.Tensor, width: number): Float32Array {
   if (rows.isDisposed || rows.rank !== 2 || rows.shape[0] === 0 || rows.shape[1] !== width) {
     throw new ArgumentError(
       fn,
