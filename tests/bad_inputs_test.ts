@@ -1096,8 +1096,7 @@ const TABLE: Row[] = [
     bad: "a folder without model.json",
     call: () => loadModel(missingDir),
     message:
-      /^loadModel: \/.*\/no-such-model\/model\.json not found \(is \/.*\/no-such-model a folder written by saveModel\?\)$/,
-    error: "Error",
+      /^loadModel: dir must be the folder saveModel wrote \(it holds model\.json\), got "\/.*\/no-such-model"\. Nothing is at \/.*\/no-such-model$/,
   },
   {
     fn: "saveModel",
