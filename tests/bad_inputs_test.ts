@@ -807,6 +807,20 @@ const TABLE: Row[] = [
   },
   {
     fn: "evaluate",
+    bad: "x records (objects), not rows",
+    call: () => evaluate(classifier, [{ a: 1, b: 2, c: 3 }] as never, [1]),
+    message:
+      /^evaluate: x\[0\] is a record \(an object\): turn records into rows with fromRecords\(records, \{ target \}\) and pass its x and y$/,
+  },
+  {
+    fn: "evaluate",
+    bad: "y records (objects), not targets",
+    call: () => evaluate(classifier, [[0, 1, 1]], [{ label: 1 }] as never),
+    message:
+      /^evaluate: y\[0\] is a record \(an object\): turn records into rows with fromRecords\(records, \{ target \}\), whose y holds one target per row$/,
+  },
+  {
+    fn: "evaluate",
     bad: "x a rank-3 tensor",
     call: () => evaluate(classifier, rank3, [0, 1]),
     message:

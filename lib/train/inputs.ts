@@ -9,6 +9,7 @@
 import { tf } from "../core/tf.ts";
 import { ArgumentError, describe } from "../core/errors.ts";
 import { checkModel, outputActivation } from "../build/graph.ts";
+import { attachedPreprocessing } from "../data/attached.ts";
 
 /** Features: a 2-D tensor `[rows, features]` or an array of rows of numbers. */
 export type Matrix = tf.Tensor | readonly ArrayLike<number>[];
@@ -57,6 +58,41 @@ function isArrayLike(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 }
 
+/** Whether `v` is a record: a plain object (an object literal, a row `readCSV` gives). */
+function isRecord(v: unknown): v is object {
+  if (v === null || typeof v !== "object" || isArrayLike(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The error for a record where a row of numbers was expected (`x[r]`, or `y[r]` for targets):
+ * points at `fromRecords`, and says, as `predict` does, what the model takes.
+ */
+function recordError(
+  fn: string,
+  argument: string,
+  r: number,
+  model: tf.LayersModel | undefined,
+): ArgumentError {
+  let message = `${argument}[${r}] is a record (an object): turn records into rows with ` +
+    `fromRecords(records, { target })`;
+  message += argument === "y" ? ", whose y holds one target per row" : " and pass its x and y";
+  const width = model?.inputs?.[0]?.shape?.[1];
+  if (argument !== "y" && model && typeof width === "number") {
+    message += attachedPreprocessing(model)
+      ? `; this model carries its preprocessing, but only predict(model, records) reads ` +
+        `records: ${fn} takes rows of ${count(width, "number")}`
+      : `; this model carries no preprocessing, so it takes rows of ${count(width, "number")}`;
+  }
+  return ArgumentError.because(fn, argument, message);
+}
+
+/** `n noun`, with the noun plural unless n is 1 ("1 value", "2 values"). */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** Row `r` of `rowsIn`, checked: an array of `cols` numbers that float32 holds. */
 function checkedRow(
   fn: string,
@@ -64,8 +100,10 @@ function checkedRow(
   rowsIn: readonly unknown[],
   r: number,
   cols: number,
+  model?: tf.LayersModel,
 ): ArrayLike<number> {
   const row = rowsIn[r];
+  if (isRecord(row)) throw recordError(fn, argument, r, model);
   if (!isArrayLike(row) || typeof row === "string") {
     throw ArgumentError.because(
       fn,
@@ -77,7 +115,8 @@ function checkedRow(
     throw ArgumentError.because(
       fn,
       argument,
-      `${argument} rows must all have ${cols} values, as ${argument}[0]; ${argument}[${r}] has ${row.length}`,
+      `${argument} rows must all have ${count(cols, "value")}, as ${argument}[0]; ` +
+        `${argument}[${r}] has ${row.length}`,
     );
   }
   for (let c = 0; c < cols; c++) {
@@ -94,14 +133,19 @@ function checkedRow(
   return row as ArrayLike<number>;
 }
 
-function fromRows(fn: string, argument: string, rowsIn: readonly unknown[]): Table {
+function fromRows(
+  fn: string,
+  argument: string,
+  rowsIn: readonly unknown[],
+  model?: tf.LayersModel,
+): Table {
   const rows = rowsIn.length;
   const first = rowsIn[0] as ArrayLike<unknown>;
   const cols = first.length;
   if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const row = checkedRow(fn, argument, rowsIn, r, cols);
+    const row = checkedRow(fn, argument, rowsIn, r, cols, model);
     for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
   }
   return { data, rows, cols };
@@ -111,6 +155,7 @@ function fromValues(fn: string, argument: string, values: ArrayLike<unknown>): T
   const data = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
+    if (isRecord(v)) throw recordError(fn, argument, i, undefined);
     if (typeof v !== "number") {
       throw ArgumentError.because(
         fn,
@@ -154,7 +199,8 @@ function checkFinite(fn: string, argument: string, table: Table): void {
 }
 
 /**
- * Reads features: a 2-D tensor or an array of equally long rows of finite numbers.
+ * Reads features: a 2-D tensor or an array of equally long rows of finite numbers. Given
+ * `model`, an error about records (objects) says what that model takes.
  *
  * @example
  * ```ts
@@ -163,12 +209,19 @@ function checkFinite(fn: string, argument: string, table: Table): void {
  * assert.deepEqual(readMatrix("train", "x", [[1, 2], [3, 4], [5, 6]]), { data: Float32Array.from([1, 2, 3, 4, 5, 6]), rows: 3, cols: 2 });
  * ```
  */
-export function readMatrix(fn: string, argument: string, value: unknown): Table {
+export function readMatrix(
+  fn: string,
+  argument: string,
+  value: unknown,
+  model?: tf.LayersModel,
+): Table {
   let table: Table;
   if (value instanceof tf.Tensor) {
     table = fromTensor(fn, argument, value, false);
   } else if (Array.isArray(value) && value.length > 0 && isArrayLike(value[0])) {
-    table = fromRows(fn, argument, value);
+    table = fromRows(fn, argument, value, model);
+  } else if (Array.isArray(value) && isRecord(value[0])) {
+    throw recordError(fn, argument, 0, model);
   } else {
     throw new ArgumentError(
       fn,
@@ -201,16 +254,21 @@ export interface FeatureTable extends Table {
  * x.data; // Float32Array [1, 2, 3, 4], made now
  * ```
  */
-export function readFeatures(fn: string, argument: string, value: unknown): FeatureTable {
+export function readFeatures(
+  fn: string,
+  argument: string,
+  value: unknown,
+  model?: tf.LayersModel,
+): FeatureTable {
   if (value instanceof tf.Tensor || !Array.isArray(value) || value.length === 0) {
-    return { ...readMatrix(fn, argument, value), source: null };
+    return { ...readMatrix(fn, argument, value, model), source: null };
   }
   const rowsIn = value as readonly unknown[];
-  if (!isArrayLike(rowsIn[0])) return { ...readMatrix(fn, argument, value), source: null };
+  if (!isArrayLike(rowsIn[0])) return { ...readMatrix(fn, argument, value, model), source: null };
   const rows = rowsIn.length;
   const cols = (rowsIn[0] as ArrayLike<unknown>).length;
   if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
-  for (let r = 0; r < rows; r++) checkedRow(fn, argument, rowsIn, r, cols);
+  for (let r = 0; r < rows; r++) checkedRow(fn, argument, rowsIn, r, cols, model);
   const source = rowsIn as readonly ArrayLike<number>[];
   let data: Float32Array | null = null;
   return {
@@ -244,6 +302,8 @@ export function readTargets(fn: string, argument: string, value: unknown): Table
     table = fromTensor(fn, argument, value, true);
   } else if (Array.isArray(value) && value.length > 0 && isArrayLike(value[0])) {
     table = fromRows(fn, argument, value);
+  } else if (Array.isArray(value) && isRecord(value[0])) {
+    throw recordError(fn, argument, 0, undefined);
   } else if (isArrayLike(value) && typeof value !== "string" && value.length > 0) {
     table = fromValues(fn, argument, value);
   } else {

@@ -245,7 +245,7 @@ function checkTraining(
     );
   }
   checkLossFits(fn, model, shape.outputs);
-  const xs = readFeatures(fn, "x", x);
+  const xs = readFeatures(fn, "x", x, model);
   const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
   // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
   // readTargetsFor one-hots class indices for a softmax model.
