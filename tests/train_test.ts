@@ -58,7 +58,7 @@ Deno.test("train: Keras's history keys (accuracy, not acc), one value per epoch,
   assert.deepEqual(JSON.parse(JSON.stringify(h)).history, h.history);
 });
 
-Deno.test("train: records (objects) instead of rows point at fromRecords and say what the model takes", async () => {
+Deno.test("train: records (objects) instead of rows point at fromRecords and say what the model takes", () => {
   const records = Array.from({ length: 178 }, (_, i) => ({ alcohol: i, ash: i % 3, label: i % 2 }));
   const rows = records.map((r) => [r.alcohol, r.ash]);
   const y = records.map((r) => r.label);
