@@ -964,7 +964,7 @@ const TABLE: Row[] = [
     fn: "train",
     bad: "validationSplit leaves no training row",
     call: () => train(classifier, [[1, 2, 3]], [1], { validationSplit: 0.5, live: false }),
-    message: /^train: validationSplit 0\.5 of 1 rows leaves no row to train on$/,
+    message: /^train: validationSplit 0\.5 of 1 row leaves no row to train on$/,
   },
   {
     fn: "train",

@@ -79,6 +79,11 @@ Deno.test("loadModel: a missing folder, a corrupt model.json or wrong-size weigh
     loadModel(dir),
     /weights\.[0-9a-f]{16}\.bin holds 12 bytes, but .*model\.json describes 16 bytes/,
   );
+  Deno.writeFileSync(join(dir, weightsOf(dir)), new Uint8Array(1));
+  await assert.rejects(
+    loadModel(dir),
+    /weights\.[0-9a-f]{16}\.bin holds 1 byte, but .*model\.json describes 16 bytes of weights$/,
+  );
   Deno.removeSync(join(dir, weightsOf(dir)));
   await assert.rejects(
     loadModel(dir),

@@ -113,6 +113,36 @@ Deno.test("train: records (objects) instead of rows point at fromRecords and say
   withTable.dispose();
 });
 
+Deno.test("train: a count of one reads singular (1 epoch, 1 row, 1 feature, 1 output)", async () => {
+  const model = deepNN({ features: 2, hidden: [4], seed: 1 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  const h = await train(model, [[0, 1], [1, 0]], [1, 0], {
+    epochs: 1,
+    validationSplit: 0.5,
+    seed: 1,
+    live: false,
+  });
+  assert.match(String(h), /^History: 1 epoch on 1 row \(1 validation\), batch /);
+  const messages: [() => unknown, string][] = [
+    [
+      () => train(model, [[1], [2]], [1, 0]),
+      "train: x has 1 feature per row but the model takes 2",
+    ],
+    [
+      () => train(model, [[1, 2]], [1, 0]),
+      "train: x and y must have the same number of rows, got 1 row in x and 2 in y",
+    ],
+    [
+      () => train(model, [[1, 2]], [[1, 0]]),
+      "train: y has 2 values per row but the model gives 1 output",
+    ],
+  ];
+  for (const [call, message] of messages) {
+    assert.throws(call, (e: Error) => e instanceof ArgumentError && e.message === message, message);
+  }
+  model.dispose();
+});
+
 Deno.test("train: regression with MAE and R2; validationSplit 0 means no val_ keys", async () => {
   const { x, y } = randomData({ rows: 120, task: "regression", seed: 2 });
   const model = deepNN({ features: 10, task: "regression", seed: 2 });

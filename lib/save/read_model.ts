@@ -353,8 +353,9 @@ async function readWeights(
     const got = found.reduce((n, f) => n + f.size, 0);
     if (found.every((f) => f.size >= 0) && got !== expected) {
       throw new Error(
-        `loadModel: ${group.paths.map((p) => join(dir, p)).join(", ")} holds ${got} bytes, ` +
-          `but ${jsonPath} describes ${expected} bytes of weights`,
+        `loadModel: ${group.paths.map((p) => join(dir, p)).join(", ")} holds ${got} ${
+          got === 1 ? "byte" : "bytes"
+        }, but ${jsonPath} describes ${expected} ${expected === 1 ? "byte" : "bytes"} of weights`,
       );
     }
     for (const w of group.weights) specs.push(w); // no spread: a manifest may list any number

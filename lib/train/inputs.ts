@@ -373,15 +373,15 @@ export function checkFit(fn: string, shape: ModelShape, x: Table, y: Table): voi
     throw ArgumentError.because(
       fn,
       "x",
-      `x has ${x.cols} features per row but the model takes ${shape.features}`,
+      `x has ${count(x.cols, "feature")} per row but the model takes ${shape.features}`,
     );
   }
   if (y.cols !== shape.outputs) {
     throw ArgumentError.because(
       fn,
       "y",
-      `y has ${y.cols} values per row but the model gives ${shape.outputs} output${
-        shape.outputs === 1 ? "" : "s"
+      `y has ${count(y.cols, "value")} per row but the model gives ${
+        count(shape.outputs, "output")
       }`,
     );
   }
@@ -389,7 +389,9 @@ export function checkFit(fn: string, shape: ModelShape, x: Table, y: Table): voi
     throw ArgumentError.because(
       fn,
       "y",
-      `x and y must have the same number of rows, got ${x.rows} rows in x and ${y.rows} in y`,
+      `x and y must have the same number of rows, got ${
+        count(x.rows, "row")
+      } in x and ${y.rows} in y`,
     );
   }
 }

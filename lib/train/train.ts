@@ -394,6 +394,6 @@ async function runTraining(
 /** Thrown from the epoch callback to end a run the user interrupted. */
 class StopRequested extends Error {
   constructor(readonly epochs: number) {
-    super(`interrupted after ${epochs} epochs`);
+    super(`interrupted after ${epochs} ${epochs === 1 ? "epoch" : "epochs"}`);
   }
 }
