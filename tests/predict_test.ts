@@ -105,7 +105,7 @@ Deno.test('predict: one row reads "1 prediction", one row past the table "1 more
   const two = predict(regression, ROWS.slice(0, 2));
   assert.match(String(two), /\n2 predictions$/);
   const past = predict(regression, new Array(21).fill(ROWS[1]));
-  assert.match(String(past), /\n 19      3\n\.\.\. 1 more row\n21 predictions$/);
+  assert.ok(String(past).endsWith("\n 19      3\n... 1 more row\n21 predictions"), String(past));
   assert.match(html(past), /<p>… 1 more row; 21 predictions<\/p>$/);
   throwsArg(
     () => predict(regression, [[1, 2, 3], [4]]),
