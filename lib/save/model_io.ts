@@ -41,9 +41,10 @@ import "../build/activations.ts"; // registers binaryStep, so models using it lo
  * is written, so a mistyped path never costs data.
  *
  * `dir` is a path, or a `file://` URL as tfjs-node's `model.save` takes it (`file://./m` is
- * `./m`, `file:///abs/m` is `/abs/m`), or a `file:` `URL` object. saveModel takes no options:
- * it always replaces a model it saved there before (there is no `overwrite` to ask for), and
- * never anything else. It resolves to the folder's path.
+ * `./m`, `file:///abs/m` is `/abs/m`, nothing percent-decoded, as tfjs-node), or a `file:`
+ * `URL` object (decoded: `new URL("file:///a/my%20m")` is `/a/my m`). It resolves to the
+ * folder's path. saveModel takes no options: it always replaces a model it saved there
+ * before (there is no `overwrite` to ask for), and never anything else.
  *
  * A model that carries its preprocessing (`attachPreprocessing`) keeps it: the columns,
  * one-hot levels, scaler and class names go into `model.json`'s `userDefinedMetadata`

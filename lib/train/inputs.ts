@@ -9,7 +9,7 @@
 import { tf } from "../core/tf.ts";
 import { ArgumentError, describe } from "../core/errors.ts";
 import { checkModel, outputActivation } from "../build/graph.ts";
-import { attachedPreprocessing } from "../data/attached.ts";
+import { count, isRecord, recordError } from "./record_rows.ts";
 
 /** Features: a 2-D tensor `[rows, features]` or an array of rows of numbers. */
 export type Matrix = tf.Tensor | readonly ArrayLike<number>[];
@@ -56,41 +56,6 @@ function fromTensor(fn: string, argument: string, t: tf.Tensor, targets: boolean
 
 function isArrayLike(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
-}
-
-/** Whether `v` is a record: a plain object (an object literal, a row `readCSV` gives). */
-function isRecord(v: unknown): v is object {
-  if (v === null || typeof v !== "object" || isArrayLike(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * The error for a record where a row of numbers was expected (`x[r]`, or `y[r]` for targets):
- * points at `fromRecords`, and says, as `predict` does, what the model takes.
- */
-function recordError(
-  fn: string,
-  argument: string,
-  r: number,
-  model: tf.LayersModel | undefined,
-): ArgumentError {
-  let message = `${argument}[${r}] is a record (an object): turn records into rows with ` +
-    `fromRecords(records, { target })`;
-  message += argument === "y" ? ", whose y holds one target per row" : " and pass its x and y";
-  const width = model?.inputs?.[0]?.shape?.[1];
-  if (argument !== "y" && model && typeof width === "number") {
-    message += attachedPreprocessing(model)
-      ? `; this model carries its preprocessing, but only predict(model, records) reads ` +
-        `records: ${fn} takes rows of ${count(width, "number")}`
-      : `; this model carries no preprocessing, so it takes rows of ${count(width, "number")}`;
-  }
-  return ArgumentError.because(fn, argument, message);
-}
-
-/** `n noun`, with the noun plural unless n is 1 ("1 value", "2 values"). */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** Row `r` of `rowsIn`, checked: an array of `cols` numbers that float32 holds. */
@@ -302,8 +267,6 @@ export function readTargets(fn: string, argument: string, value: unknown): Table
     table = fromTensor(fn, argument, value, true);
   } else if (Array.isArray(value) && value.length > 0 && isArrayLike(value[0])) {
     table = fromRows(fn, argument, value);
-  } else if (Array.isArray(value) && isRecord(value[0])) {
-    throw recordError(fn, argument, 0, undefined);
   } else if (isArrayLike(value) && typeof value !== "string" && value.length > 0) {
     table = fromValues(fn, argument, value);
   } else {
