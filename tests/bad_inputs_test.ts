@@ -807,6 +807,20 @@ const TABLE: Row[] = [
   },
   {
     fn: "evaluate",
+    bad: "x records (objects), not rows",
+    call: () => evaluate(classifier, [{ a: 1, b: 2, c: 3 }] as never, [1]),
+    message:
+      /^evaluate: x\[0\] is a record \(an object\): turn records into rows with fromRecords\(records, \{ target \}\) and pass its x and y$/,
+  },
+  {
+    fn: "evaluate",
+    bad: "y records (objects), not targets",
+    call: () => evaluate(classifier, [[0, 1, 1]], [{ label: 1 }] as never),
+    message:
+      /^evaluate: y\[0\] is a record \(an object\): turn records into rows with fromRecords\(records, \{ target \}\), whose y holds one target per row$/,
+  },
+  {
+    fn: "evaluate",
     bad: "x a rank-3 tensor",
     call: () => evaluate(classifier, rank3, [0, 1]),
     message:
@@ -950,7 +964,7 @@ const TABLE: Row[] = [
     fn: "train",
     bad: "validationSplit leaves no training row",
     call: () => train(classifier, [[1, 2, 3]], [1], { validationSplit: 0.5, live: false }),
-    message: /^train: validationSplit 0\.5 of 1 rows leaves no row to train on$/,
+    message: /^train: validationSplit 0\.5 of 1 row leaves no row to train on$/,
   },
   {
     fn: "train",
@@ -1096,8 +1110,7 @@ const TABLE: Row[] = [
     bad: "a folder without model.json",
     call: () => loadModel(missingDir),
     message:
-      /^loadModel: \/.*\/no-such-model\/model\.json not found \(is \/.*\/no-such-model a folder written by saveModel\?\)$/,
-    error: "Error",
+      /^loadModel: dir must be the folder saveModel wrote \(it holds model\.json\), got "\/.*\/no-such-model"\. Nothing is at \/.*\/no-such-model$/,
   },
   {
     fn: "saveModel",

@@ -67,9 +67,9 @@ Deno.test("saveModel/loadModel: binaryStep survives, and a second save replaces 
 
 Deno.test("loadModel: a missing folder, a corrupt model.json or wrong-size weights name the file", async () => {
   const root = await Deno.makeTempDir();
-  await assert.rejects(
-    loadModel(join(root, "nothing")),
-    /loadModel: .*nothing\/model\.json not found/,
+  assert.throws(
+    () => loadModel(join(root, "nothing")),
+    /^ArgumentError: loadModel: dir must be the folder saveModel wrote \(it holds model\.json\), got ".*nothing". Nothing is at .*nothing$/,
   );
   const dir = join(root, "m");
   await saveModel(perceptron(), dir);
@@ -78,6 +78,11 @@ Deno.test("loadModel: a missing folder, a corrupt model.json or wrong-size weigh
   await assert.rejects(
     loadModel(dir),
     /weights\.[0-9a-f]{16}\.bin holds 12 bytes, but .*model\.json describes 16 bytes/,
+  );
+  Deno.writeFileSync(join(dir, weightsOf(dir)), new Uint8Array(1));
+  await assert.rejects(
+    loadModel(dir),
+    /weights\.[0-9a-f]{16}\.bin holds 1 byte, but .*model\.json describes 16 bytes of weights$/,
   );
   Deno.removeSync(join(dir, weightsOf(dir)));
   await assert.rejects(
@@ -105,6 +110,131 @@ Deno.test("saveModel: a bad model throws at the call and leaves nothing behind",
     /saveModel: model "sequential_\d+" is not built/,
   );
   assert.deepEqual([...Deno.readDirSync(root)], []);
+});
+
+/** Runs `body` with the working folder set to a new temporary folder, then restores it. */
+async function inTempCwd(body: (root: string) => Promise<void>): Promise<void> {
+  const before = Deno.cwd();
+  const root = await Deno.makeTempDir();
+  Deno.chdir(root);
+  try {
+    await body(root);
+  } finally {
+    Deno.chdir(before);
+  }
+}
+
+Deno.test("saveModel/loadModel: a file:// URL names the folder as in tfjs-node, never a folder called file:", async () => {
+  await inTempCwd(async (root) => {
+    const model = perceptron({ inputs: 3, initializer: "ones" });
+    const rows = [[1, -2, 0.5]];
+    // What tfjs-node users write for model.save: relative, then absolute, then a URL object.
+    assert.equal(await saveModel(model, "file://./savetest3"), "./savetest3");
+    assert.deepEqual(names(root), ["savetest3"], "no folder named file:");
+    assert.deepEqual(names(join(root, "savetest3")), ["model.json", weightsOf("savetest3")]);
+    assert.equal(await saveModel(model, `file://${root}/abs`), `${root}/abs`);
+    assert.equal(await saveModel(model, new URL(`file://${root}/my%20model`)), `${root}/my model`);
+    assert.deepEqual(names(root), ["abs", "my model", "savetest3"]);
+    const loads = [
+      "file://./savetest3",
+      "file://./savetest3/model.json", // as tf.loadLayersModel takes it
+      `file://${root}/abs/model.json`,
+      new URL(`file://${root}/my%20model/`),
+    ];
+    for (const where of loads) {
+      const loaded = await loadModel(where);
+      assert.deepEqual(predict(loaded, rows), predict(model, rows), String(where));
+      loaded.dispose();
+    }
+    // Other tfjs stores are not the file system: refused at the call, nothing written.
+    for (const where of ["downloads://m", "indexeddb://m", "file:./m", "file://"]) {
+      assert.throws(
+        () => saveModel(model, where),
+        (e: Error) =>
+          e instanceof ArgumentError &&
+          e.message.startsWith(
+            `saveModel: dir must be a folder path or a file:// URL, got ${JSON.stringify(where)}. `,
+          ),
+      );
+    }
+    assert.throws(
+      () => loadModel(new URL("https://example.com/m/model.json")),
+      /^ArgumentError: loadModel: dir must be a folder path or a file:\/\/ URL, got "https:\/\/example\.com\/m\/model\.json". loadModel reads from the file system/,
+    );
+    assert.deepEqual(names(root), ["abs", "my model", "savetest3"]);
+    model.dispose();
+  });
+});
+
+Deno.test("loadModel: the path of model.json loads its folder; another file or nothing there is an ArgumentError at the call", async () => {
+  await inTempCwd(async (root) => {
+    await saveModel(perceptron(), "wine-model");
+    const loaded = await loadModel("wine-model/model.json");
+    assert.equal(loaded.countParams(), 4);
+    loaded.dispose();
+    Deno.writeTextFileSync("wine.csv", "a,b\n1,2\n");
+    Deno.mkdirSync("empty");
+    const expected = (given: string, what: string) =>
+      `loadModel: dir must be the folder saveModel wrote (it holds model.json), got ${
+        JSON.stringify(given)
+      }. ${what}`;
+    const cases: [string, string][] = [
+      ["wine.csv", `wine.csv (in ${root}) is a file, not a model folder`],
+      ["nope", `Nothing is at nope (in ${root})`],
+      ["wine.csv/model.json", `wine.csv (in ${root}) is a file, not a folder`],
+      [
+        "wine-model/model.json/model.json",
+        `wine-model/model.json (in ${root}) is a file, not a folder`,
+      ],
+      ["empty", `empty (in ${root}) is a folder without model.json`],
+      [join(root, "nope"), `Nothing is at ${join(root, "nope")}`],
+    ];
+    for (const [given, what] of cases) {
+      assert.throws(
+        () => loadModel(given),
+        (e: Error) => {
+          assert.ok(e instanceof ArgumentError, `${e.name}: ${e.message}`);
+          assert.equal(e.argument, "dir");
+          assert.equal(e.message, expected(given, what));
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(names(root), ["empty", "wine-model", "wine.csv"]);
+  });
+});
+
+Deno.test("saveModel: an options argument is refused (it takes none), and nothing is written", async () => {
+  const root = await Deno.makeTempDir();
+  const model = perceptron();
+  for (const extra of [{ overwrite: true }, "overwrite", {}]) {
+    assert.throws(
+      // deno-lint-ignore no-explicit-any
+      () => (saveModel as any)(model, join(root, "m"), extra),
+      (e: Error) => {
+        assert.ok(e instanceof ArgumentError, `${e.name}: ${e.message}`);
+        assert.equal(e.argument, "options");
+        const shown = typeof extra === "string"
+          ? '"overwrite"'
+          : extra.overwrite
+          ? "{ overwrite }"
+          : "{}";
+        assert.equal(
+          e.message,
+          `saveModel: saveModel takes no options, got ${shown} after dir; it already replaces ` +
+            "a model it saved in that folder before, and never overwrites or deletes what it " +
+            "did not write: call saveModel(model, dir)",
+        );
+        return true;
+      },
+    );
+  }
+  assert.throws(
+    () => saveModel(model, join(root, "m", "model.json")),
+    /^ArgumentError: saveModel: dir must be a folder path, got ".*m\/model\.json". saveModel writes a folder holding model\.json and its weights: pass the folder, not model\.json$/,
+  );
+  assert.deepEqual(names(root), []);
+  model.dispose();
 });
 
 // ------------------------------------------------------------ never destroys user data

@@ -91,6 +91,30 @@ Deno.test("predict: a sigmoid classifier gives P(0), P(1) and the class; a regre
   assert.match(String(predict(regression, many)), /\n\.\.\. 25 more rows\n45 predictions$/);
 });
 
+Deno.test('predict: one row reads "1 prediction", one row past the table "1 more row", in text and HTML', () => {
+  const regression = tf.sequential({
+    layers: [tf.layers.dense({ units: 1, inputShape: [3], kernelInitializer: "ones" })],
+  });
+  const html = (p: Predictions) =>
+    (p[Symbol.for("Jupyter.display") as never] as () => Record<string, string>).call(p)[
+      "text/html"
+    ];
+  const one = predict(regression, [ROWS[1]]);
+  assert.equal(String(one), "row  value\n  0      3\n1 prediction");
+  assert.match(html(one), /<\/table><p>1 prediction<\/p>$/);
+  const two = predict(regression, ROWS.slice(0, 2));
+  assert.match(String(two), /\n2 predictions$/);
+  const past = predict(regression, new Array(21).fill(ROWS[1]));
+  assert.ok(String(past).endsWith("\n 19      3\n... 1 more row\n21 predictions"), String(past));
+  assert.match(html(past), /<p>… 1 more row; 21 predictions<\/p>$/);
+  throwsArg(
+    () => predict(regression, [[1, 2, 3], [4]]),
+    "rows[1]",
+    /^predict: rows\[1\] has 1 value, but the model takes 3$/,
+  );
+  regression.dispose();
+});
+
 Deno.test("predict: bad rows are refused before any work, naming the row", () => {
   const model = deepNN({ features: 3, classes: 3, seed: 5 });
   const before = tf.memory().numTensors;

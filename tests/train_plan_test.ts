@@ -54,6 +54,6 @@ Deno.test("makePlan: a split that leaves no training or no validation row is an 
   );
   assert.throws(
     () => makePlan("train", { ...base, rows: 1, validationSplit: 0.5 }),
-    /train: validationSplit 0.5 of 1 rows leaves no row to train on/,
+    /train: validationSplit 0.5 of 1 row leaves no row to train on/,
   );
 });

@@ -14,6 +14,8 @@ import { saveModel } from "../lib/save/model_io.ts";
 import { fusedEngineWith } from "../lib/train/fused/engine.ts";
 import { makePlan } from "../lib/train/plan.ts";
 import { compiledMetrics } from "../lib/train/engine.ts";
+import { fromRecords } from "../lib/data/records.ts";
+import { attachPreprocessing } from "../lib/predict/attach.ts";
 
 function classifier(seed = 42): tf.LayersModel {
   const model = deepNN({ features: 10, seed });
@@ -54,6 +56,91 @@ Deno.test("train: Keras's history keys (accuracy, not acc), one value per epoch,
     /^History: 3 epochs on 140 rows \(60 validation\), batch 30, seed 1, engine fused, /,
   );
   assert.deepEqual(JSON.parse(JSON.stringify(h)).history, h.history);
+});
+
+Deno.test("train: records (objects) instead of rows point at fromRecords and say what the model takes", () => {
+  const records = Array.from({ length: 178 }, (_, i) => ({ alcohol: i, ash: i % 3, label: i % 2 }));
+  const rows = records.map((r) => [r.alcohol, r.ash]);
+  const y = records.map((r) => r.label);
+  const model = deepNN({ features: 2, hidden: [4], seed: 1 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  const withTable = deepNN({ features: 2, hidden: [4], seed: 1 });
+  withTable.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  attachPreprocessing(withTable, { table: fromRecords(records, { target: "label" }) });
+  const hint = "is a record (an object): turn records into rows with fromRecords(records, " +
+    "{ target })";
+  const cases: [() => unknown, string][] = [
+    [
+      () => train(model, records as never, y),
+      `train: x[0] ${hint} and pass its x and y; this model carries no preprocessing, so it ` +
+      "takes rows of 2 numbers",
+    ],
+    [
+      () => train(model, [...rows.slice(0, 7), records[7]] as never, y.slice(0, 8)),
+      `train: x[7] ${hint} and pass its x and y; this model carries no preprocessing, so it ` +
+      "takes rows of 2 numbers",
+    ],
+    [
+      () => train(withTable, records as never, y),
+      `train: x[0] ${hint} and pass its x and y; this model carries its preprocessing, but ` +
+      "only predict(model, records) reads records: train takes rows of 2 numbers",
+    ],
+    [
+      () => train(model, rows, records as never),
+      `train: y[0] ${hint}, whose y holds one target per row`,
+    ],
+    [
+      () => train(model, rows.slice(0, 2), [1, records[1]] as never),
+      `train: y[1] ${hint}, whose y holds one target per row`,
+    ],
+    [
+      () => train(model, [[1, 2], [3]] as never, [0, 1]),
+      "train: x rows must all have 2 values, as x[0]; x[1] has 1",
+    ],
+    [
+      () => train(model, [[1], [2, 3]] as never, [0, 1]),
+      "train: x rows must all have 1 value, as x[0]; x[1] has 2",
+    ],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, (e: Error) => {
+      assert.ok(e instanceof ArgumentError, `${e.name}: ${e.message}`);
+      assert.equal(e.message, message);
+      return true;
+    });
+  }
+  model.dispose();
+  withTable.dispose();
+});
+
+Deno.test("train: a count of one reads singular (1 epoch, 1 row, 1 feature, 1 output)", async () => {
+  const model = deepNN({ features: 2, hidden: [4], seed: 1 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  const h = await train(model, [[0, 1], [1, 0]], [1, 0], {
+    epochs: 1,
+    validationSplit: 0.5,
+    seed: 1,
+    live: false,
+  });
+  assert.match(String(h), /^History: 1 epoch on 1 row \(1 validation\), batch /);
+  const messages: [() => unknown, string][] = [
+    [
+      () => train(model, [[1], [2]], [1, 0]),
+      "train: x has 1 feature per row but the model takes 2",
+    ],
+    [
+      () => train(model, [[1, 2]], [1, 0]),
+      "train: x and y must have the same number of rows, got 1 row in x and 2 in y",
+    ],
+    [
+      () => train(model, [[1, 2]], [[1, 0]]),
+      "train: y has 2 values per row but the model gives 1 output",
+    ],
+  ];
+  for (const [call, message] of messages) {
+    assert.throws(call, (e: Error) => e instanceof ArgumentError && e.message === message, message);
+  }
+  model.dispose();
 });
 
 Deno.test("train: regression with MAE and R2; validationSplit 0 means no val_ keys", async () => {

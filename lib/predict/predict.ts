@@ -186,7 +186,7 @@ function plainRows(fn: string, rows: PredictRows, width: number): Float32Array {
       throw ArgumentError.because(
         fn,
         `rows[${i}]`,
-        `rows[${i}] has ${row.length} values, but the model takes ${width}`,
+        `rows[${i}] has ${plural(row.length, "value")}, but the model takes ${width}`,
       );
     }
     row.forEach((v: unknown, c: number) => {
@@ -224,4 +224,9 @@ function argmax(row: number[]): number {
   let best = 0;
   for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
   return best;
+}
+
+/** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -158,8 +158,8 @@ export class Predictions implements Displayable, PredictionsData {
         : cell.padStart(widths[c]))
       ).join("  ").trimEnd();
     const lines = [line(header), ...rows.map(line)];
-    if (more > 0) lines.push(`... ${more} more rows`);
-    lines.push(`${this.length} predictions`);
+    if (more > 0) lines.push(`... ${more} more ${more === 1 ? "row" : "rows"}`);
+    lines.push(plural(this.length, "prediction"));
     return lines.join("\n");
   }
 
@@ -174,7 +174,9 @@ export class Predictions implements Displayable, PredictionsData {
       `<thead><tr>${header.map((h, c) => cell("th", h, c)).join("")}</tr></thead><tbody>` +
       rows.map((r) => `<tr>${r.map((v, c) => cell("td", v, c)).join("")}</tr>`).join("") +
       "</tbody></table>" +
-      `<p>${more > 0 ? `… ${more} more rows; ` : ""}${this.length} predictions</p>`;
+      `<p>${more > 0 ? `… ${more} more ${more === 1 ? "row" : "rows"}; ` : ""}${
+        plural(this.length, "prediction")
+      }</p>`;
     return { "text/plain": this.toString(), "text/html": html };
   }
 }
@@ -185,4 +187,9 @@ function fixed(p: number): string {
 
 function general(v: number): string {
   return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
+}
+
+/** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -9,7 +9,7 @@
  */
 import { checkNotTraining } from "../build/training_state.ts";
 import { tf } from "../core/tf.ts";
-import { ArgumentError, checkInt, checkOptions, fileError } from "../core/errors.ts";
+import { ArgumentError, checkInt, checkOptions, describe, fileError } from "../core/errors.ts";
 import { checkModel } from "../build/graph.ts";
 import { MAX_MODEL_BYTES } from "../core/budget.ts";
 import { attachedPreprocessing } from "../data/attached.ts";
@@ -25,6 +25,8 @@ import {
   writeAtomically,
 } from "./folder.ts";
 import { type ModelJSON, PREPROCESSING_KEY, readModel } from "./read_model.ts";
+import { modelFolder, modelPath } from "./model_path.ts";
+import { basename } from "node:path";
 import "../build/activations.ts"; // registers binaryStep, so models using it load
 
 /**
@@ -38,6 +40,12 @@ import "../build/activations.ts"; // registers binaryStep, so models using it lo
  * folder holding other files and no model saved by `saveModel`, is refused before anything
  * is written, so a mistyped path never costs data.
  *
+ * `dir` is a path, or a `file://` URL as tfjs-node's `model.save` takes it (`file://./m` is
+ * `./m`, `file:///abs/m` is `/abs/m`, nothing percent-decoded, as tfjs-node), or a `file:`
+ * `URL` object (decoded: `new URL("file:///a/my%20m")` is `/a/my m`). It resolves to the
+ * folder's path. saveModel takes no options: it always replaces a model it saved there
+ * before (there is no `overwrite` to ask for), and never anything else.
+ *
  * A model that carries its preprocessing (`attachPreprocessing`) keeps it: the columns,
  * one-hot levels, scaler and class names go into `model.json`'s `userDefinedMetadata`
  * (plain JSON, which `tf.loadLayersModel` loads and ignores), and `loadModel` restores them.
@@ -46,18 +54,45 @@ import "../build/activations.ts"; // registers binaryStep, so models using it lo
  * ```ts
  * import { saveModel } from "./model_io.ts";
  * import { deepNN } from "../build/models.ts";
- * await saveModel(deepNN({ features: 10 }), await Deno.makeTempDir());
+ * import { join } from "node:path";
+ * import assert from "node:assert/strict";
+ * const dir = join(await Deno.makeTempDir(), "m");
+ * assert.equal(await saveModel(deepNN({ features: 10 }), dir), dir);
+ * assert.equal(await saveModel(deepNN({ features: 10 }), `file://${dir}`), dir);
  * ```
  */
-export function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
+export function saveModel(model: tf.LayersModel, dir: string | URL): Promise<string> {
   const fn = "saveModel";
+  if (arguments.length > 2) {
+    throw ArgumentError.because(
+      fn,
+      "options",
+      `saveModel takes no options, got ${given(arguments[2])} after dir; it already ` +
+        "replaces a model it saved in that folder before, and never overwrites or deletes " +
+        "what it did not write: call saveModel(model, dir)",
+    );
+  }
   checkModel(fn, model);
   checkNotTraining(fn, model);
-  if (typeof dir !== "string" || dir.length === 0) {
-    throw new ArgumentError(fn, "dir", dir, "a folder path");
+  const path = modelPath(fn, dir);
+  if (basename(path) === MODEL_FILE) {
+    throw new ArgumentError(
+      fn,
+      "dir",
+      dir instanceof URL ? dir.href : dir,
+      "a folder path",
+      `saveModel writes a folder holding ${MODEL_FILE} and its weights: pass the folder, not ${MODEL_FILE}`,
+    );
   }
-  inspectFolder(fn, dir); // refuses a file or a folder of other files, before any promise
-  return writeModel(fn, model, dir);
+  inspectFolder(fn, path); // refuses a file or a folder of other files, before any promise
+  return writeModel(fn, model, path);
+}
+
+/** An unexpected argument, for an error: an options object by its names (`{ overwrite }`). */
+function given(value: unknown): string {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return describe(value);
+  const names = Object.keys(value);
+  return names.length === 0 ? "{}" : `{ ${names.join(", ")} }`;
 }
 
 async function writeModel(fn: string, model: tf.LayersModel, dir: string): Promise<string> {
@@ -130,7 +165,10 @@ export interface LoadModelOptions {
 /**
  * Loads a model saved by {@linkcode saveModel} (or any tfjs Layers model folder), with the
  * preprocessing it carries (see `attachPreprocessing`), so `predict(model, records)` works
- * at once. Errors name the file at fault: a missing folder or `model.json`, JSON that does
+ * at once. `dir` is the folder, or its `model.json` (as `tf.loadLayersModel` takes it), as a
+ * path, a `file://` URL (`file://./m/model.json`, as tfjs-node) or a `file:` `URL` object.
+ * Something else there (nothing, another file, a folder without `model.json`) is an
+ * `ArgumentError` at the call. Errors name the file at fault: JSON that does
  * not parse, a weights path outside the folder, weight files whose size does not match the
  * manifest, a weight listed twice or one the model does not have, a preprocessing that
  * cannot be used.
@@ -149,16 +187,19 @@ export interface LoadModelOptions {
  * const dir = await saveModel(perceptron(), await Deno.makeTempDir());
  * assert.deepEqual((await loadModel(dir)).countParams(), 4);
  * assert.equal((await loadModel(dir, { maxBytes: 2 ** 20 })).countParams(), 4);
+ * assert.equal((await loadModel(`${dir}/model.json`)).countParams(), 4);
+ * assert.equal((await loadModel(`file://${dir}`)).countParams(), 4);
  * ```
  */
-export function loadModel(dir: string, options?: LoadModelOptions): Promise<tf.LayersModel> {
+export function loadModel(
+  dir: string | URL,
+  options?: LoadModelOptions,
+): Promise<tf.LayersModel> {
   const fn = "loadModel";
-  if (typeof dir !== "string" || dir.length === 0) {
-    throw new ArgumentError(fn, "dir", dir, "a folder path");
-  }
+  const path = modelPath(fn, dir);
   const o = checkOptions(fn, options, { maxBytes: true });
   const maxBytes = o.maxBytes === undefined
     ? MAX_MODEL_BYTES
     : checkInt(fn, "maxBytes", o.maxBytes, 0);
-  return readModel(dir, maxBytes);
+  return readModel(modelFolder(fn, path, dir), maxBytes);
 }

@@ -15,6 +15,7 @@ import { DTYPE_BYTES, readableSize } from "../core/numeric.ts";
 import { parsePreprocessing, type Preprocessing } from "../data/preprocessing.ts";
 import { checkFits, storePreprocessing } from "../data/attached.ts";
 import { MODEL_FILE } from "./folder.ts";
+import { MODEL_FOLDER } from "./model_path.ts";
 import { buildModel } from "./build_model.ts";
 import { checkedCompile } from "../build/compile_check.ts";
 import { withModelText } from "../build/model_notes.ts";
@@ -98,9 +99,8 @@ async function readModelJSON(dir: string, jsonPath: string, rereads = 0): Promis
     [root, real] = await Promise.all([Deno.realPath(dir), Deno.realPath(jsonPath)]);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new Error(
-        `loadModel: ${jsonPath} not found (is ${dir} a folder written by saveModel?)`,
-      );
+      // Removed since loadModel looked (modelFolder checks it at the call).
+      throw new ArgumentError(FN, "dir", dir, MODEL_FOLDER, `${jsonPath} is not there`);
     }
     throw fileError(FN, "read", jsonPath, e);
   }
@@ -353,8 +353,9 @@ async function readWeights(
     const got = found.reduce((n, f) => n + f.size, 0);
     if (found.every((f) => f.size >= 0) && got !== expected) {
       throw new Error(
-        `loadModel: ${group.paths.map((p) => join(dir, p)).join(", ")} holds ${got} bytes, ` +
-          `but ${jsonPath} describes ${expected} bytes of weights`,
+        `loadModel: ${group.paths.map((p) => join(dir, p)).join(", ")} holds ${got} ${
+          got === 1 ? "byte" : "bytes"
+        }, but ${jsonPath} describes ${expected} ${expected === 1 ? "byte" : "bytes"} of weights`,
       );
     }
     for (const w of group.weights) specs.push(w); // no spread: a manifest may list any number

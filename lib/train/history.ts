@@ -105,7 +105,8 @@ export class TrainingHistory implements History, Displayable {
   /** `History: 100 epochs on 700 rows (300 validation), engine tfjs, 8.4 s` and the last epoch's values. */
   toString(): string {
     const p = this.params;
-    return `History: ${this.epoch.length} epochs on ${p.trainRows} rows (${p.valRows} validation), ` +
+    return `History: ${plural(this.epoch.length, "epoch")} on ${plural(p.trainRows, "row")} ` +
+      `(${p.valRows} validation), ` +
       `batch ${p.batchSize}, seed ${p.seed ?? "none"}, engine ${this.engine}` +
       `${this.fallback ? ` (fused engine not used: ${this.fallback})` : ""}, ` +
       `${(this.timeMs / 1000).toFixed(1)} s${this.stopped ? ` (${this.stopped})` : ""}\n` +
@@ -122,4 +123,9 @@ export class TrainingHistory implements History, Displayable {
     const { history, epoch, params, engine, fallback, timeMs, stopped } = this;
     return { history, epoch, params, engine, fallback, timeMs, stopped };
   }
+}
+
+/** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

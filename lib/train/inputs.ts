@@ -9,6 +9,7 @@
 import { tf } from "../core/tf.ts";
 import { ArgumentError, describe } from "../core/errors.ts";
 import { checkModel, outputActivation } from "../build/graph.ts";
+import { count, isRecord, recordError } from "./record_rows.ts";
 
 /** Features: a 2-D tensor `[rows, features]` or an array of rows of numbers. */
 export type Matrix = tf.Tensor | readonly ArrayLike<number>[];
@@ -64,8 +65,10 @@ function checkedRow(
   rowsIn: readonly unknown[],
   r: number,
   cols: number,
+  model?: tf.LayersModel,
 ): ArrayLike<number> {
   const row = rowsIn[r];
+  if (isRecord(row)) throw recordError(fn, argument, r, model);
   if (!isArrayLike(row) || typeof row === "string") {
     throw ArgumentError.because(
       fn,
@@ -77,7 +80,8 @@ function checkedRow(
     throw ArgumentError.because(
       fn,
       argument,
-      `${argument} rows must all have ${cols} values, as ${argument}[0]; ${argument}[${r}] has ${row.length}`,
+      `${argument} rows must all have ${count(cols, "value")}, as ${argument}[0]; ` +
+        `${argument}[${r}] has ${row.length}`,
     );
   }
   for (let c = 0; c < cols; c++) {
@@ -94,14 +98,19 @@ function checkedRow(
   return row as ArrayLike<number>;
 }
 
-function fromRows(fn: string, argument: string, rowsIn: readonly unknown[]): Table {
+function fromRows(
+  fn: string,
+  argument: string,
+  rowsIn: readonly unknown[],
+  model?: tf.LayersModel,
+): Table {
   const rows = rowsIn.length;
   const first = rowsIn[0] as ArrayLike<unknown>;
   const cols = first.length;
   if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const row = checkedRow(fn, argument, rowsIn, r, cols);
+    const row = checkedRow(fn, argument, rowsIn, r, cols, model);
     for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
   }
   return { data, rows, cols };
@@ -111,6 +120,7 @@ function fromValues(fn: string, argument: string, values: ArrayLike<unknown>): T
   const data = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
+    if (isRecord(v)) throw recordError(fn, argument, i, undefined);
     if (typeof v !== "number") {
       throw ArgumentError.because(
         fn,
@@ -154,7 +164,8 @@ function checkFinite(fn: string, argument: string, table: Table): void {
 }
 
 /**
- * Reads features: a 2-D tensor or an array of equally long rows of finite numbers.
+ * Reads features: a 2-D tensor or an array of equally long rows of finite numbers. Given
+ * `model`, an error about records (objects) says what that model takes.
  *
  * @example
  * ```ts
@@ -163,12 +174,19 @@ function checkFinite(fn: string, argument: string, table: Table): void {
  * assert.deepEqual(readMatrix("train", "x", [[1, 2], [3, 4], [5, 6]]), { data: Float32Array.from([1, 2, 3, 4, 5, 6]), rows: 3, cols: 2 });
  * ```
  */
-export function readMatrix(fn: string, argument: string, value: unknown): Table {
+export function readMatrix(
+  fn: string,
+  argument: string,
+  value: unknown,
+  model?: tf.LayersModel,
+): Table {
   let table: Table;
   if (value instanceof tf.Tensor) {
     table = fromTensor(fn, argument, value, false);
   } else if (Array.isArray(value) && value.length > 0 && isArrayLike(value[0])) {
-    table = fromRows(fn, argument, value);
+    table = fromRows(fn, argument, value, model);
+  } else if (Array.isArray(value) && isRecord(value[0])) {
+    throw recordError(fn, argument, 0, model);
   } else {
     throw new ArgumentError(
       fn,
@@ -201,16 +219,21 @@ export interface FeatureTable extends Table {
  * x.data; // Float32Array [1, 2, 3, 4], made now
  * ```
  */
-export function readFeatures(fn: string, argument: string, value: unknown): FeatureTable {
+export function readFeatures(
+  fn: string,
+  argument: string,
+  value: unknown,
+  model?: tf.LayersModel,
+): FeatureTable {
   if (value instanceof tf.Tensor || !Array.isArray(value) || value.length === 0) {
-    return { ...readMatrix(fn, argument, value), source: null };
+    return { ...readMatrix(fn, argument, value, model), source: null };
   }
   const rowsIn = value as readonly unknown[];
-  if (!isArrayLike(rowsIn[0])) return { ...readMatrix(fn, argument, value), source: null };
+  if (!isArrayLike(rowsIn[0])) return { ...readMatrix(fn, argument, value, model), source: null };
   const rows = rowsIn.length;
   const cols = (rowsIn[0] as ArrayLike<unknown>).length;
   if (cols === 0) throw ArgumentError.because(fn, argument, `${argument}[0] is an empty row`);
-  for (let r = 0; r < rows; r++) checkedRow(fn, argument, rowsIn, r, cols);
+  for (let r = 0; r < rows; r++) checkedRow(fn, argument, rowsIn, r, cols, model);
   const source = rowsIn as readonly ArrayLike<number>[];
   let data: Float32Array | null = null;
   return {
@@ -313,15 +336,15 @@ export function checkFit(fn: string, shape: ModelShape, x: Table, y: Table): voi
     throw ArgumentError.because(
       fn,
       "x",
-      `x has ${x.cols} features per row but the model takes ${shape.features}`,
+      `x has ${count(x.cols, "feature")} per row but the model takes ${shape.features}`,
     );
   }
   if (y.cols !== shape.outputs) {
     throw ArgumentError.because(
       fn,
       "y",
-      `y has ${y.cols} values per row but the model gives ${shape.outputs} output${
-        shape.outputs === 1 ? "" : "s"
+      `y has ${count(y.cols, "value")} per row but the model gives ${
+        count(shape.outputs, "output")
       }`,
     );
   }
@@ -329,7 +352,9 @@ export function checkFit(fn: string, shape: ModelShape, x: Table, y: Table): voi
     throw ArgumentError.because(
       fn,
       "y",
-      `x and y must have the same number of rows, got ${x.rows} rows in x and ${y.rows} in y`,
+      `x and y must have the same number of rows, got ${
+        count(x.rows, "row")
+      } in x and ${y.rows} in y`,
     );
   }
 }

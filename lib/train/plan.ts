@@ -85,14 +85,16 @@ export function makePlan(fn: string, o: PlanOptions): TrainPlan {
     throw ArgumentError.because(
       fn,
       "validationSplit",
-      `validationSplit ${o.validationSplit} of ${o.rows} rows leaves no row to train on`,
+      `validationSplit ${o.validationSplit} of ${plural(o.rows, "row")} leaves no row to train on`,
     );
   }
   if (o.validationSplit > 0 && valRows < 1) {
     throw ArgumentError.because(
       fn,
       "validationSplit",
-      `validationSplit ${o.validationSplit} of ${o.rows} rows leaves no row to validate on ` +
+      `validationSplit ${o.validationSplit} of ${
+        plural(o.rows, "row")
+      } leaves no row to validate on ` +
         `(use 0 to train without validation)`,
     );
   }
@@ -118,4 +120,9 @@ export function makePlan(fn: string, o: PlanOptions): TrainPlan {
       return o.shuffle ? rng(mix(base, epoch)).shuffle(order) : order;
     },
   };
+}
+
+/** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

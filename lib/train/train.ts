@@ -245,7 +245,7 @@ function checkTraining(
     );
   }
   checkLossFits(fn, model, shape.outputs);
-  const xs = readFeatures(fn, "x", x);
+  const xs = readFeatures(fn, "x", x, model);
   const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
   // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
   // readTargetsFor one-hots class indices for a softmax model.
@@ -394,6 +394,6 @@ async function runTraining(
 /** Thrown from the epoch callback to end a run the user interrupted. */
 class StopRequested extends Error {
   constructor(readonly epochs: number) {
-    super(`interrupted after ${epochs} epochs`);
+    super(`interrupted after ${epochs} ${epochs === 1 ? "epoch" : "epochs"}`);
   }
 }

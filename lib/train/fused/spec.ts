@@ -324,7 +324,9 @@ export function analyze(job: TrainJob): FusedSpec | string {
   if (dense.length === 0) return "the model has no Dense layer";
   const weights = dense.reduce((n, op) => n + (op.useBias ? 2 : 1), 0);
   if (weights !== trainables.length) {
-    return `the model has ${trainables.length} trainable weights outside its Dense layers`;
+    return `the model has ${
+      plural(trainables.length, "trainable weight")
+    } outside its Dense layers`;
   }
   const outputs = dense[dense.length - 1].units;
   if (loss === SCCE) {
@@ -333,7 +335,9 @@ export function analyze(job: TrainJob): FusedSpec | string {
         `have ${job.outputs} columns`;
     }
   } else if (outputs !== job.outputs) {
-    return `the model has ${outputs} outputs and the targets ${job.outputs} columns`;
+    return `the model has ${plural(outputs, "output")} and the targets ${
+      plural(job.outputs, "column")
+    }`;
   }
   const metrics: number[] = [];
   for (const m of job.metrics) {
@@ -342,4 +346,9 @@ export function analyze(job: TrainJob): FusedSpec | string {
     metrics.push(code);
   }
   return { ops, loss, metrics, optimizer, trainables, outputs };
+}
+
+/** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -1,0 +1,79 @@
+/**
+ * The error for a record (an object, as `readCSV` gives rows) where `train` or `evaluate`
+ * expected a row of numbers: it points at `fromRecords`, and says, as `predict` does, what
+ * the model takes, instead of "got an array of length 178".
+ *
+ * @module
+ */
+import type { tf } from "../core/tf.ts";
+import { ArgumentError } from "../core/errors.ts";
+import { attachedPreprocessing } from "../data/attached.ts";
+
+/**
+ * Whether `v` is a record: a plain object (an object literal, a row `readCSV` gives).
+ *
+ * @example
+ * ```ts
+ * import { isRecord } from "./record_rows.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isRecord({ alcohol: 14.2 }), true);
+ * assert.equal(isRecord([14.2]), false);
+ * ```
+ */
+export function isRecord(v: unknown): v is object {
+  if (v === null || typeof v !== "object" || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The error for a record at `argument[r]` (`x`, or `y` for targets). Given `model`, an error
+ * about `x` says how many numbers a row of that model takes and whether the model carries
+ * its preprocessing (which only `predict` applies to records).
+ *
+ * @example
+ * ```ts
+ * import { recordError } from "./record_rows.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   recordError("evaluate", "x", 0, undefined).message,
+ *   "evaluate: x[0] is a record (an object): turn records into rows with " +
+ *     "fromRecords(records, { target }) and pass its x and y",
+ * );
+ * ```
+ */
+export function recordError(
+  fn: string,
+  argument: string,
+  r: number,
+  model: tf.LayersModel | undefined,
+): ArgumentError {
+  let message = `${argument}[${r}] is a record (an object): turn records into rows with ` +
+    `fromRecords(records, { target })`;
+  message += argument === "y" ? ", whose y holds one target per row" : " and pass its x and y";
+  const width = model?.inputs?.[0]?.shape?.[1];
+  if (argument !== "y" && model && typeof width === "number") {
+    message += attachedPreprocessing(model)
+      ? `; this model carries its preprocessing, but only predict(model, records) reads ` +
+        `records: ${fn} takes rows of ${count(width, "number")}`
+      : `; this model carries no preprocessing, so it takes rows of ${count(width, "number")}`;
+  }
+  return ArgumentError.because(fn, argument, message);
+}
+
+/**
+ * `n noun`, the noun plural unless n is 1 ("1 value", "2 values").
+ *
+ * @example
+ * ```ts
+ * import { count } from "./record_rows.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(count(1, "value"), "1 value");
+ * assert.equal(count(3, "value"), "3 values");
+ * ```
+ */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
