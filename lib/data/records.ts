@@ -12,6 +12,7 @@ import { withText } from "../core/text.ts";
 import type { Task } from "../build/models.ts";
 import type { DataRecord, Value } from "./read.ts";
 import { numberOf } from "./csv.ts";
+import { counted } from "./words.ts";
 import type { ColumnEncoding, TableEncoding } from "./preprocessing.ts";
 
 /** What to do with a row that has a missing value in a used column. */
@@ -34,7 +35,11 @@ export interface FromRecordsOptions {
   missing?: MissingPolicy;
   /**
    * `"classification"` (the target's values are classes) or `"regression"` (a number).
-   * Default: classification for a text or boolean target, regression for a numeric one.
+   * Default: classification for a text or boolean target, and for a numeric one of exactly
+   * two distinct whole numbers (such as 0/1, as scikit-learn's `type_of_target` calls it
+   * "binary"; class names `"0"`, `"1"` in numeric order); regression for any other numeric
+   * target. A target of 3 to 10 distinct whole numbers stays regression with a note
+   * (printed once, and in `String(table)`) that `task: "classification"` makes them classes.
    */
   task?: Task;
   /**
@@ -151,10 +156,30 @@ function checkColumn(fn: string, argument: string, name: unknown, columns: strin
       argument,
       `${argument} names no column: ${describe(name)}${
         guess ? ` (did you mean ${describe(guess)}?)` : ""
-      }; the columns are ${columns.map((c) => describe(c)).join(", ")}`,
+      }; the columns are ${columns.map((c) => describe(c)).join(", ")}${
+        delimiterAdvice(name, columns)
+      }`,
     );
   }
   return name;
+}
+
+// Separators other than the comma that a CSV file may use, as readCSV's delimiter option.
+const OTHER_DELIMITERS = [";", "\t", "|"];
+
+/**
+ * A file of another separator read with commas gives one column whose name holds the whole
+ * header (`"a;b;label"`): say which delimiter to read it with.
+ */
+function delimiterAdvice(name: string, columns: readonly string[]): string {
+  for (const d of OTHER_DELIMITERS) {
+    const joined = columns.find((c) => c.includes(d) && (columns.length === 1 || c.includes(name)));
+    if (joined !== undefined) {
+      return `; the header looks separated by ${describe(d)}, not commas: read the file with ` +
+        `readCSV(path, { delimiter: ${JSON.stringify(d)} })`;
+    }
+  }
+  return "";
 }
 
 function checkColumns(fn: string, argument: string, value: unknown, columns: string[]): string[] {
@@ -210,18 +235,34 @@ function categories(fn: string, argument: string, column: string, values: Value[
 
 /**
  * Why a column that should hold numbers does not, and what to do: text that means
- * "missing" (point at readCSV's `na`), an ID-like text column (leave it out), or
- * categories (declare it categorical).
+ * "missing" (point at readCSV's `na`: a known missing-value word, or a few odd words in a
+ * column of numbers), an ID-like text column (leave it out), or categories (declare it
+ * categorical).
  */
 function notNumbersAdvice(column: string, values: Value[], features: string[]): string {
-  const texts = values.filter((v): v is string => typeof v === "string");
-  const words = [...new Set(texts.filter((t) => numberOf(t) === undefined))];
-  if (words.length > 0 && words.every((w) => NA_WORDS.has(w.trim()) || w.trim() === "")) {
+  const present = values.filter((v) => !isMissing(v));
+  const words = [
+    ...new Set(
+      present.filter((v): v is string => typeof v === "string" && numberOf(v) === undefined),
+    ),
+  ];
+  const numbers =
+    present.filter((v) =>
+      typeof v === "number" || (typeof v === "string" && numberOf(v) !== undefined)
+    ).length;
+  const naWords = words.length > 0 && words.every((w) => NA_WORDS.has(w.trim()) || w.trim() === "");
+  // A column of numbers with a few odd words ("?", "-", "n.a."): almost surely missing values.
+  const fewOdd = words.length > 0 && words.length <= 3 && numbers >= 0.5 * present.length;
+  if (naWords || fewOdd) {
     const na = words.map((w) => describe(w)).join(", ");
     return `; it holds numbers and the text ${na}: if that means missing, read the file with ` +
-      `readCSV(path, { na: [${na}] }) (then missing: "drop" drops those rows)`;
+      `readCSV(path, { na: [${na}] }) (then missing: "drop" drops those rows)` +
+      (naWords
+        ? ""
+        : `; if the column is categories, declare it categorical: { categorical: [${
+          describe(column)
+        }] }`);
   }
-  const present = values.filter((v) => !isMissing(v));
   const distinct = new Set(present.map((v) => String(v))).size;
   if (distinct >= 20 && distinct >= 0.5 * present.length) {
     const others = features.filter((f) => f !== column);
@@ -229,7 +270,7 @@ function notNumbersAdvice(column: string, values: Value[], features: string[]): 
       ? others.map((f) => describe(f)).join(", ")
       : "...";
     return `; it looks like an ID or free text (${distinct.toLocaleString("en-US")} distinct ` +
-      `values in ${present.length.toLocaleString("en-US")} rows), which one-hot encoding ` +
+      `values in ${counted(present.length, "row")}), which one-hot encoding ` +
       `would turn into as many columns: leave it out with features: [${list}] (or drop: [${
         describe(column)
       }])`;
@@ -238,9 +279,23 @@ function notNumbersAdvice(column: string, values: Value[], features: string[]): 
 }
 
 /**
+ * The first cell of a numeric feature column that is not a finite number, preferring one
+ * that does not read as a number (`"?"`, not the `"2"` of a column readCSV kept as text
+ * because of that `"?"`); `-1` when every cell is a finite number.
+ */
+function firstNonNumber(values: readonly (Value | undefined)[]): number {
+  const notText = values.findIndex((v) =>
+    typeof v !== "number" && !(typeof v === "string" && numberOf(v) !== undefined)
+  );
+  if (notText >= 0) return notText;
+  return values.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+}
+
+/**
  * Turns records into features and targets: numeric columns as they are, `categorical`
  * columns one-hot (`Island=Biscoe`, categories sorted), a text target into class indices
- * (classes sorted, as scikit-learn's LabelEncoder). A row with a missing value in a used
+ * (classes sorted, as scikit-learn's LabelEncoder), and so a numeric target of two whole
+ * numbers such as 0/1 (see `task`). A row with a missing value in a used
  * column is an error naming the column and row, or is dropped with `missing: "drop"` (the
  * dropped rows are listed in `dropped`). Only a record's own values count (a column named
  * `constructor` is a column like any other); values that would read as one category, such as
@@ -366,21 +421,30 @@ export function fromRecords(
           },
         };
       }
-      kept.forEach((r, j) => {
-        const v = own(r, c);
-        if (typeof v !== "number" || !Number.isFinite(v)) {
-          const hint = typeof v === "string" || typeof v === "boolean"
-            ? notNumbersAdvice(c, kept.map((r) => own(r, c) as Value), features)
-            : "";
+      const values = kept.map((r) => own(r, c));
+      const j = firstNonNumber(values);
+      if (j >= 0) {
+        const v = values[j];
+        if (typeof v === "number") {
           throw ArgumentError.because(
             fn,
-            "categorical",
-            `column ${describe(c)} must hold numbers, got ${describe(v)} at records[${
-              rows[j]
-            }]${hint}`,
+            "records",
+            `column ${describe(c)} holds ${v} at records[${rows[j]}], not a finite number: a ` +
+              "model cannot train on it; correct the value, or list its text in readCSV's na " +
+              '(e.g. readCSV(path, { na: ["inf"] })) to read it as missing',
           );
         }
-      });
+        const hint = typeof v === "string" || typeof v === "boolean"
+          ? notNumbersAdvice(c, values as Value[], features)
+          : "";
+        throw ArgumentError.because(
+          fn,
+          "categorical",
+          `column ${describe(c)} must hold numbers, got ${describe(v)} at records[${
+            rows[j]
+          }]${hint}`,
+        );
+      }
       return { names: [c], encode: (v, row) => void row.push(v as number) };
     });
   const encoding = (classNames: string[] | null): TableEncoding => ({
@@ -399,8 +463,11 @@ export function fromRecords(
     missing,
     otherColumns: columns.filter((c) => !features.includes(c)),
   });
-  const withEncoding = (table: TableData, classNames: string[] | null): TableData =>
-    withText(Object.defineProperty(table, "encoding", { value: encoding(classNames) }), tableText);
+  const withEncoding = (table: TableData, classNames: string[] | null, note?: string) =>
+    withText(
+      Object.defineProperty(table, "encoding", { value: encoding(classNames) }),
+      (t) => tableText(t) + (note === undefined ? "" : `\nNote: ${note}`),
+    );
   const featureNames = encoders.flatMap((e) => e.names);
   // Refused before x is built: one-hot encoding an ID-like column makes rows x rows cells.
   const cells = kept.length * featureNames.length;
@@ -411,11 +478,9 @@ export function fromRecords(
     throw ArgumentError.because(
       fn,
       "maxBytes",
-      `${kept.length.toLocaleString("en-US")} rows x ${
-        featureNames.length.toLocaleString("en-US")
-      } feature columns makes ${cells.toLocaleString("en-US")} cells (${
-        readableSize(cells * 8)
-      } as numbers), more than the ${
+      `${counted(kept.length, "row")} x ${counted(featureNames.length, "feature column")} makes ${
+        counted(cells, "cell")
+      } (${readableSize(cells * 8)} as numbers), more than the ${
         readableSize(maxBytes)
       } (maxBytes ${maxBytes}) a table may take` +
         (wide.length > 0
@@ -433,10 +498,15 @@ export function fromRecords(
 
   const targets = kept.map((r) => own(r, target) as Value);
   const numeric = targets.every((v) => typeof v === "number");
+  // Whole numbers: two of them are a binary target (scikit-learn's type_of_target says
+  // "binary" of {0, 1}); a few more stay a number to predict, with a note.
+  const wholes = numeric && targets.every((v) => Number.isSafeInteger(v))
+    ? new Set(targets as number[]).size
+    : 0;
   const task = checkOneOf(
     fn,
     "task",
-    o.task ?? (numeric ? "regression" : "classification"),
+    o.task ?? (!numeric || wholes === 2 ? "classification" : "regression"),
     TASKS,
   );
   if (task === "regression") {
@@ -445,14 +515,23 @@ export function fromRecords(
       throw ArgumentError.because(
         fn,
         "task",
-        `a regression target must be numbers, got ${describe(targets[bad])} in ${
+        `a regression target must be finite numbers, got ${describe(targets[bad])} in ${
           describe(target)
-        } at records[${rows[bad]}]; use task: "classification" for classes`,
+        } at records[${rows[bad]}]` +
+          (typeof targets[bad] === "number" ? "" : '; use task: "classification" for classes'),
       );
+    }
+    const note = o.task === undefined && wholes >= 3 && wholes <= FEW_CLASSES
+      ? fewWholesNote(target, targets as number[])
+      : undefined;
+    if (note !== undefined && !NOTED.has(note)) {
+      NOTED.add(note);
+      console.warn(`Note: ${note}`);
     }
     return withEncoding(
       { x, y: targets as number[], featureNames, target, task, rows, dropped },
       null,
+      note,
     );
   }
   const classNames = categories(fn, "target", target, targets);
@@ -461,12 +540,29 @@ export function fromRecords(
   return withEncoding({ x, y, featureNames, target, task, classNames, rows, dropped }, classNames);
 }
 
+/** Most distinct whole numbers in a target that {@linkcode fromRecords} notes may be classes. */
+const FEW_CLASSES = 10;
+// Notes printed so far: each once per process (a loop over seeds notes once).
+const NOTED = new Set<string>();
+
+/** The note on a numeric target of a few whole numbers, kept as a number to predict. */
+function fewWholesNote(target: string, values: readonly number[]): string {
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  return `fromRecords: target ${describe(target)} holds ${distinct.length} distinct whole ` +
+    `numbers (${distinct.join(", ")}), read as a number to predict (regression); if they ` +
+    `are classes, pass task: "classification"`;
+}
+
 /** `String(table)` in a script: its size, target and first feature columns. */
 function tableText(t: TableData): string {
   const names = t.featureNames.slice(0, 6).join(", ") +
     (t.featureNames.length > 6 ? `, ... (${t.featureNames.length - 6} more)` : "");
-  return `Table: ${t.x.length} rows x ${t.featureNames.length} features (${names}); ` +
+  return `Table: ${counted(t.x.length, "row")} x ${
+    counted(t.featureNames.length, "feature")
+  } (${names}); ` +
     `target ${JSON.stringify(t.target)} (${t.task}` +
     (t.classNames ? `, ${t.classNames.length} classes: ${t.classNames.join(", ")}` : "") +
-    `)${t.dropped.length > 0 ? `; ${t.dropped.length} rows dropped for missing values` : ""}`;
+    `)${
+      t.dropped.length > 0 ? `; ${counted(t.dropped.length, "row")} dropped for missing values` : ""
+    }`;
 }
