@@ -280,7 +280,7 @@ Deno.test("attachPreprocessing: refuses a table or model that does not fit", () 
         scaler: standardize([[1], [2]]),
       }),
     "scaler",
-    /scaler was fitted on rows of 1 columns, but the table has 5 features/,
+    /scaler was fitted on rows of 1 column, but the table has 5 features: fit it with standardize\(train\.x\)/,
   );
   throwsArg(
     () =>

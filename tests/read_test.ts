@@ -125,6 +125,16 @@ Deno.test("readCSV: each hostile case of issue 20 gives the exact value or an er
     (path) =>
       rejectsArg(() => readCSV(path), /line 4: 1 cell, but the header \(line 1\) names 2 columns/),
   );
+  // A file of one column (a ";" file read with commas): "1 column", not "1 columns".
+  await withFile(
+    "a;b;label\r\n1;2;x\r\n3;4,5;y\r\n",
+    ".csv",
+    (path) =>
+      rejectsArg(
+        () => readCSV(path),
+        /line 3: 2 cells, but the header \(line 1\) names 1 column; quote cells that hold the delimiter$/,
+      ),
+  );
   // An unterminated quote names the line where it opens, even after quoted newlines.
   await withFile(
     'a,b\n"x\ny",1\n3,"oops\n4,5\n',
@@ -136,9 +146,23 @@ Deno.test("readCSV: each hostile case of issue 20 gives the exact value or an er
     ".csv",
     (path) => rejectsArg(() => readCSV(path), /line 2: text "y" follows a closing quote/),
   );
-  // Overflow is Infinity, never missing.
-  await withFile("v\n1e999\n-1e999\n1\n", ".csv", async (path) => {
-    assert.deepEqual((await readCSV(path)).map((r) => r.v), [Infinity, -Infinity, 1]);
+  // Overflow and infinity words are Infinity, never missing, also when a record is printed.
+  await withFile("v,w\n1e999,Infinity\n-1e999,-inf\n1,+INF\n", ".csv", async (path) => {
+    const records = await readCSV(path);
+    assert.deepEqual(records.map((r) => [r.v, r.w]), [
+      [Infinity, Infinity],
+      [-Infinity, -Infinity],
+      [
+        1,
+        Infinity,
+      ],
+    ]);
+    assert.deepEqual(records.map(String), [
+      '{"v":Infinity,"w":Infinity}',
+      '{"v":-Infinity,"w":-Infinity}',
+      '{"v":1,"w":Infinity}',
+    ]);
+    assert.equal(Deno.inspect(records[1]), "{ v: -Infinity, w: -Infinity }");
   });
   // A code column stays text; the same texts alone are numbers (as pandas).
   await withFile("iata,n\n0E0,1\n0E8,2\nLAX,3\n", ".csv", async (path) => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fromRecords } from "../lib/data/records.ts";
 import { cellValue, packageFile, readCSV, readJSON } from "../lib/data/read.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
+import { trainTestSplit } from "../lib/data/split.ts";
 
 const penguins = [
   { species: "Gentoo", island: "Biscoe", bill: 47.5, flipper: 217, sex: "FEMALE" },
@@ -118,7 +119,7 @@ Deno.test("fromRecords: bad input names the argument before any work", () => {
         features: ["bill"],
       }),
     "task",
-    /regression target must be numbers, got "Biscoe"/,
+    /regression target must be finite numbers, got "Biscoe" in "island" at records\[0\]; use task: "classification" for classes$/,
   );
 });
 
@@ -244,7 +245,7 @@ Deno.test("fromRecords: NA-like text points at readCSV's na, an ID-like column a
     throwsArg(
       () => fromRecords(records, { target: "y" }),
       "categorical",
-      /column "rating" must hold numbers, got "7\.5" at records\[0\]; it holds numbers and the text "NA": if that means missing, read the file with readCSV\(path, \{ na: \["NA"\] \}\)/,
+      /column "rating" must hold numbers, got "NA" at records\[1\]; it holds numbers and the text "NA": if that means missing, read the file with readCSV\(path, \{ na: \["NA"\] \}\)/,
     );
     // With na, the table reads, and missing: "drop" drops those rows.
     const t = fromRecords(await readCSV(path, { na: ["NA", "NaN"] }), {
@@ -319,5 +320,183 @@ console.log(JSON.stringify({ message, rssGrowth: Deno.memoryUsage().rss - rss0 }
     assert.ok(rssGrowth < 200 * 2 ** 20, `rss grew ${rssGrowth} bytes`);
   } finally {
     await Deno.remove(script);
+  }
+});
+
+// scikit-learn's breast-cancer table as pandas writes it (its first 10 rows and 2 of its
+// columns): the target is the integers 0 and 1.
+const CANCER_CSV = "mean radius,mean texture,target\n17.99,10.38,0\n20.57,17.77,0\n" +
+  "19.69,21.25,0\n11.42,20.38,0\n20.29,14.34,0\n12.45,15.7,0\n18.25,19.98,0\n" +
+  "13.71,20.83,0\n13.0,21.82,1\n12.46,24.04,0\n16.02,23.24,0\n15.78,17.89,0\n" +
+  "19.17,24.8,0\n15.85,23.95,0\n13.73,22.61,0\n14.54,27.54,0\n14.68,20.13,0\n" +
+  "16.13,20.68,0\n19.81,22.15,0\n13.54,14.36,1\n13.08,15.71,1\n9.504,12.44,1\n" +
+  "15.34,14.26,0\n21.16,23.04,0\n16.65,21.38,0\n17.14,16.4,0\n14.58,21.53,0\n" +
+  "18.61,20.25,0\n15.3,25.27,0\n17.57,15.05,0\n18.63,25.11,0\n11.84,18.7,0\n" +
+  "17.02,23.98,0\n19.27,26.47,0\n16.13,17.88,0\n16.74,21.59,0\n14.25,21.72,0\n" +
+  "13.03,18.42,1\n14.99,25.2,0\n13.48,20.82,0\n";
+
+Deno.test("fromRecords: a numeric 0/1 target is binary classification, as scikit-learn's type_of_target", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, CANCER_CSV);
+    const records = await readCSV(path);
+    const table = fromRecords(records, { target: "target" });
+    const targets = records.map((r) => r.target);
+    assert.equal(table.task, "classification");
+    assert.deepEqual(table.classNames, ["0", "1"]);
+    assert.deepEqual(table.y, targets, 'y holds class indices: 0 is class "0", 1 is "1"');
+    assert.equal(
+      String(table),
+      "Table: 40 rows x 2 features (mean radius, mean texture); target " +
+        '"target" (classification, 2 classes: 0, 1)',
+    );
+    // The split is stratified by default: 5 of the 40 rows are class 1, so 1 of the 8 test rows.
+    const split = trainTestSplit(table, { testSize: 0.2, seed: 3 });
+    assert.deepEqual(split, trainTestSplit(table, { testSize: 0.2, seed: 3, stratify: true }));
+    assert.deepEqual(
+      [split.test.y.filter((c) => c === 1).length, split.train.y.filter((c) => c === 1).length],
+      [1, 4],
+    );
+    // An explicit task keeps the numbers.
+    const numbers = fromRecords(records, { target: "target", task: "regression" });
+    assert.deepEqual([numbers.task, numbers.classNames, numbers.y], [
+      "regression",
+      undefined,
+      targets,
+    ]);
+  } finally {
+    await Deno.remove(path);
+  }
+  // Class names in numeric order, as strings; y indexes them.
+  const signs = fromRecords([{ a: 1, y: 1 }, { a: 2, y: -1 }, { a: 3, y: 1 }], { target: "y" });
+  assert.deepEqual([signs.task, signs.classNames, signs.y], ["classification", ["-1", "1"], [
+    1,
+    0,
+    1,
+  ]]);
+  const tens = fromRecords([{ a: 1, y: 10 }, { a: 2, y: 9 }], { target: "y" });
+  assert.deepEqual([tens.classNames, tens.y], [["9", "10"], [1, 0]]);
+  // Two values that are not whole numbers stay a number to predict.
+  const halves = fromRecords([{ a: 1, y: 0.5 }, { a: 2, y: 1.5 }], { target: "y" });
+  assert.deepEqual([halves.task, halves.y], ["regression", [0.5, 1.5]]);
+});
+
+Deno.test("fromRecords: a target of a few whole numbers stays regression, with a note printed once", () => {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+  try {
+    const records = Array.from(
+      { length: 30 },
+      (_, i) => ({ alcohol: 9 + i / 10, quality: 3 + (i % 6) }),
+    );
+    const note =
+      'fromRecords: target "quality" holds 6 distinct whole numbers (3, 4, 5, 6, 7, 8), ' +
+      'read as a number to predict (regression); if they are classes, pass task: "classification"';
+    const table = fromRecords(records, { target: "quality" });
+    assert.equal(table.task, "regression");
+    assert.deepEqual(table.y, records.map((r) => r.quality));
+    assert.equal(
+      String(table),
+      `Table: 30 rows x 1 feature (alcohol); target "quality" (regression)\nNote: ${note}`,
+    );
+    fromRecords(records, { target: "quality" }); // a second table of the same target: quiet
+    assert.deepEqual(warnings, [`Note: ${note}`]);
+    // Saying the task (either one) silences the note.
+    const classes = fromRecords(records, { target: "quality", task: "classification" });
+    assert.deepEqual(classes.classNames, ["3", "4", "5", "6", "7", "8"]);
+    assert.doesNotMatch(
+      String(fromRecords(records, { target: "quality", task: "regression" })),
+      /Note/,
+    );
+    // Many distinct values (cars' mpg) or more than 10 whole numbers: no note.
+    const many = records.map((r, i) => ({ ...r, quality: i }));
+    assert.doesNotMatch(String(fromRecords(many, { target: "quality" })), /Note/);
+    assert.equal(warnings.length, 1);
+  } finally {
+    console.warn = warn;
+  }
+});
+
+Deno.test("fromRecords: a column of numbers with odd tokens quotes the first odd cell and points at na", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, "a,b,label\n1,2,x\n3,?,y\n4,5,z\n");
+    const records = await readCSV(path);
+    throwsArg(
+      () => fromRecords(records, { target: "label" }),
+      "categorical",
+      /^fromRecords: column "b" must hold numbers, got "\?" at records\[1\]; it holds numbers and the text "\?": if that means missing, read the file with readCSV\(path, \{ na: \["\?"\] \}\) \(then missing: "drop" drops those rows\); if the column is categories, declare it categorical: \{ categorical: \["b"\] \}$/,
+    );
+    const t = fromRecords(await readCSV(path, { na: ["?"] }), { target: "label", missing: "drop" });
+    assert.deepEqual([t.x, t.dropped], [[[1, 2], [4, 5]], [1]]);
+  } finally {
+    await Deno.remove(path);
+  }
+  // Records of a script (numbers and text mixed): the first text is quoted.
+  throwsArg(
+    () => fromRecords([{ b: 2, y: "p" }, { b: 3, y: "q" }, { b: "-", y: "p" }], { target: "y" }),
+    "categorical",
+    /got "-" at records\[2\]; it holds numbers and the text "-": .*na: \["-"\]/,
+  );
+});
+
+Deno.test("fromRecords: a file read with the wrong delimiter gets readCSV's delimiter option", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/semi.csv`, "a;b;label\r\n1;2;x\r\n3;4;y\r\n");
+    await Deno.writeTextFile(`${dir}/tabs.csv`, "a\tb\tlabel\n1\t2\tx\n");
+    const semi = await readCSV(`${dir}/semi.csv`);
+    throwsArg(
+      () => fromRecords(semi, { target: "label" }),
+      "target",
+      /^fromRecords: target names no column: "label"; the columns are "a;b;label"; the header looks separated by ";", not commas: read the file with readCSV\(path, \{ delimiter: ";" \}\)$/,
+    );
+    const tabs = await readCSV(`${dir}/tabs.csv`);
+    throwsArg(
+      () => fromRecords(tabs, { target: "label", features: ["a"] }),
+      "target",
+      /separated by "\\t", not commas: read the file with readCSV\(path, \{ delimiter: "\\t" \}\)$/,
+    );
+    const t = fromRecords(await readCSV(`${dir}/semi.csv`, { delimiter: ";" }), {
+      target: "label",
+    });
+    assert.deepEqual([t.x, t.classNames], [[[1, 2], [3, 4]], ["x", "y"]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  // An ordinary typo gets no delimiter advice.
+  throwsArg(
+    () => fromRecords(penguins, { target: "specis" }),
+    "target",
+    /did you mean "species"\?\); the columns are [^;]*$/,
+  );
+});
+
+Deno.test("fromRecords: an infinite feature or target is refused naming the column and row", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await Deno.writeTextFile(path, "a,b,label\n1,2,x\n2,Infinity,y\n3,-inf,x\n");
+    const records = await readCSV(path);
+    assert.deepEqual(records.map((r) => r.b), [2, Infinity, -Infinity]);
+    assert.equal(String(records[1]), '{"a":2,"b":Infinity,"label":"y"}');
+    throwsArg(
+      () => fromRecords(records, { target: "label" }),
+      "records",
+      /^fromRecords: column "b" holds Infinity at records\[1\], not a finite number: a model cannot train on it; /,
+    );
+    throwsArg(
+      () => fromRecords(records, { target: "b", features: ["a"] }),
+      "task",
+      /^fromRecords: a regression target must be finite numbers, got Infinity in "b" at records\[1\]$/,
+    );
+    // Read as missing, the rows drop.
+    const t = fromRecords(await readCSV(path, { na: ["Infinity", "-inf"] }), {
+      target: "label",
+      missing: "drop",
+    });
+    assert.deepEqual([t.x, t.dropped], [[[1, 2]], [1, 2]]);
+  } finally {
+    await Deno.remove(path);
   }
 });

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { scalerFrom, standardize } from "../lib/data/scale.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
+import { tf } from "../lib/core/tf.ts";
+import { readCSV } from "../lib/data/read.ts";
+import { fromRecords } from "../lib/data/records.ts";
 
 const fixture = JSON.parse(
   Deno.readTextFileSync(new URL("./fixtures/sklearn_scaler.json", import.meta.url)),
@@ -55,7 +58,59 @@ Deno.test("scalerFrom: rebuilt from JSON, it scales bit for bit as the fitted sc
   bad(null, "params", /scalerFrom: params must be an object \{ mean, std \}/);
   bad({ mean: [1], std: [0] }, "std[0]", /must be a finite number > 0, got 0/);
   bad({ mean: [1, NaN], std: [1, 1] }, "mean[1]", /finite number, got NaN/);
-  bad({ mean: [1, 2], std: [1] }, "std", /std has 1 values and mean 2/);
+  bad({ mean: [1, 2], std: [1] }, "std", /std has 1 value and mean 2/);
   bad({ mean: [1], std: [1], scale: [1] }, "params", /params has "scale"/);
   bad({ mean: [], std: [] }, "mean", /non-empty/);
+});
+
+function throwsArg(f: () => unknown, argument: string, pattern: RegExp): void {
+  assert.throws(f, (e: unknown) => {
+    assert.ok(e instanceof ArgumentError, String(e));
+    assert.equal(e.argument, argument);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+Deno.test("standardize and transform: records or a tensor where rows are expected say what to pass", async () => {
+  const records = await readCSV(new URL("fixtures/iris.csv", import.meta.url));
+  const table = fromRecords(records, { target: "species" });
+  const scaler = standardize(table.x);
+  throwsArg(
+    () => scaler.transform(records as never),
+    "x",
+    /^scaler\.transform: x\[0\] is a record \(an object\), not a row of numbers: turn records into rows with fromRecords\(records, \{ target \}\)$/,
+  );
+  throwsArg(
+    () => standardize(records as never),
+    "x",
+    /^standardize: x\[0\] is a record \(an object\), not a row of numbers: turn records into rows/,
+  );
+  const tensor = tf.tensor2d(table.x);
+  try {
+    throwsArg(
+      () => scaler.transform(tensor as never),
+      "x",
+      /^scaler\.transform: x must be rows of numbers \(arrays\), got a Tensor; pass the arrays \(table\.x, or await tensor\.array\(\)\)$/,
+    );
+    throwsArg(
+      () => standardize(tensor as never),
+      "x",
+      /^standardize: x must be rows of numbers \(arrays\), got a Tensor/,
+    );
+  } finally {
+    tensor.dispose();
+  }
+  // Counts read as words.
+  throwsArg(
+    () => standardize([[1, 2]]).transform([[1]]),
+    "x[0]",
+    /must have 2 columns, as the rows/,
+  );
+  throwsArg(
+    () => standardize([[1]]).transform([[1, 2]]),
+    "x[0]",
+    /must have 1 column, as the rows/,
+  );
+  assert.equal(String(standardize([[1], [3]])), "Scaler of 1 column: mean [2], std [1]");
 });

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { trainTestSplit } from "../lib/data/split.ts";
 import { standardize } from "../lib/data/scale.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
+import { tf } from "../lib/core/tf.ts";
+import { readCSV } from "../lib/data/read.ts";
+import { fromRecords } from "../lib/data/records.ts";
 
 function throwsArg(f: () => unknown, argument: string, pattern: RegExp): void {
   assert.throws(f, (e: unknown) => {
@@ -146,4 +149,54 @@ Deno.test("trainTestSplit (stratified): no class is left without test or trainin
       assert.ok(share(s.test.y, c) >= 1 && share(s.train.y, c) >= 1, `seed ${seed} class ${c}`);
     }
   }
+});
+
+Deno.test("trainTestSplit: records or a tensor where rows are expected say what to pass", async () => {
+  const records = await readCSV(new URL("fixtures/iris.csv", import.meta.url));
+  const table = fromRecords(records, { target: "species" });
+  const tensor = tf.tensor2d(table.x);
+  try {
+    throwsArg(
+      () => trainTestSplit(tensor as never, { testSize: 0.2 }),
+      "data",
+      /^trainTestSplit: data must be an object \{ x, y \} of rows and targets, got a Tensor; pass a table from fromRecords or \{ x, y \} arrays$/,
+    );
+    throwsArg(
+      () => trainTestSplit({ x: tensor as never, y: table.y }),
+      "data.x",
+      /^trainTestSplit: data\.x must be rows of numbers \(arrays\), got a Tensor; pass the arrays/,
+    );
+  } finally {
+    tensor.dispose();
+  }
+  throwsArg(
+    () => trainTestSplit(records as never),
+    "data",
+    /^trainTestSplit: data\[0\] is a record \(an object\), not a row of numbers: turn records into rows with fromRecords/,
+  );
+  throwsArg(
+    () => trainTestSplit({ x: records as never, y: table.y }),
+    "data.x",
+    /^trainTestSplit: data\.x\[0\] is a record/,
+  );
+  throwsArg(
+    () => trainTestSplit(table.x as never),
+    "data",
+    /got an array of length 150; pass a table from fromRecords or \{ x, y \} arrays$/,
+  );
+  // Counts read as words: one row is "1 row".
+  throwsArg(
+    () => trainTestSplit({ x: [[1], [2], [3]], y: [0, 1, 1] }, { testSize: 0.2, stratify: true }),
+    "stratify",
+    /class 0 has only one row/,
+  );
+  throwsArg(
+    () =>
+      trainTestSplit({ x: [[1], [2], [3], [4]], y: [0, 0, 1, 1] }, {
+        testSize: 0.25,
+        stratify: true,
+      }),
+    "testSize",
+    /^trainTestSplit: testSize 0\.25 of 4 rows leaves 1 test row for 2 classes/,
+  );
 });

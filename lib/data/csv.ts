@@ -9,6 +9,7 @@
  */
 import { ArgumentError, describe } from "../core/errors.ts";
 import { describePath } from "./source.ts";
+import { counted } from "./words.ts";
 
 /** One cell of a table: a number, a string, a boolean, or `null` when missing. */
 export type Value = number | string | boolean | null;
@@ -151,10 +152,9 @@ export function splitCSV(fn: string, name: string, text: string, delimiter: stri
         fn,
         name,
         starts[r + 1],
-        `${row.length} cell${row.length === 1 ? "" : "s"}, but the header (line ${
-          starts[0]
-        }) names ${columns.length} ` +
-          "columns; quote cells that hold the delimiter",
+        `${counted(row.length, "cell")}, but the header (line ${starts[0]}) names ${
+          counted(columns.length, "column")
+        }; quote cells that hold the delimiter`,
       );
     }
   });

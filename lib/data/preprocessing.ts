@@ -11,6 +11,7 @@ import { ArgumentError, closestName, describe } from "../core/errors.ts";
 import type { Task } from "../build/models.ts";
 import type { MissingPolicy, TableData } from "./records.ts";
 import { type Scaler, scalerFrom, type ScalerParams } from "./scale.ts";
+import { counted } from "./words.ts";
 
 /** How one feature column becomes model inputs: as it is, or one-hot over its levels. */
 export type ColumnEncoding =
@@ -90,8 +91,9 @@ export function preprocessingOfTable(
     throw ArgumentError.because(
       fn,
       "scaler",
-      `scaler was fitted on rows of ${scalerParams.mean.length} columns, but the table has ` +
-        `${table.featureNames.length} features: fit it with standardize(train.x)`,
+      `scaler was fitted on rows of ${counted(scalerParams.mean.length, "column")}, but the ` +
+        `table has ${counted(table.featureNames.length, "feature")}: fit it with ` +
+        "standardize(train.x)",
     );
   }
   return parsePreprocessing(fn, "table", {
@@ -228,8 +230,8 @@ export function parsePreprocessing(fn: string, argument: string, value: unknown)
     if (scaler.mean.length !== featureNames.length) {
       throw bad(
         "scaler",
-        `${scaler.mean.length} columns`,
-        `${featureNames.length} columns, one per input`,
+        counted(scaler.mean.length, "column"),
+        `${counted(featureNames.length, "column")}, one per input`,
       );
     }
   }
@@ -317,7 +319,7 @@ function checkNumberRow(
     throw ArgumentError.because(
       fn,
       `${argument}[${i}]`,
-      `${argument}[${i}] has ${row.length} values, but the model takes ${width}` +
+      `${argument}[${i}] has ${counted(row.length, "value")}, but the model takes ${width}` +
         (featureNames.length > 0 ? ` (${listColumns(featureNames)})` : ""),
     );
   }

@@ -8,6 +8,7 @@ import { withText } from "../core/text.ts";
 import { ArgumentError, checkInt, checkOneOf, checkOptions, checkSeed } from "../core/errors.ts";
 import { type Task, TASKS } from "../build/models.ts";
 import { rng } from "../core/random.ts";
+import { counted } from "./words.ts";
 
 /** Options of {@linkcode randomData}. */
 export interface RandomDataOptions {
@@ -74,9 +75,7 @@ export function randomData(options?: RandomDataOptions): RandomData {
   return withText<RandomData>(
     { x, y, featureNames, task },
     (d) =>
-      `RandomData: ${
-        d.x.length.toLocaleString("en-US")
-      } rows x ${d.featureNames.length} features ` +
+      `RandomData: ${counted(d.x.length, "row")} x ${counted(d.featureNames.length, "feature")} ` +
       `(${d.featureNames.slice(0, 3).join(", ")}${d.featureNames.length > 3 ? ", ..." : ""}), ` +
       (d.task === "classification" ? "labels 0/1" : "targets in [0, 1)") +
       `, seed ${seed ?? "none"}`,

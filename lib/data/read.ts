@@ -23,7 +23,13 @@ const RECORD_PROTOTYPE: object = Object.create(null, {
   [Symbol.toStringTag]: { value: "DataRecord" },
   [Symbol.toPrimitive]: {
     value: function (this: DataRecord): string {
-      return JSON.stringify({ ...this });
+      // JSON's text, but an infinite number shows as itself (JSON would write null: missing).
+      const cells = Object.entries(this).map(([k, v]) =>
+        `${JSON.stringify(k)}:${
+          typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v)
+        }`
+      );
+      return `{${cells.join(",")}}`;
     },
   },
   [Symbol.for("Deno.customInspect")]: {

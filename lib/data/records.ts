@@ -11,7 +11,15 @@ import { readableSize } from "../core/numeric.ts";
 import { withText } from "../core/text.ts";
 import type { Task } from "../build/models.ts";
 import type { DataRecord, Value } from "./read.ts";
-import { numberOf } from "./csv.ts";
+import { counted } from "./words.ts";
+import {
+  checkColumn,
+  checkColumns,
+  columnsOf,
+  firstNonNumber,
+  isMissing,
+  notNumbersAdvice,
+} from "./columns.ts";
 import type { ColumnEncoding, TableEncoding } from "./preprocessing.ts";
 
 /** What to do with a row that has a missing value in a used column. */
@@ -34,7 +42,11 @@ export interface FromRecordsOptions {
   missing?: MissingPolicy;
   /**
    * `"classification"` (the target's values are classes) or `"regression"` (a number).
-   * Default: classification for a text or boolean target, regression for a numeric one.
+   * Default: classification for a text or boolean target, and for a numeric one of exactly
+   * two distinct whole numbers (such as 0/1, as scikit-learn's `type_of_target` calls it
+   * "binary"; class names `"0"`, `"1"` in numeric order); regression for any other numeric
+   * target. A target of 3 to 10 distinct whole numbers stays regression with a note
+   * (printed once, and in `String(table)`) that `task: "classification"` makes them classes.
    */
   task?: Task;
   /**
@@ -82,102 +94,12 @@ export interface TableData {
  */
 export const MAX_TABLE_X_BYTES = 2 ** 30;
 
-// pandas' default missing-value words: text a user most likely meant as "missing".
-const NA_WORDS = new Set([
-  "#N/A",
-  "#N/A N/A",
-  "#NA",
-  "-1.#IND",
-  "-1.#QNAN",
-  "-NaN",
-  "-nan",
-  "1.#IND",
-  "1.#QNAN",
-  "<NA>",
-  "N/A",
-  "NA",
-  "NULL",
-  "NaN",
-  "None",
-  "n/a",
-  "nan",
-  "null",
-]);
-
 const POLICIES: readonly MissingPolicy[] = ["error", "drop"];
 const TASKS: readonly Task[] = ["classification", "regression"];
 
 /** A record's own value of a column: never one inherited from `Object.prototype`. */
 function own(record: DataRecord, column: string): Value | undefined {
   return Object.hasOwn(record, column) ? record[column] : undefined;
-}
-
-function isMissing(v: unknown): boolean {
-  return v === null || v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
-}
-
-/** The closest column name, for "did you mean". */
-function closest(name: string, columns: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  const same = columns.find((c) => c.toLowerCase() === lower);
-  if (same) return same;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const c of columns) {
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-function checkColumn(fn: string, argument: string, name: unknown, columns: string[]): string {
-  if (typeof name !== "string") throw new ArgumentError(fn, argument, name, "a column name");
-  if (!columns.includes(name)) {
-    const guess = closest(name, columns);
-    throw ArgumentError.because(
-      fn,
-      argument,
-      `${argument} names no column: ${describe(name)}${
-        guess ? ` (did you mean ${describe(guess)}?)` : ""
-      }; the columns are ${columns.map((c) => describe(c)).join(", ")}`,
-    );
-  }
-  return name;
-}
-
-function checkColumns(fn: string, argument: string, value: unknown, columns: string[]): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    throw new ArgumentError(fn, argument, value, "an array of column names");
-  }
-  return value.map((name, i) => checkColumn(fn, `${argument}[${i}]`, name, columns));
-}
-
-/** Column names in order of first appearance over all records. */
-function columnsOf(fn: string, records: unknown): string[] {
-  if (!Array.isArray(records) || records.length === 0) {
-    throw new ArgumentError(fn, "records", records, "a non-empty array of records (objects)");
-  }
-  const seen = new Set<string>();
-  records.forEach((r: unknown, i: number) => {
-    if (r === null || typeof r !== "object" || Array.isArray(r)) {
-      throw new ArgumentError(fn, `records[${i}]`, r, "a record (an object of column values)");
-    }
-    for (const k of Object.keys(r)) seen.add(k);
-  });
-  return [...seen];
 }
 
 /**
@@ -209,38 +131,10 @@ function categories(fn: string, argument: string, column: string, values: Value[
 }
 
 /**
- * Why a column that should hold numbers does not, and what to do: text that means
- * "missing" (point at readCSV's `na`), an ID-like text column (leave it out), or
- * categories (declare it categorical).
- */
-function notNumbersAdvice(column: string, values: Value[], features: string[]): string {
-  const texts = values.filter((v): v is string => typeof v === "string");
-  const words = [...new Set(texts.filter((t) => numberOf(t) === undefined))];
-  if (words.length > 0 && words.every((w) => NA_WORDS.has(w.trim()) || w.trim() === "")) {
-    const na = words.map((w) => describe(w)).join(", ");
-    return `; it holds numbers and the text ${na}: if that means missing, read the file with ` +
-      `readCSV(path, { na: [${na}] }) (then missing: "drop" drops those rows)`;
-  }
-  const present = values.filter((v) => !isMissing(v));
-  const distinct = new Set(present.map((v) => String(v))).size;
-  if (distinct >= 20 && distinct >= 0.5 * present.length) {
-    const others = features.filter((f) => f !== column);
-    const list = others.length > 0 && others.length <= 8
-      ? others.map((f) => describe(f)).join(", ")
-      : "...";
-    return `; it looks like an ID or free text (${distinct.toLocaleString("en-US")} distinct ` +
-      `values in ${present.length.toLocaleString("en-US")} rows), which one-hot encoding ` +
-      `would turn into as many columns: leave it out with features: [${list}] (or drop: [${
-        describe(column)
-      }])`;
-  }
-  return `; declare it categorical: { categorical: [${describe(column)}] }`;
-}
-
-/**
  * Turns records into features and targets: numeric columns as they are, `categorical`
  * columns one-hot (`Island=Biscoe`, categories sorted), a text target into class indices
- * (classes sorted, as scikit-learn's LabelEncoder). A row with a missing value in a used
+ * (classes sorted, as scikit-learn's LabelEncoder), and so a numeric target of two whole
+ * numbers such as 0/1 (see `task`). A row with a missing value in a used
  * column is an error naming the column and row, or is dropped with `missing: "drop"` (the
  * dropped rows are listed in `dropped`). Only a record's own values count (a column named
  * `constructor` is a column like any other); values that would read as one category, such as
@@ -366,21 +260,30 @@ export function fromRecords(
           },
         };
       }
-      kept.forEach((r, j) => {
-        const v = own(r, c);
-        if (typeof v !== "number" || !Number.isFinite(v)) {
-          const hint = typeof v === "string" || typeof v === "boolean"
-            ? notNumbersAdvice(c, kept.map((r) => own(r, c) as Value), features)
-            : "";
+      const values = kept.map((r) => own(r, c));
+      const j = firstNonNumber(values);
+      if (j >= 0) {
+        const v = values[j];
+        if (typeof v === "number") {
           throw ArgumentError.because(
             fn,
-            "categorical",
-            `column ${describe(c)} must hold numbers, got ${describe(v)} at records[${
-              rows[j]
-            }]${hint}`,
+            "records",
+            `column ${describe(c)} holds ${v} at records[${rows[j]}], not a finite number: a ` +
+              "model cannot train on it; correct the value, or list its text in readCSV's na " +
+              '(e.g. readCSV(path, { na: ["inf"] })) to read it as missing',
           );
         }
-      });
+        const hint = typeof v === "string" || typeof v === "boolean"
+          ? notNumbersAdvice(c, values as Value[], features)
+          : "";
+        throw ArgumentError.because(
+          fn,
+          "categorical",
+          `column ${describe(c)} must hold numbers, got ${describe(v)} at records[${
+            rows[j]
+          }]${hint}`,
+        );
+      }
       return { names: [c], encode: (v, row) => void row.push(v as number) };
     });
   const encoding = (classNames: string[] | null): TableEncoding => ({
@@ -399,8 +302,11 @@ export function fromRecords(
     missing,
     otherColumns: columns.filter((c) => !features.includes(c)),
   });
-  const withEncoding = (table: TableData, classNames: string[] | null): TableData =>
-    withText(Object.defineProperty(table, "encoding", { value: encoding(classNames) }), tableText);
+  const withEncoding = (table: TableData, classNames: string[] | null, note?: string) =>
+    withText(
+      Object.defineProperty(table, "encoding", { value: encoding(classNames) }),
+      (t) => tableText(t) + (note === undefined ? "" : `\nNote: ${note}`),
+    );
   const featureNames = encoders.flatMap((e) => e.names);
   // Refused before x is built: one-hot encoding an ID-like column makes rows x rows cells.
   const cells = kept.length * featureNames.length;
@@ -411,11 +317,9 @@ export function fromRecords(
     throw ArgumentError.because(
       fn,
       "maxBytes",
-      `${kept.length.toLocaleString("en-US")} rows x ${
-        featureNames.length.toLocaleString("en-US")
-      } feature columns makes ${cells.toLocaleString("en-US")} cells (${
-        readableSize(cells * 8)
-      } as numbers), more than the ${
+      `${counted(kept.length, "row")} x ${counted(featureNames.length, "feature column")} makes ${
+        counted(cells, "cell")
+      } (${readableSize(cells * 8)} as numbers), more than the ${
         readableSize(maxBytes)
       } (maxBytes ${maxBytes}) a table may take` +
         (wide.length > 0
@@ -433,10 +337,15 @@ export function fromRecords(
 
   const targets = kept.map((r) => own(r, target) as Value);
   const numeric = targets.every((v) => typeof v === "number");
+  // Whole numbers: two of them are a binary target (scikit-learn's type_of_target says
+  // "binary" of {0, 1}); a few more stay a number to predict, with a note.
+  const wholes = numeric && targets.every((v) => Number.isSafeInteger(v))
+    ? new Set(targets as number[]).size
+    : 0;
   const task = checkOneOf(
     fn,
     "task",
-    o.task ?? (numeric ? "regression" : "classification"),
+    o.task ?? (!numeric || wholes === 2 ? "classification" : "regression"),
     TASKS,
   );
   if (task === "regression") {
@@ -445,14 +354,23 @@ export function fromRecords(
       throw ArgumentError.because(
         fn,
         "task",
-        `a regression target must be numbers, got ${describe(targets[bad])} in ${
+        `a regression target must be finite numbers, got ${describe(targets[bad])} in ${
           describe(target)
-        } at records[${rows[bad]}]; use task: "classification" for classes`,
+        } at records[${rows[bad]}]` +
+          (typeof targets[bad] === "number" ? "" : '; use task: "classification" for classes'),
       );
+    }
+    const note = o.task === undefined && wholes >= 3 && wholes <= FEW_CLASSES
+      ? fewWholesNote(target, targets as number[])
+      : undefined;
+    if (note !== undefined && !NOTED.has(note)) {
+      NOTED.add(note);
+      console.warn(`Note: ${note}`);
     }
     return withEncoding(
       { x, y: targets as number[], featureNames, target, task, rows, dropped },
       null,
+      note,
     );
   }
   const classNames = categories(fn, "target", target, targets);
@@ -461,12 +379,29 @@ export function fromRecords(
   return withEncoding({ x, y, featureNames, target, task, classNames, rows, dropped }, classNames);
 }
 
+/** Most distinct whole numbers in a target that {@linkcode fromRecords} notes may be classes. */
+const FEW_CLASSES = 10;
+// Notes printed so far: each once per process (a loop over seeds notes once).
+const NOTED = new Set<string>();
+
+/** The note on a numeric target of a few whole numbers, kept as a number to predict. */
+function fewWholesNote(target: string, values: readonly number[]): string {
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  return `fromRecords: target ${describe(target)} holds ${distinct.length} distinct whole ` +
+    `numbers (${distinct.join(", ")}), read as a number to predict (regression); if they ` +
+    `are classes, pass task: "classification"`;
+}
+
 /** `String(table)` in a script: its size, target and first feature columns. */
 function tableText(t: TableData): string {
   const names = t.featureNames.slice(0, 6).join(", ") +
     (t.featureNames.length > 6 ? `, ... (${t.featureNames.length - 6} more)` : "");
-  return `Table: ${t.x.length} rows x ${t.featureNames.length} features (${names}); ` +
+  return `Table: ${counted(t.x.length, "row")} x ${
+    counted(t.featureNames.length, "feature")
+  } (${names}); ` +
     `target ${JSON.stringify(t.target)} (${t.task}` +
     (t.classNames ? `, ${t.classNames.length} classes: ${t.classNames.join(", ")}` : "") +
-    `)${t.dropped.length > 0 ? `; ${t.dropped.length} rows dropped for missing values` : ""}`;
+    `)${
+      t.dropped.length > 0 ? `; ${counted(t.dropped.length, "row")} dropped for missing values` : ""
+    }`;
 }

@@ -8,6 +8,8 @@
  * @module
  */
 import { ArgumentError, describe } from "../core/errors.ts";
+import { counted } from "./words.ts";
+import { notRows } from "./rows_input.ts";
 
 /** A scaler's parameters as plain data: what `JSON.stringify(scaler)` writes. */
 export interface ScalerParams {
@@ -64,6 +66,7 @@ function powerOfTwoBelow(m: number): number {
  */
 export function standardize(x: readonly (readonly number[])[]): Scaler {
   const fn = "standardize";
+  notRows(fn, x);
   if (!Array.isArray(x) || x.length === 0 || !Array.isArray(x[0]) || x[0].length === 0) {
     throw new ArgumentError(fn, "x", x, "a non-empty array of rows of numbers");
   }
@@ -74,7 +77,7 @@ export function standardize(x: readonly (readonly number[])[]): Scaler {
       throw ArgumentError.because(
         fn,
         "x",
-        `x rows must all have ${cols} values, as x[0]; x[${r}] has ${
+        `x rows must all have ${counted(cols, "value")}, as x[0]; x[${r}] has ${
           Array.isArray(row) ? row.length : describe(row)
         }`,
       );
@@ -164,7 +167,7 @@ export function scalerFrom(params: ScalerParams): Scaler {
     throw ArgumentError.because(
       fn,
       "std",
-      `std has ${std.length} values and mean ${mean.length}: one of each per column`,
+      `std has ${counted(std.length, "value")} and mean ${mean.length}: one of each per column`,
     );
   }
   return makeScaler([...mean], [...std]);
@@ -179,7 +182,9 @@ function makeScaler(mean: number[], std: number[]): Scaler {
       throw ArgumentError.because(
         "scaler.transform",
         argument,
-        `${argument} must have ${cols} columns, as the rows the scaler was fitted on, got ${
+        `${argument} must have ${
+          counted(cols, "column")
+        }, as the rows the scaler was fitted on, got ${
           Array.isArray(row) ? `${row.length}` : typeof row
         }`,
       );
@@ -201,6 +206,7 @@ function makeScaler(mean: number[], std: number[]): Scaler {
   function transform(
     input: readonly (readonly number[])[] | readonly number[],
   ): number[][] | number[] {
+    notRows("scaler.transform", input);
     if (!Array.isArray(input) || input.length === 0) {
       throw ArgumentError.because(
         "scaler.transform",
@@ -226,7 +232,7 @@ function makeScaler(mean: number[], std: number[]): Scaler {
   return Object.defineProperties({ mean, std, transform } as Scaler, {
     toJSON: { value: () => ({ mean: [...mean], std: [...std] }) },
     toString: {
-      value: () => `Scaler of ${cols} columns: mean [${list(mean)}], std [${list(std)}]`,
+      value: () => `Scaler of ${counted(cols, "column")}: mean [${list(mean)}], std [${list(std)}]`,
     },
   });
 }

@@ -10,10 +10,13 @@ import {
   checkNumber,
   checkOptions,
   checkSeed,
+  describe,
 } from "../core/errors.ts";
 import { rng } from "../core/random.ts";
 import { withText } from "../core/text.ts";
 import type { Task } from "../build/models.ts";
+import { counted } from "./words.ts";
+import { isTensor, notRows } from "./rows_input.ts";
 
 /** Rows and their targets. */
 export interface Rows {
@@ -82,7 +85,7 @@ function ensureEachPart(
       throw ArgumentError.because(
         fn,
         "testSize",
-        `testSize ${testSize} of ${rows} rows leaves ${n} ${part} row${n === 1 ? "" : "s"} for ` +
+        `testSize ${testSize} of ${counted(rows, "row")} leaves ${counted(n, `${part} row`)} for ` +
           `${classes.length} classes: stratifying needs at least one ${part} row per class; ` +
           `pass a ${part === "test" ? "larger" : "smaller"} testSize, or stratify: false`,
       );
@@ -124,7 +127,24 @@ function ensureEachPart(
  */
 export function trainTestSplit(data: SplitInput, options?: SplitOptions): Split {
   const fn = "trainTestSplit";
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+  if (isTensor(data)) {
+    throw ArgumentError.because(
+      fn,
+      "data",
+      "data must be an object { x, y } of rows and targets, got a Tensor; pass a table from " +
+        "fromRecords or { x, y } arrays",
+    );
+  }
+  if (Array.isArray(data)) {
+    notRows(fn, data, "data");
+    throw ArgumentError.because(
+      fn,
+      "data",
+      `data must be an object { x, y } of rows and targets, got ${describe(data)}; pass a ` +
+        "table from fromRecords or { x, y } arrays",
+    );
+  }
+  if (data === null || typeof data !== "object") {
     throw new ArgumentError(fn, "data", data, "an object { x, y } of rows and targets");
   }
   const o = checkOptions(fn, options, { testSize: true, seed: true, stratify: true });
@@ -136,6 +156,7 @@ export function trainTestSplit(data: SplitInput, options?: SplitOptions): Split 
   const seed = checkSeed(fn, o.seed) ?? 0;
   const stratify = checkBoolean(fn, "stratify", o.stratify, data.task === "classification");
   const { x, y } = data;
+  notRows(fn, x, "data.x");
   if (!Array.isArray(x) || x.length === 0) {
     throw new ArgumentError(fn, "data.x", x, "a non-empty array of rows");
   }
@@ -154,7 +175,9 @@ export function trainTestSplit(data: SplitInput, options?: SplitOptions): Split 
     throw ArgumentError.because(
       fn,
       "testSize",
-      `testSize ${testSize} of ${rows} rows holds out ${nTest}, leaving no row to train on`,
+      `testSize ${testSize} of ${
+        counted(rows, "row")
+      } holds out ${nTest}, leaving no row to train on`,
     );
   }
   const r = rng(seed);
