@@ -194,7 +194,7 @@ Deno.test("evaluate: R2 of one row is NaN, as scikit-learn's r2_score, and the t
   const text = String(new Evaluation(s));
   assert.match(
     text,
-    /^Evaluation: regression, 1 rows \(R2 is NaN: not defined for fewer than two rows/,
+    /^Evaluation: regression, 1 row \(R2 is NaN: not defined for fewer than two rows/,
   );
   assert.match(text, /\nR2 {10}NaN$/m);
   // Two rows with a constant target stay scikit-learn's 1 (exact) or 0.

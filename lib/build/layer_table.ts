@@ -10,6 +10,7 @@ import { graphFor, type ModelGraph } from "./graph.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
 import { escapeXml } from "../core/escape.ts";
 import { ArgumentError } from "../core/errors.ts";
+import { plural } from "../core/words.ts";
 
 /** One layer, as the article's `utils_nn_config` describes it. */
 export interface LayerRecord {
@@ -44,7 +45,9 @@ function valuesCell(values: number[][] | number[] | null): string {
   if (count <= 12) {
     return JSON.stringify(values, (_, v) => typeof v === "number" ? +v.toPrecision(4) : v);
   }
-  return Array.isArray(values[0]) ? `${values.length} × ${values[0].length}` : `${count} values`;
+  return Array.isArray(values[0])
+    ? `${values.length} × ${values[0].length}`
+    : plural(count, "value");
 }
 
 function cellsOf(r: LayerRecord): string[] {

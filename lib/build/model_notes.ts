@@ -8,6 +8,7 @@
  */
 import type { tf } from "../core/tf.ts";
 import { withText } from "../core/text.ts";
+import { counted, plural } from "../core/words.ts";
 
 const NOTES = new WeakMap<tf.LayersModel, string>();
 const WARNED = new Set<string>();
@@ -79,8 +80,8 @@ export function withModelText<M extends tf.LayersModel>(model: M): M {
     const note = modelNote(m);
     const kind = m.getClassName() === "Model" ? "Functional" : m.getClassName(); // Keras's word
     return `Model ${JSON.stringify(m.name)} (${kind}): ` +
-      `${features === undefined ? "" : `${features} features -> `}${layers.join(" -> ")}; ` +
-      `${m.countParams().toLocaleString("en-US")} parameters. summary(model) shows its table` +
+      `${features == null ? "" : `${plural(features, "feature")} -> `}${layers.join(" -> ")}; ` +
+      `${counted(m.countParams(), "parameter")}. summary(model) shows its table` +
       (note ? `\nNote: ${note.replace(/^deepNN: /, "")}` : "");
   });
 }

@@ -8,7 +8,7 @@
 import { ArgumentError, describe } from "../core/errors.ts";
 import type { Value } from "./csv.ts";
 import { numberOf } from "./csv.ts";
-import { counted } from "./words.ts";
+import { counted } from "../core/words.ts";
 
 // pandas' default missing-value words: text a user most likely meant as "missing".
 const NA_WORDS = new Set([

@@ -9,7 +9,7 @@
  */
 import { ArgumentError, describe } from "../core/errors.ts";
 import { describePath } from "./source.ts";
-import { counted } from "./words.ts";
+import { counted } from "../core/words.ts";
 
 /** One cell of a table: a number, a string, a boolean, or `null` when missing. */
 export type Value = number | string | boolean | null;

@@ -11,7 +11,7 @@ import { ArgumentError, closestName, describe } from "../core/errors.ts";
 import type { Task } from "../build/models.ts";
 import type { MissingPolicy, TableData } from "./records.ts";
 import { type Scaler, scalerFrom, type ScalerParams } from "./scale.ts";
-import { counted } from "./words.ts";
+import { counted } from "../core/words.ts";
 
 /** How one feature column becomes model inputs: as it is, or one-hot over its levels. */
 export type ColumnEncoding =

@@ -8,7 +8,7 @@ import { withText } from "../core/text.ts";
 import { ArgumentError, checkInt, checkOneOf, checkOptions, checkSeed } from "../core/errors.ts";
 import { type Task, TASKS } from "../build/models.ts";
 import { rng } from "../core/random.ts";
-import { counted } from "./words.ts";
+import { counted } from "../core/words.ts";
 
 /** Options of {@linkcode randomData}. */
 export interface RandomDataOptions {

@@ -11,7 +11,7 @@ import { readableSize } from "../core/numeric.ts";
 import { withText } from "../core/text.ts";
 import type { Task } from "../build/models.ts";
 import type { DataRecord, Value } from "./read.ts";
-import { counted } from "./words.ts";
+import { counted } from "../core/words.ts";
 import {
   checkColumn,
   checkColumns,

@@ -8,7 +8,7 @@
  * @module
  */
 import { ArgumentError, describe } from "../core/errors.ts";
-import { counted } from "./words.ts";
+import { counted } from "../core/words.ts";
 import { notRows } from "./rows_input.ts";
 
 /** A scaler's parameters as plain data: what `JSON.stringify(scaler)` writes. */

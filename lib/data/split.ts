@@ -15,7 +15,7 @@ import {
 import { rng } from "../core/random.ts";
 import { withText } from "../core/text.ts";
 import type { Task } from "../build/models.ts";
-import { counted } from "./words.ts";
+import { counted } from "../core/words.ts";
 import { isTensor, notRows } from "./rows_input.ts";
 
 /** Rows and their targets. */

@@ -13,6 +13,7 @@ import { formatShapes, graphFor } from "../build/graph.ts";
 import { Figure } from "../display/display.ts";
 import type { DiagramNode, ModelDiagram, RankDir } from "../plot/model_graph.ts";
 import { renderModelGraph } from "../plot/model_graph.ts";
+import { plural } from "../core/words.ts";
 
 export type { DiagramEdge, DiagramNode, ModelDiagram, RankDir } from "../plot/model_graph.ts";
 
@@ -138,9 +139,9 @@ export function modelDiagram(model: tf.LayersModel, options?: PlotModelOptions):
  */
 export function describeDiagram(d: ModelDiagram): string {
   const lines = [
-    `Layer graph of ${
-      JSON.stringify(d.name)
-    }: ${d.nodes.length} layers, ${d.edges.length} connections (${d.rankdir})`,
+    `Layer graph of ${JSON.stringify(d.name)}: ${plural(d.nodes.length, "layer")}, ${
+      plural(d.edges.length, "connection")
+    } (${d.rankdir})`,
   ];
   for (const node of d.nodes) {
     const inbound = d.edges.filter((e) => e.to === node.index).map((e) => d.nodes[e.from].name);

@@ -32,6 +32,7 @@ export type {
   NeuronCircle,
   TextLine,
 } from "../plot/network_types.ts";
+import { plural } from "../core/words.ts";
 export { DRAWING_BUDGET, NETWORK_COLORS } from "./network_geometry.ts";
 
 /** Options of {@linkcode visualizeNN} and {@linkcode networkGeometry}. */
@@ -115,9 +116,9 @@ export function describeNetwork(geometry: NetworkGeometry): string {
   checkGeometry("describeNetwork", geometry);
   const g = geometry;
   const lines = [
-    `Neural network diagram of ${
-      JSON.stringify(g.name)
-    }: ${g.columns.length} columns, ${g.circles.length} neurons, ${g.links.length} links`,
+    `Neural network diagram of ${JSON.stringify(g.name)}: ${plural(g.columns.length, "column")}, ${
+      plural(g.circles.length, "neuron")
+    }, ${plural(g.links.length, "link")}`,
   ];
   const heads = g.columns.map((c) => `${c.name} (${c.className})`);
   const pad = heads.reduce((a, h) => Math.max(a, h.length), 0);

@@ -37,6 +37,7 @@ import {
   multiclassScores,
   multiclassText,
 } from "./multiclass.ts";
+import { plural } from "../core/words.ts";
 
 /** Options of {@linkcode evaluate}. */
 export interface EvaluateOptions {
@@ -238,11 +239,11 @@ function metricRows(s: SingleOutputScores): [string, number][] {
 
 function heading(s: SingleOutputScores): string {
   return s.task === "classification"
-    ? `Evaluation: classification, ${s.rows} rows, predicted ${
+    ? `Evaluation: classification, ${plural(s.rows, "row")}, predicted ${
       s.classNames ? `${JSON.stringify(s.classNames[1])} (1)` : "1"
     } when score > ${s.threshold}` +
       (s.classNames ? `; precision, recall and F1 of ${JSON.stringify(s.classNames[1])}` : "")
-    : `Evaluation: regression, ${s.rows} rows` +
+    : `Evaluation: regression, ${plural(s.rows, "row")}` +
       (s.rows < 2 ? " (R2 is NaN: not defined for fewer than two rows, as in scikit-learn)" : "");
 }
 

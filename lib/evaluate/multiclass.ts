@@ -11,6 +11,7 @@ import { maxOf } from "../core/extent.ts";
 import { heatCell } from "./cell_colors.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { escapeXml } from "../core/escape.ts";
+import { plural } from "../core/words.ts";
 
 /** Precision, recall, F1 and support of one class or of an average. */
 export interface ClassScores {
@@ -229,7 +230,7 @@ export function multiclassText(s: MulticlassScores): string {
 }
 
 function multiclassHeading(s: MulticlassScores): string {
-  return `Evaluation: ${s.classNames.length} classes, ${s.rows} rows, ` +
+  return `Evaluation: ${s.classNames.length} classes, ${plural(s.rows, "row")}, ` +
     `each predicted as its most probable class`;
 }
 

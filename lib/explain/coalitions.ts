@@ -9,6 +9,7 @@ import { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
 import type { BackgroundSummary } from "./background.ts";
 import type { Problem } from "./explain_input.ts";
+import { plural } from "../core/words.ts";
 
 // Probabilities are clipped this far from 0 and 1 before the logit (float32 sigmoids saturate).
 const LOGIT_EPS = 1e-7;
@@ -82,9 +83,9 @@ export class CoalitionEvaluator {
         throw ArgumentError.because(
           fn,
           "model",
-          `model must give one output per row, got shape ${
-            JSON.stringify(y.shape)
-          } for ${rows} rows`,
+          `model must give one output per row, got shape ${JSON.stringify(y.shape)} for ${
+            plural(rows, "row")
+          }`,
         );
       }
       return Float32Array.from(y.dataSync());

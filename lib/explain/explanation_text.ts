@@ -6,6 +6,7 @@
  */
 import type { Explanation } from "./explain.ts";
 import { withText } from "../core/text.ts";
+import { plural } from "../core/words.ts";
 
 /** Features listed before the rest are summed into one line. */
 const SHOWN = 10;
@@ -32,9 +33,9 @@ const signed = (v: number) => (v >= 0 ? `+${num(v)}` : num(v));
  */
 export function explanationText(e: Explanation): string {
   const what = e.explained ? `, explaining output "${e.explained.name}" of ${e.explained.of}` : "";
-  const head = `Explanation: ${
-    e.method === "exact" ? "exact Shapley values" : "Kernel SHAP"
-  } of ${e.values.length} features${what}`;
+  const head = `Explanation: ${e.method === "exact" ? "exact Shapley values" : "Kernel SHAP"} of ${
+    plural(e.values.length, "feature")
+  }${what}`;
   const bg = e.background.rows;
   const line2 = `f(x) = ${num(e.output)}, E[f(X)] = ${num(e.baseValue)} over ${bg} background ` +
     `row${bg === 1 ? "" : "s"}, ${e.link} link`;

@@ -16,6 +16,7 @@ import { ArgumentError, checkInt, checkOptions, describe, misplacedModel } from 
 import { CHART_FONT, VegaLiteFigure, vegaLiteFigure, type VegaLiteSpec } from "../display/vega.ts";
 import { METRIC_COLORS } from "./progress_chart.ts";
 import { fitSvg } from "./fit_svg.ts";
+import { plural } from "../core/words.ts";
 
 /** Options of {@linkcode plotHistory}. */
 export interface PlotHistoryOptions {
@@ -359,7 +360,7 @@ function describeHistory(
     .filter(([k]) => isLoss(k) || metrics.includes(k.replace(/^val_/, "")))
     .map(([k, v]) => `${k} ${Number(v[v.length - 1]).toFixed(4)}`)
     .join(", ");
-  return `Training history, ${epochs} epochs: ${panels}, loss on the left axis (black)` +
+  return `Training history, ${plural(epochs, "epoch")}: ${panels}, loss on the left axis (black)` +
     (metrics.length ? ` and ${metrics.join(", ")} on the right axis` : "") +
     `. Last epoch: ${last}.`;
 }

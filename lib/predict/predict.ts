@@ -11,6 +11,7 @@ import { checkNotTraining } from "../build/training_state.ts";
 import type { Preprocessing } from "../data/preprocessing.ts";
 import { attachedPreprocessing, carriedInputs, modelWidths } from "../data/attached.ts";
 import { Predictions } from "./predictions.ts";
+import { plural } from "../core/words.ts";
 
 /** Options of {@linkcode predict}. */
 export interface PredictOptions {
@@ -227,6 +228,3 @@ function argmax(row: number[]): number {
 }
 
 /** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}

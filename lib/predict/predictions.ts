@@ -8,6 +8,7 @@
 import { escapeXml } from "../core/escape.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/display.ts";
+import { plural } from "../core/words.ts";
 
 /** The plain data of {@linkcode Predictions}. */
 export interface PredictionsData {
@@ -190,6 +191,3 @@ function general(v: number): string {
 }
 
 /** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}

@@ -8,6 +8,7 @@ import { type Displayable, JUPYTER_DISPLAY, type MimeBundle } from "../display/d
 import { checkHistoryData } from "./history_check.ts";
 import type { EpochLogs } from "./engine.ts";
 import { formatLogs } from "./progress.ts";
+import { plural } from "../core/words.ts";
 
 /** The settings of a run, as Keras's `History.params`. */
 export interface TrainParams {
@@ -126,6 +127,3 @@ export class TrainingHistory implements History, Displayable {
 }
 
 /** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}

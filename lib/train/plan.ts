@@ -8,6 +8,7 @@
  */
 import { ArgumentError } from "../core/errors.ts";
 import { rng } from "../core/random.ts";
+import { plural } from "../core/words.ts";
 
 /** What a plan is made from (already checked by `train`). */
 export interface PlanOptions {
@@ -123,6 +124,3 @@ export function makePlan(fn: string, o: PlanOptions): TrainPlan {
 }
 
 /** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}

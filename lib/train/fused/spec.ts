@@ -8,6 +8,7 @@
 import { tf } from "../../core/tf.ts";
 import { f1, type MetricFn, precision, r2, recall } from "../metrics.ts";
 import type { TrainJob } from "../engine.ts";
+import { plural } from "../../core/words.ts";
 
 export const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, SOFTMAX = 4;
 export const ACTIVATIONS: Readonly<Record<string, number>> = {
@@ -349,6 +350,3 @@ export function analyze(job: TrainJob): FusedSpec | string {
 }
 
 /** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
