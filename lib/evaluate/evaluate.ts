@@ -259,7 +259,7 @@ function drawText(s: SingleOutputScores): string {
     const { tn, fp, fn, tp } = s.confusion;
     const [no, yes] = s.classNames ?? ["0", "1"];
     const heads = [`true ${no}`, `true ${yes}`];
-    const first = Math.max(...heads.map((h) => h.length));
+    const first = Math.max(heads[0].length, heads[1].length);
     const w = Math.max(6, String(Math.max(tn, fp, fn, tp)).length, no.length + 5, yes.length + 5);
     const cell = (v: number | string) => String(v).padStart(w);
     const line = (head: string, a: number | string, b: number | string) =>
