@@ -268,6 +268,30 @@ Deno.test("attachPreprocessing: refuses a table or model that does not fit", () 
     "model",
     /has 4 outputs, but the preprocessing's target "species" needs 3 outputs/,
   );
+  // Three linear outputs would give "probabilities" outside [0, 1]: the head must be a softmax.
+  const linear = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 3 })] });
+  throwsArg(
+    () => attachPreprocessing(linear, { table, scaler }),
+    "model",
+    /ends in a linear output, but the preprocessing's target "species" has classes \("Adelie", "Chinstrap", "Gentoo"\), whose probabilities need a softmax: build the model with deepNN\(\{ features, classes: 3 \}\)/,
+  );
+  linear.dispose();
+  // A 0/1 table on a one-output regression model: a sigmoid is needed.
+  const binary = fromRecords([{ x: 1, y: 0 }, { x: 2, y: 1 }, { x: 3, y: 1 }], { target: "y" });
+  throwsArg(
+    () =>
+      attachPreprocessing(deepNN({ features: 1, task: "regression", hidden: [2] }), {
+        table: binary,
+      }),
+    "model",
+    /ends in a linear output, .* need a sigmoid: build the model with deepNN\(\{ features \}\) \(a sigmoid\)/,
+  );
+  // The same table with task: "regression" fits that model.
+  const numbers = fromRecords([{ x: 1, y: 0 }, { x: 2, y: 1 }], {
+    target: "y",
+    task: "regression",
+  });
+  attachPreprocessing(deepNN({ features: 1, task: "regression", hidden: [2] }), { table: numbers });
   throwsArg(
     () => attachPreprocessing(deepNN({ features: 5, classes: 3 }), { table: { ...table }, scaler }),
     "table",
@@ -358,9 +382,24 @@ Deno.test("explain: a model carrying its preprocessing is explained in raw units
     background: scaler.transform(table.x),
     featureNames: table.featureNames,
     classNames: table.classNames,
+    units: "model" as const, // the model's own inputs, scaled
   };
   const scaled = explain(model, scaledOptions);
   const raw = explain(model, { instance: table.x[1], background: table.x, units: "raw" });
+  // The default for a model that carries its preprocessing: the table's units, as predict.
+  assert.deepEqual(
+    explain(model, { instance: table.x[1], background: table.x }).values,
+    raw.values,
+  );
+  // Scaled rows where the table's units are expected: the one-hot columns give them away.
+  const scaledRows = scaler.transform(table.x);
+  throwsArg(
+    () => explain(model, { instance: scaledRows[1], background: table.x }),
+    "instance[0]",
+    /^explain: instance has -?[\d.]+ in the one-hot columns of "island" \("island=Biscoe", "island=Dream", "island=Torgersen"\), which hold one 1 and 0s in the table's units: this model scales its rows itself, so pass rows as fromRecords gave them \(not scaler.transform\(...\)\), or records$/,
+  );
+  throwsArg(() => predict(model, scaledRows), "rows[0][0]", /one-hot columns of "island"/);
+  throwsArg(() => predict(model, [[0, 0, 0, 40, 190]]), "rows[0][0]", /has 0 ones in the one-hot/);
   assert.deepEqual(raw.instance, table.x[1], "shown in the table's units");
   assert.deepEqual(raw.instance.slice(3), [39.1, 181]);
   assert.deepEqual(raw.values, scaled.values);
@@ -380,7 +419,44 @@ Deno.test("explain: a model carrying its preprocessing is explained in raw units
   throwsArg(
     () => explain(model, { instance: [1, 2], background: table.x, units: "raw" }),
     "instance",
-    /must be 5 numbers in raw units/,
+    /must be a record with the training columns, or 5 numbers in raw units/,
+  );
+  // Records in raw units: encoded as in training (one-hot, unscaled), the same explanation.
+  const complete = RECORDS.filter((r) => r.bill !== null);
+  const fromRecordsToo = explain(model, {
+    instance: RECORDS[1],
+    background: complete,
+    units: "raw",
+  });
+  assert.deepEqual(fromRecordsToo.instance, table.x[1]);
+  assert.deepEqual(fromRecordsToo.values, raw.values);
+  assert.deepEqual([fromRecordsToo.baseValue, fromRecordsToo.output], [raw.baseValue, raw.output]);
+  throwsArg(
+    () =>
+      explain(model, {
+        instance: { ...RECORDS[1], island: "Mars" },
+        background: complete,
+        units: "raw",
+      }),
+    "instance",
+    /^explain: instance\["island"\] is "Mars", a category the model was not trained on/,
+  );
+  throwsArg(
+    () => explain(model, { instance: RECORDS[1], background: [RECORDS[5]], units: "raw" }),
+    "background[0]",
+    /background\[0\] has no value for "bill"/,
+  );
+  // A record where the model's own inputs are asked for says how to explain it.
+  throwsArg(
+    () => explain(model, { instance: RECORDS[1], background: table.x, units: "model" }),
+    "instance",
+    /instance is a record \(an object\), but explain takes the model's inputs here: pass units: "raw"/,
+  );
+  throwsArg(
+    () =>
+      explain(deepNN({ features: 5, classes: 3 }), { instance: RECORDS[1], background: table.x }),
+    "instance",
+    /turn records into rows with fromRecords\(records, \{ target \}\)/,
   );
   throwsArg(
     () => explain(model, { instance: table.x[1], background: table.x, units: "scaled" as never }),

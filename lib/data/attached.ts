@@ -8,6 +8,8 @@
 import { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { encodeRows, type Preprocessing } from "./preprocessing.ts";
+import { outputActivation } from "../build/graph.ts";
+import { plural } from "../core/words.ts";
 
 const ATTACHED = new WeakMap<tf.LayersModel, Preprocessing>();
 
@@ -117,8 +119,25 @@ export function checkFits(fn: string, model: tf.LayersModel, p: Preprocessing): 
     throw ArgumentError.because(
       fn,
       "model",
-      `model ${JSON.stringify(model.name)} has ${outputs} outputs, but the preprocessing's ` +
-        `target ${JSON.stringify(p.target)} needs ${expected}`,
+      `model ${JSON.stringify(model.name)} has ${plural(outputs, "output")}, but the ` +
+        `preprocessing's target ${JSON.stringify(p.target)} needs ${expected}`,
+    );
+  }
+  // Class probabilities need a sigmoid or softmax head; a linear one gives "P" outside [0, 1].
+  const activation = outputActivation(model);
+  const wanted = outputs === 1 ? "sigmoid" : "softmax";
+  if (p.task === "classification" && activation !== undefined && activation !== wanted) {
+    throw ArgumentError.because(
+      fn,
+      "model",
+      `model ${JSON.stringify(model.name)} ends in a ${activation} output, but the ` +
+        `preprocessing's target ${JSON.stringify(p.target)} has classes (${
+          (p.classNames ?? []).map((n) => JSON.stringify(n)).join(", ")
+        }), whose probabilities need a ${wanted}: build the model with ${
+          outputs === 1
+            ? "deepNN({ features }) (a sigmoid)"
+            : `deepNN({ features, classes: ${classes} })`
+        }, or make the table with fromRecords(..., { task: "regression" }) to predict numbers`,
     );
   }
 }

@@ -11,7 +11,7 @@ import { ArgumentError, closestName, describe } from "../core/errors.ts";
 import type { Task } from "../build/models.ts";
 import type { MissingPolicy, TableData } from "./records.ts";
 import { type Scaler, scalerFrom, type ScalerParams } from "./scale.ts";
-import { counted } from "../core/words.ts";
+import { counted, plural } from "../core/words.ts";
 
 /** How one feature column becomes model inputs: as it is, or one-hot over its levels. */
 export type ColumnEncoding =
@@ -279,54 +279,106 @@ export function encodeRows(
   const width = p.featureNames.length;
   const out = new Float32Array(rows.length * width);
   const scaler = p.scaler ? scalerFrom(p.scaler) : undefined;
-  const known = new Set([...p.features.map((f) => f.column), ...p.otherColumns]);
-  const allColumns = [...known];
   rows.forEach((row, i) => {
-    let raw: number[];
-    if (Array.isArray(row)) {
-      raw = checkNumberRow(fn, argument, row, i, width, p.featureNames);
-    } else {
-      const record = row as Readonly<Record<string, unknown>>;
-      for (const key of Object.keys(record)) {
-        if (known.has(key)) continue;
-        const missing = p.features.map((f) => f.column).filter((c) => !Object.hasOwn(record, c));
-        const guess = closestName(key, missing.length > 0 ? missing : allColumns);
-        throw ArgumentError.because(
-          fn,
-          `${argument}[${i}]`,
-          `${argument}[${i}] has a column ${describe(key)} the model was not trained on${
-            guess ? ` (did you mean ${describe(guess)}?)` : ""
-          }; its columns are ${listColumns(allColumns)}`,
-        );
-      }
-      raw = p.features.flatMap((f) => encodeValue(fn, argument, f, record, i));
-    }
-    const scaled = scaler ? scaler.transform(raw) : raw;
-    out.set(scaled, i * width);
+    const raw = encodeRaw(fn, p, row, `${argument}[${i}]`);
+    out.set(scaler ? scaler.transform(raw) : raw, i * width);
   });
   return out;
 }
 
+/**
+ * One row (a record with the training columns, or feature values in raw units) as the
+ * table's `x` row: one-hot, not scaled, in float64. Messages name the row `where`.
+ *
+ * @example
+ * ```ts
+ * import { encodeRaw, parsePreprocessing } from "./preprocessing.ts";
+ * const p = parsePreprocessing("demo", "p", {
+ *   format: "dlnb-preprocessing", version: 1, target: "y", task: "regression", classNames: null,
+ *   features: [{ column: "a", kind: "number" }, { column: "b", kind: "oneHot", levels: ["x", "z"] }],
+ *   featureNames: ["a", "b=x", "b=z"], missing: "error", otherColumns: ["y"], scaler: null,
+ * });
+ * encodeRaw("demo", p, { a: 39.1, b: "z" }, "instance"); // [39.1, 0, 1]
+ * ```
+ */
+export function encodeRaw(
+  fn: string,
+  p: Preprocessing,
+  row: Readonly<Record<string, unknown>> | readonly number[],
+  where: string,
+): number[] {
+  if (Array.isArray(row)) {
+    const values = checkNumberRow(fn, where, row, p.featureNames.length, p.featureNames);
+    checkOneHot(fn, where, p, values);
+    return values;
+  }
+  const record = row as Readonly<Record<string, unknown>>;
+  const known = new Set([...p.features.map((f) => f.column), ...p.otherColumns]);
+  for (const key of Object.keys(record)) {
+    if (known.has(key)) continue;
+    const allColumns = [...known];
+    const missing = p.features.map((f) => f.column).filter((c) => !Object.hasOwn(record, c));
+    const guess = closestName(key, missing.length > 0 ? missing : allColumns);
+    throw ArgumentError.because(
+      fn,
+      where,
+      `${where} has a column ${describe(key)} the model was not trained on${
+        guess ? ` (did you mean ${describe(guess)}?)` : ""
+      }; its columns are ${listColumns(allColumns)}`,
+    );
+  }
+  return p.features.flatMap((f) => encodeValue(fn, where, f, record));
+}
+
+/**
+ * A row in raw units has 0 or 1 in each one-hot column, one 1 per column of the table: other
+ * values are most likely rows already scaled (the model scales them itself), which would
+ * otherwise give wrong numbers without a word.
+ */
+function checkOneHot(fn: string, where: string, p: Preprocessing, values: readonly number[]): void {
+  let at = 0;
+  for (const f of p.features) {
+    if (f.kind !== "oneHot") {
+      at += 1;
+      continue;
+    }
+    const group = values.slice(at, at + f.levels.length);
+    const bad = group.findIndex((v) => v !== 0 && v !== 1);
+    const ones = group.filter((v) => v === 1).length;
+    if (bad >= 0 || ones !== 1) {
+      throw ArgumentError.because(
+        fn,
+        `${where}[${at + Math.max(bad, 0)}]`,
+        `${where} has ${bad >= 0 ? String(group[bad]) : plural(ones, "one")} in the one-hot ` +
+          `columns of ${describe(f.column)} (${
+            listColumns(p.featureNames.slice(at, at + f.levels.length))
+          }), which hold one 1 and 0s in the table's units: this model scales its rows itself, ` +
+          "so pass rows as fromRecords gave them (not scaler.transform(...)), or records",
+      );
+    }
+    at += f.levels.length;
+  }
+}
+
 function checkNumberRow(
   fn: string,
-  argument: string,
+  where: string,
   row: readonly unknown[],
-  i: number,
   width: number,
   featureNames: readonly string[],
 ): number[] {
   if (row.length !== width) {
     throw ArgumentError.because(
       fn,
-      `${argument}[${i}]`,
-      `${argument}[${i}] has ${counted(row.length, "value")}, but the model takes ${width}` +
+      where,
+      `${where} has ${counted(row.length, "value")}, but the model takes ${width}` +
         (featureNames.length > 0 ? ` (${listColumns(featureNames)})` : ""),
     );
   }
   return row.map((v, c) => {
     if (typeof v !== "number" || !Number.isFinite(v)) {
       const what = featureNames.length > 0 ? ` (${describe(featureNames[c])})` : "";
-      throw new ArgumentError(fn, `${argument}[${i}][${c}]${what}`, v, "a finite number");
+      throw new ArgumentError(fn, `${where}[${c}]${what}`, v, "a finite number");
     }
     return v;
   });
@@ -334,17 +386,16 @@ function checkNumberRow(
 
 function encodeValue(
   fn: string,
-  argument: string,
+  where: string,
   f: ColumnEncoding,
   record: Readonly<Record<string, unknown>>,
-  i: number,
 ): number[] {
   const v = Object.hasOwn(record, f.column) ? record[f.column] : undefined;
   if (isMissing(v)) {
     throw ArgumentError.because(
       fn,
-      `${argument}[${i}]`,
-      `${argument}[${i}] has no value for ${describe(f.column)} (${
+      where,
+      `${where} has no value for ${describe(f.column)} (${
         describe(v)
       }); the model needs every feature column to predict a row`,
     );
@@ -353,8 +404,8 @@ function encodeValue(
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw ArgumentError.because(
         fn,
-        `${argument}[${i}]`,
-        `${argument}[${i}][${describe(f.column)}] must be a finite number, as in training, got ${
+        where,
+        `${where}[${describe(f.column)}] must be a finite number, as in training, got ${
           describe(v)
         }`,
       );
@@ -366,8 +417,8 @@ function encodeValue(
   if (at < 0) {
     throw ArgumentError.because(
       fn,
-      `${argument}[${i}]`,
-      `${argument}[${i}][${describe(f.column)}] is ${
+      where,
+      `${where}[${describe(f.column)}] is ${
         describe(v)
       }, a category the model was not trained on; ` +
         `it knows ${listColumns(f.levels)}`,

@@ -31,10 +31,10 @@ export type PredictFn = (x: tf.Tensor2D) => tf.Tensor;
 
 /** Options of {@linkcode explain}. */
 export interface ExplainOptions {
-  /** The feature values of the prediction to explain (an array or a 1-D tensor). */
-  instance: Row | tf.Tensor;
-  /** Rows whose average output is the base value (an array of rows or a 2-D tensor). */
-  background: readonly Row[] | tf.Tensor;
+  /** The feature values to explain: an array, a 1-D tensor, or a record with `units: "raw"`. */
+  instance: Row | tf.Tensor | Readonly<Record<string, unknown>>;
+  /** Rows whose average output is the base value: rows, a 2-D tensor, records (`units: "raw"`). */
+  background: readonly (Row | Readonly<Record<string, unknown>>)[] | tf.Tensor;
   /** One unique name per feature. Default `x1`, `x2`, ... */
   featureNames?: readonly string[];
   /** `"identity"` (default) or `"logit"`: explain log-odds of a sigmoid output. */
@@ -61,10 +61,10 @@ export interface ExplainOptions {
    */
   classNames?: readonly string[];
   /**
-   * `"model"` (default): `instance` and `background` are the model's inputs. `"raw"`, for a
-   * model that carries its preprocessing (`attachPreprocessing`): rows of feature values as
-   * the table has them (`fromRecords`' `x`), scaled for the model by its scaler; the
-   * explanation's `instance` (and its plots) show the raw values.
+   * `"model"`: `instance` and `background` are the model's inputs (the default, but for a model
+   * that carries its preprocessing). `"raw"` (that model's default): records, or rows as the
+   * table has them (`fromRecords`' `x`), scaled for the model by its scaler; the explanation's
+   * `instance` (and its plots) show the raw values, as `predict` and `evaluate` take them.
    */
   units?: "model" | "raw";
 }

@@ -1,8 +1,9 @@
 /**
  * Explaining a model that carries its preprocessing in the units of the user's table:
- * with `units: "raw"`, the instance and background are rows of feature values as the table
- * has them (`fromRecords`' `x`), the model sees them scaled, and the explanation (so its
- * plots) shows the raw values. Shapley values do not change: scaling acts on each feature
+ * with `units: "raw"` (the default for such a model), the instance and background are rows of feature values as the table
+ * has them (`fromRecords`' `x`) or records with the training columns (one-hot encoded as in
+ * training), the model sees them scaled, and the explanation (so its plots) shows the raw
+ * values. Shapley values do not change: scaling acts on each feature
  * alone, and a coalition takes each feature whole from the instance or the background.
  *
  * @module
@@ -12,6 +13,7 @@ import { ArgumentError, checkOneOf } from "../core/errors.ts";
 import { scalerFrom } from "../data/scale.ts";
 import type { Preprocessing } from "../data/preprocessing.ts";
 import { attachedPreprocessing } from "../data/attached.ts";
+import { encodeRaw } from "../data/preprocessing.ts";
 import type { ExplainOptions, PredictFn, Row } from "./explain_input.ts";
 
 /** What {@linkcode explain} computes with, and the instance values it shows. */
@@ -40,11 +42,18 @@ export function resolveUnits(
 ): Resolved {
   if (options === null || typeof options !== "object") return { options };
   const p = typeof model === "function" ? undefined : attachedPreprocessing(model);
+  // A model that carries its preprocessing takes rows in the table's units, as predict does.
   const units = options.units === undefined
-    ? "model"
+    ? (p ? "raw" : "model")
     : checkOneOf(fn, "units", options.units, ["model", "raw"] as const);
   const named = p ? withNames(model as tf.LayersModel, p, options) : options;
-  if (units === "model") return { options: named };
+  if (units === "model") {
+    refuseRecords(fn, "instance", options.instance, p !== undefined);
+    if (Array.isArray(options.background)) {
+      refuseRecords(fn, "background[0]", options.background[0], p !== undefined);
+    }
+    return { options: named };
+  }
   if (!p) {
     throw ArgumentError.because(
       fn,
@@ -54,17 +63,21 @@ export function resolveUnits(
     );
   }
   const width = p.featureNames.length;
-  const instance = rawRow(fn, "instance", options.instance, width);
+  // A record is encoded as in training (one-hot, not scaled); a row is taken as it is.
+  const raw = (argument: string, row: unknown) =>
+    // encodeRaw also checks one-hot columns hold 0/1: scaled rows are refused, not explained.
+    encodeRaw(fn, p, isRecord(row) ? row : rawRow(fn, argument, row, width), argument);
+  const instance = raw("instance", options.instance);
   const background = options.background;
   if (!Array.isArray(background) || background.length === 0) {
     throw new ArgumentError(
       fn,
       "background",
       background,
-      `a non-empty array of rows of ${width} numbers in raw units (units: "raw")`,
+      `a non-empty array of records or rows of ${width} numbers in raw units (units: "raw")`,
     );
   }
-  const rows = background.map((r, i) => rawRow(fn, `background[${i}]`, r, width));
+  const rows = background.map((r, i) => raw(`background[${i}]`, r));
   const scaler = p.scaler ? scalerFrom(p.scaler) : undefined;
   return {
     options: {
@@ -95,7 +108,8 @@ function rawRow(fn: string, argument: string, row: unknown, width: number): numb
       fn,
       argument,
       row,
-      `${width} numbers in raw units (one per input of the model's preprocessing; units: "raw")`,
+      `a record with the training columns, or ${width} numbers in raw units (one per input of ` +
+        `the model's preprocessing; units: "raw")`,
     );
   }
   return Array.from(row as Row, (v: unknown, k) => {
@@ -104,4 +118,24 @@ function rawRow(fn: string, argument: string, row: unknown, width: number): numb
     }
     return v;
   });
+}
+
+function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
+  // Not an array, a typed array or a tensor (which has dataSync).
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
+    typeof (v as { dataSync?: unknown }).dataSync !== "function";
+}
+
+/** A record where the model's inputs are expected: say how to explain it. */
+function refuseRecords(fn: string, argument: string, value: unknown, carried: boolean): void {
+  if (!isRecord(value)) return;
+  throw ArgumentError.because(
+    fn,
+    argument,
+    `${argument} is a record (an object), but explain takes the model's inputs here: ` +
+      (carried
+        ? 'pass units: "raw" to explain records (or rows) in the table\'s units'
+        : "turn records into rows with fromRecords(records, { target }) (and scale them as " +
+          "the model's training rows were)"),
+  );
 }
