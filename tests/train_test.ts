@@ -15,6 +15,7 @@ import { fusedEngineWith } from "../lib/train/fused/engine.ts";
 import { makePlan } from "../lib/train/plan.ts";
 import { compiledMetrics } from "../lib/train/engine.ts";
 import { fromRecords } from "../lib/data/records.ts";
+import { standardize } from "../lib/data/scale.ts";
 import { attachPreprocessing } from "../lib/predict/attach.ts";
 
 function classifier(seed = 42): tf.LayersModel {
@@ -83,7 +84,8 @@ Deno.test("train: records (objects) instead of rows point at fromRecords and say
     [
       () => train(withTable, records as never, y),
       `train: x[0] ${hint} and pass its x and y; this model carries its preprocessing, but ` +
-      "only predict(model, records) reads records: train takes rows of 2 numbers",
+      "train takes the model's own inputs, rows of 2 numbers scaled as in training (predict, " +
+      "evaluate and explain read records)",
     ],
     [
       () => train(model, rows, records as never),
@@ -661,4 +663,38 @@ Deno.test("train without await: evaluate, explain and saveModel refuse the model
   await pending;
   assert.doesNotThrow(() => evaluate(model, x, y)); // once trained, all is well
   model.dispose();
+});
+
+Deno.test("train: a model carrying a scaler refuses rows in the table's units, and trains on scaled ones", async () => {
+  const records = Array.from({ length: 40 }, (_, i) => ({
+    size: 10 + (i % 7),
+    colour: ["red", "green", "blue"][i % 3],
+    label: i % 2,
+  }));
+  const table = fromRecords(records, { target: "label", categorical: ["colour"] });
+  const scaler = standardize(table.x);
+  const model = deepNN({ features: 4, hidden: [4], seed: 1 });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  attachPreprocessing(model, { table, scaler });
+  assert.throws(
+    () => train(model, table.x, table.y, { epochs: 1, verbose: 0 }),
+    new RegExp(
+      "^ArgumentError: train: x holds rows in the table's units \\(its one-hot columns are 0s " +
+        "and 1s\\), but train takes the model's own inputs and this model carries a scaler: " +
+        "pass scaler\\.transform\\(x\\)",
+    ),
+  );
+  assert.throws(
+    () => train(model, tf.tensor2d(table.x), table.y, { epochs: 1, verbose: 0 }),
+    /table's units/,
+  );
+  const h = await train(model, scaler.transform(table.x), table.y, { epochs: 2, verbose: 0 });
+  assert.equal(h.history.loss.length, 2);
+  // Without a scaler the table's rows are the model's inputs.
+  const plain = deepNN({ features: 4, hidden: [4], seed: 1 });
+  plain.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  attachPreprocessing(plain, { table });
+  await train(plain, table.x, table.y, { epochs: 1, verbose: 0 });
+  model.dispose();
+  plain.dispose();
 });

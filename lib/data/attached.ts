@@ -186,3 +186,61 @@ export function carriedInputs(
   const data = encodeRows(fn, p, rows, argument);
   return { data, rows: rows.length, cols: p.featureNames.length };
 }
+
+/**
+ * Refuses rows in the table's units where a model carrying a scaler expects its own (scaled)
+ * inputs, as `train` does: when every one-hot group of the first rows (up to 100) holds exactly
+ * one 1 and 0s, and the scaler moves those columns, the rows were not scaled. A table of
+ * numbers only cannot be told apart, and passes.
+ *
+ * @example
+ * ```ts
+ * import { refuseUnscaled } from "./attached.ts";
+ * import { parsePreprocessing } from "./preprocessing.ts";
+ * const p = parsePreprocessing("demo", "p", {
+ *   format: "dlnb-preprocessing", version: 1, target: "y", task: "regression", classNames: null,
+ *   features: [{ column: "b", kind: "oneHot", levels: ["x", "z"] }], featureNames: ["b=x", "b=z"],
+ *   missing: "error", otherColumns: ["y"], scaler: { mean: [0.5, 0.5], std: [0.5, 0.5] },
+ * });
+ * const rows = [[-1, 1], [1, -1]];
+ * refuseUnscaled("train", "x", p, rows.length, (r) => rows[r]); // scaled: no error
+ * ```
+ */
+export function refuseUnscaled(
+  fn: string,
+  argument: string,
+  p: Preprocessing,
+  count: number,
+  row: (r: number) => ArrayLike<number>,
+): void {
+  if (!p.scaler || count === 0) return;
+  const { mean, std } = p.scaler;
+  const groups: [number, number][] = [];
+  let at = 0;
+  for (const f of p.features) {
+    const width = f.kind === "oneHot" ? f.levels.length : 1;
+    const moved = Array.from({ length: width }, (_, k) => at + k)
+      .some((c) => mean[c] !== 0 || std[c] !== 1);
+    if (f.kind === "oneHot" && moved) groups.push([at, width]);
+    at += width;
+  }
+  if (groups.length === 0) return;
+  for (let r = 0; r < Math.min(count, 100); r++) {
+    const values = row(r);
+    for (const [start, width] of groups) {
+      let ones = 0;
+      for (let k = start; k < start + width; k++) {
+        if (values[k] === 1) ones++;
+        else if (values[k] !== 0) return; // scaled
+      }
+      if (ones !== 1) return;
+    }
+  }
+  throw ArgumentError.because(
+    fn,
+    argument,
+    `${argument} holds rows in the table's units (its one-hot columns are 0s and 1s), but ` +
+      `${fn} takes the model's own inputs and this model carries a scaler: pass ` +
+      `scaler.transform(${argument}) (predict, evaluate and explain take the table's units)`,
+  );
+}

@@ -56,8 +56,9 @@ export function recordError(
   const width = model?.inputs?.[0]?.shape?.[1];
   if (argument !== "y" && model && typeof width === "number") {
     message += attachedPreprocessing(model)
-      ? `; this model carries its preprocessing, but only predict(model, records) reads ` +
-        `records: ${fn} takes rows of ${count(width, "number")}`
+      ? `; this model carries its preprocessing, but ${fn} takes the model's own inputs, ` +
+        `rows of ${count(width, "number")} scaled as in training (predict, evaluate and ` +
+        "explain read records)"
       : `; this model carries no preprocessing, so it takes rows of ${count(width, "number")}`;
   }
   return ArgumentError.because(fn, argument, message);

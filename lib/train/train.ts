@@ -32,6 +32,7 @@ import {
   type Targets,
 } from "./inputs.ts";
 import { makePlan } from "./plan.ts";
+import { attachedPreprocessing, refuseUnscaled } from "../data/attached.ts";
 import { checkLossFits } from "./loss_fit.ts";
 import { TrainingHistory } from "./history.ts";
 import { checkTrainingMemory, DEFAULT_MEMORY_LIMIT, trainingFootprint } from "./memory.ts";
@@ -246,6 +247,17 @@ function checkTraining(
   }
   checkLossFits(fn, model, shape.outputs);
   const xs = readFeatures(fn, "x", x, model);
+  const carried = attachedPreprocessing(model);
+  if (carried) {
+    const { source, cols } = xs;
+    refuseUnscaled(
+      fn,
+      "x",
+      carried,
+      xs.rows,
+      (r) => source ? source[r] : xs.data.subarray(r * cols, (r + 1) * cols),
+    );
+  }
   const sparse = usesLoss(model, "sparseCategoricalCrossentropy");
   // Integer class labels, one per row, for a sparse categorical cross-entropy; otherwise
   // readTargetsFor one-hots class indices for a softmax model.
