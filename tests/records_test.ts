@@ -94,6 +94,17 @@ Deno.test("fromRecords: bad input names the argument before any work", () => {
     "categorical",
     /column "island" must hold numbers, got "Biscoe" at records\[0\]; declare it categorical: \{ categorical: \["island"\] \}/,
   );
+  // The suggestion keeps the columns already declared categorical.
+  throwsArg(
+    () =>
+      fromRecords(penguins.map((r) => ({ ...r, sex: r.species === "Adelie" ? "m" : "f" })), {
+        target: "species",
+        categorical: ["sex"],
+        missing: "drop",
+      }),
+    "categorical",
+    /declare it categorical: \{ categorical: \["sex", "island"\] \}$/,
+  );
   throwsArg(
     () => fromRecords(penguins, { target: "species", categorical: ["islnd"] }),
     "categorical[0]",

@@ -185,7 +185,16 @@ export function columnsOf(fn: string, records: unknown): string[] {
  * // '; it holds numbers and the text "?": if that means missing, read the file with readCSV(path, { na: ["?"] }) ...'
  * ```
  */
-export function notNumbersAdvice(column: string, values: Value[], features: string[]): string {
+export function notNumbersAdvice(
+  column: string,
+  values: Value[],
+  features: string[],
+  categorical: readonly string[] = [],
+): string {
+  // The categorical list to suggest keeps the columns already declared.
+  const declare = `{ categorical: [${
+    [...categorical.filter((c) => c !== column), column].map((c) => describe(c)).join(", ")
+  }] }`;
   const present = values.filter((v) => !isMissing(v));
   const words = [
     ...new Set(
@@ -203,11 +212,7 @@ export function notNumbersAdvice(column: string, values: Value[], features: stri
     const na = words.map((w) => describe(w)).join(", ");
     return `; it holds numbers and the text ${na}: if that means missing, read the file with ` +
       `readCSV(path, { na: [${na}] }) (then missing: "drop" drops those rows)` +
-      (naWords
-        ? ""
-        : `; if the column is categories, declare it categorical: { categorical: [${
-          describe(column)
-        }] }`);
+      (naWords ? "" : `; if the column is categories, declare it categorical: ${declare}`);
   }
   const distinct = new Set(present.map((v) => String(v))).size;
   if (distinct >= 20 && distinct >= 0.5 * present.length) {
@@ -221,7 +226,7 @@ export function notNumbersAdvice(column: string, values: Value[], features: stri
         describe(column)
       }])`;
   }
-  return `; declare it categorical: { categorical: [${describe(column)}] }`;
+  return `; declare it categorical: ${declare}`;
 }
 
 /**

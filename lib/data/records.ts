@@ -274,7 +274,7 @@ export function fromRecords(
           );
         }
         const hint = typeof v === "string" || typeof v === "boolean"
-          ? notNumbersAdvice(c, values as Value[], features)
+          ? notNumbersAdvice(c, values as Value[], features, categorical)
           : "";
         throw ArgumentError.because(
           fn,
