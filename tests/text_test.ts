@@ -97,6 +97,13 @@ Deno.test("String() of every value the lib returns reads as text", async () => {
       table,
       /^Table: 6 rows x 3 features \(a, b=x, b=y\); target "t" \(classification, 2 classes: p, q\)$/,
     ],
+    attachPreprocessing: [
+      lib.attachPreprocessing(lib.deepNN({ features: 3, hidden: [2] }), {
+        table,
+        scaler: lib.standardize(table.x),
+      }),
+      /^Preprocessing: "t" as classes "p", "q"\n {2}3 model inputs from 2 columns: "a", "b" one-hot \("x", "y"\)\n {2}standardized with the training rows' mean and std; predict refuses a row missing a value$/,
+    ],
     trainTestSplit: [
       lib.trainTestSplit(table, { testSize: 0.5, seed: 1 }),
       /^Split: train 3 rows, test 3 rows$/,

@@ -8,6 +8,8 @@
 import type { tf } from "../core/tf.ts";
 import { ArgumentError, checkOptions } from "../core/errors.ts";
 import { checkModel } from "../build/graph.ts";
+import { withText } from "../core/text.ts";
+import { plural } from "../core/words.ts";
 import {
   parsePreprocessing,
   type Preprocessing,
@@ -70,7 +72,7 @@ export function attachPreprocessing(
   }
   checkFits(fn, model, p);
   storePreprocessing(model, p);
-  return structuredClone(p);
+  return readable(structuredClone(p));
 }
 
 /**
@@ -87,5 +89,28 @@ export function attachPreprocessing(
 export function modelPreprocessing(model: tf.LayersModel): Preprocessing | undefined {
   checkModel("modelPreprocessing", model);
   const p = attachedPreprocessing(model);
-  return p === undefined ? undefined : structuredClone(p);
+  return p === undefined ? undefined : readable(structuredClone(p));
+}
+
+/** `String(p)`: what the steps do, in a few lines (the object stays plain data). */
+function readable(p: Preprocessing): Preprocessing {
+  return withText(p, (q) => {
+    const list = (items: readonly string[]) =>
+      items.slice(0, 8).join(", ") + (items.length > 8 ? `, ... (${items.length} in all)` : "");
+    const shown = (names: readonly string[]) => list(names.map((n) => JSON.stringify(n)));
+    const columns = q.features.map((f) =>
+      f.kind === "oneHot"
+        ? `${JSON.stringify(f.column)} one-hot (${shown(f.levels)})`
+        : JSON.stringify(f.column)
+    );
+    const target = q.classNames ? `classes ${shown(q.classNames)}` : "a number (regression)";
+    return [
+      `Preprocessing: ${JSON.stringify(q.target)} as ${target}`,
+      `  ${plural(q.featureNames.length, "model input")} from ${
+        plural(q.features.length, "column")
+      }: ${list(columns)}`,
+      `  ${q.scaler ? "standardized with the training rows' mean and std" : "not scaled"}; ` +
+      "predict refuses a row missing a value",
+    ].join("\n");
+  });
 }
