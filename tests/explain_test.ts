@@ -216,12 +216,14 @@ Deno.test("a background over 100 rows is summarized, and the result says how", (
     ),
   );
   assert.deepEqual(weights, new Array(100).fill(1 / 100));
+  assert.match(String(sampled), /over 100 background rows \(sampled from 500\), identity link\n/);
   // The sampled rows' mean is the base value (a linear model, identity link).
   const picked = indices.map((j) => background[j]);
   const pickedMean = sum(columnMeans(picked).map((m, i) => m * w[i]));
   assert.ok(Math.abs(sampled.baseValue - pickedMean) < 1e-5);
   const kmeans = noLeak(() => explain(model, { instance, background, summarize: "kmeans" }));
   assert.equal(kmeans.background.summarized, "kmeans");
+  assert.match(String(kmeans), /over \d+ background rows \(k-means of 500\), identity link\n/);
   assert.equal(kmeans.background.weighted, true);
   assert.ok(kmeans.background.rows <= 100 && kmeans.background.rows > 50);
   assert.ok(Math.abs(sum(kmeans.background.weights) - 1) < 1e-12);

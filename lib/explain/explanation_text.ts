@@ -36,9 +36,11 @@ export function explanationText(e: Explanation): string {
   const head = `Explanation: ${e.method === "exact" ? "exact Shapley values" : "Kernel SHAP"} of ${
     plural(e.values.length, "feature")
   }${what}`;
-  const bg = e.background.rows;
-  const line2 = `f(x) = ${num(e.output)}, E[f(X)] = ${num(e.baseValue)} over ${bg} background ` +
-    `row${bg === 1 ? "" : "s"}, ${e.link} link`;
+  const { rows, givenRows, summarized } = e.background;
+  const how = summarized === "kmeans" ? "k-means of" : "sampled from";
+  const line2 = `f(x) = ${num(e.output)}, E[f(X)] = ${num(e.baseValue)} over ${
+    plural(rows, "background row")
+  }${summarized ? ` (${how} ${givenRows})` : ""}, ${e.link} link`;
   const order = e.values.map((_, k) => k)
     .sort((a, b) => Math.abs(e.values[b]) - Math.abs(e.values[a]) || a - b);
   const lines = order.slice(0, SHOWN).map((k) =>
@@ -61,7 +63,7 @@ export function explanationText(e: Explanation): string {
  * import { withExplanationText } from "./explanation_text.ts";
  * import { explain, perceptron } from "../mod.ts";
  * const e = explain(perceptron({ inputs: 1 }), { instance: [1], background: [[0]] });
- * String(withExplanationText(e)).startsWith("Explanation: exact Shapley values of 1 features"); // true
+ * String(withExplanationText(e)).startsWith("Explanation: exact Shapley values of 1 feature"); // true
  * ```
  */
 export function withExplanationText(e: Explanation): Explanation {
