@@ -155,15 +155,19 @@ def queue_mode():
     first_train = next(i for i, c in enumerate(codes) if "await train(" in c)
     ids = [kc.execute(c) for c in codes]
     owner = {m: i for i, m in enumerate(ids)}
-    statuses, ran, interrupted, errors = {}, set(), False, []
+    statuses, ran, interrupted, errors, idle = {}, set(), False, [], set()
     end = time.time() + 300
-    while len(statuses) < len(ids) and time.time() < end:
+    # Until every cell has its reply and its "idle" (a cell's error comes on iopub, which can be
+    # read after the last reply on shell).
+    while (len(statuses) < len(ids) or len(idle) < len(ids)) and time.time() < end:
         try:
             m = kc.get_iopub_msg(timeout=0.05)
             cell = owner.get(m["parent_header"].get("msg_id"))
             if cell is not None:
                 if m["msg_type"] == "execute_input":
                     ran.add(cell)
+                if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                    idle.add(cell)
                 # The training progress is showing: the run is under way.
                 if cell == first_train and not interrupted and m["msg_type"] in ("display_data", "update_display_data"):
                     km.interrupt_kernel()
