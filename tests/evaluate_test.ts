@@ -23,6 +23,7 @@ import {
   standardize,
 } from "../lib/mod.ts";
 import { join } from "node:path";
+import { throwsArg } from "./arg_asserts.ts";
 
 interface ClassificationCase {
   name: string;
@@ -224,15 +225,6 @@ function carriedAndBare(classes: number | undefined, target: string, records: Da
   );
   attachPreprocessing(carried, { table, scaler });
   return { table, scaler, carried, bare };
-}
-
-function throwsArg(f: () => unknown, argument: string, pattern: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.equal(e.argument, argument);
-    assert.match(e.message, pattern);
-    return true;
-  });
 }
 
 Deno.test("evaluate: a model carrying its preprocessing takes what predict takes, scaled as predict scales", () => {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  ArgumentError,
   attachPreprocessing,
   deepNN,
   fromRecords,
@@ -15,19 +14,11 @@ import {
   train,
 } from "../lib/mod.ts";
 import { markTraining } from "../lib/build/training_state.ts";
+import { throwsArg } from "./arg_asserts.ts";
 
 /** What tfjs's own predict gives for float32 rows, widened to numbers. */
 function direct(model: tf.LayersModel, rows: number[][]): number[][] {
   return tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync() as number[][]);
-}
-
-function throwsArg(f: () => unknown, argument: string, pattern: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.equal(e.argument, argument);
-    assert.match(e.message, pattern);
-    return true;
-  });
 }
 
 const ROWS = [[0.1, -2, 3], [1, 1, 1], [0, 0, 0], [-4, 2.5, 0.3], [7, -1, 2]];

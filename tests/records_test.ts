@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { fromRecords } from "../lib/data/records.ts";
 import { cellValue, packageFile, readCSV, readJSON } from "../lib/data/read.ts";
-import { ArgumentError } from "../lib/core/errors.ts";
 import { trainTestSplit } from "../lib/data/split.ts";
+import { throwsArg } from "./arg_asserts.ts";
 
 const penguins = [
   { species: "Gentoo", island: "Biscoe", bill: 47.5, flipper: 217, sex: "FEMALE" },
@@ -14,15 +14,6 @@ const penguins = [
 
 /** Records as plain objects, to compare with literals (the lib's records inherit nothing). */
 const plain = (records: object[]) => records.map((r) => ({ ...r }));
-
-function throwsArg(f: () => unknown, argument: string, pattern: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.equal(e.argument, argument);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
 
 Deno.test("fromRecords: one-hot names and values, class indices in sorted order, dropped rows", () => {
   const t = fromRecords(penguins, {

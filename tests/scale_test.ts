@@ -4,6 +4,7 @@ import { ArgumentError } from "../lib/core/errors.ts";
 import { tf } from "../lib/core/tf.ts";
 import { readCSV } from "../lib/data/read.ts";
 import { fromRecords } from "../lib/data/records.ts";
+import { throwsArg } from "./arg_asserts.ts";
 
 const fixture = JSON.parse(
   Deno.readTextFileSync(new URL("./fixtures/sklearn_scaler.json", import.meta.url)),
@@ -62,15 +63,6 @@ Deno.test("scalerFrom: rebuilt from JSON, it scales bit for bit as the fitted sc
   bad({ mean: [1], std: [1], scale: [1] }, "params", /params has "scale"/);
   bad({ mean: [], std: [] }, "mean", /non-empty/);
 });
-
-function throwsArg(f: () => unknown, argument: string, pattern: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.equal(e.argument, argument);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
 
 Deno.test("standardize and transform: records or a tensor where rows are expected say what to pass", async () => {
   const records = await readCSV(new URL("fixtures/iris.csv", import.meta.url));

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { trainTestSplit } from "../lib/data/split.ts";
 import { standardize } from "../lib/data/scale.ts";
-import { ArgumentError } from "../lib/core/errors.ts";
 import { tf } from "../lib/core/tf.ts";
 import { readCSV } from "../lib/data/read.ts";
 import { fromRecords } from "../lib/data/records.ts";
-
-function throwsArg(f: () => unknown, argument: string, pattern: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.equal(e.argument, argument);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
+import { throwsArg } from "./arg_asserts.ts";
 
 // 100 rows: 50 of class 0, 30 of class 1, 20 of class 2; x[i] = [i] so rows can be traced.
 const y = [...Array(50).fill(0), ...Array(30).fill(1), ...Array(20).fill(2)];
