@@ -29,6 +29,8 @@ from nbclient.util import ensure_async
 GRACE_SECONDS = 0.5
 # How long to wait for the flush's marker; it only runs out if console.log was replaced.
 FLUSH_SECONDS = 30
+# After the flush ended without its marker: how long the kernel must be quiet.
+QUIET_SECONDS = 2.0
 # The flush's own messages, never outputs of the cell. It has no result (console.log gives
 # undefined): a result stamped with it is the cell's, sent late.
 FLUSH_OWN = ("status", "execute_input", "error")
@@ -93,7 +95,8 @@ class LateOutputClient(NotebookClient):
             stop_on_error=False))
         self._cells_by_msg[msg_id] = (cell, cell_index)
         self._flush_markers[msg_id] = marker
-        deadline = time.monotonic() + FLUSH_SECONDS
+        cap = deadline = time.monotonic() + FLUSH_SECONDS
+        ended = False
         while (left := deadline - time.monotonic()) > 0:
             try:
                 msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=left))
@@ -101,9 +104,13 @@ class LateOutputClient(NotebookClient):
                 return
             if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
                     and msg["content"].get("execution_state") == "idle"):
-                deadline = min(deadline, time.monotonic() + GRACE_SECONDS)  # ended, no marker
+                ended = True
             elif self._file_late(msg):
                 return
+            if ended:
+                # The marker comes after the flush's "idle", behind the cell's text: wait while
+                # text still comes; only a kernel quiet this long has no marker to send.
+                deadline = min(cap, time.monotonic() + QUIET_SECONDS)
 
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
         self._cells_by_msg[parent_msg_id] = (cell, cell_index)

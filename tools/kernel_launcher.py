@@ -43,7 +43,10 @@ import tempfile
 import time
 import uuid
 
-QUIET_MS = float(os.environ.get("DLNB_KERNEL_QUIET_MS", "50"))
+# Only when the flush's marker never comes (console.log replaced): the kernel quiet this long
+# after the flush ended. Long, because the marker normally comes after the flush's own "idle",
+# behind the cell's text, and a loaded machine can hold the kernel's output thread for a while.
+QUIET_MS = float(os.environ.get("DLNB_KERNEL_QUIET_MS", "2000"))
 DELIM = b"<IDS|MSG>"
 
 
