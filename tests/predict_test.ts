@@ -201,6 +201,21 @@ Deno.test("predict: a model carrying its preprocessing takes records and raw row
   // A new record needs only the feature columns.
   const one = predict(model, [{ island: "Dream", bill: 45, flipper: 200 }]);
   assert.equal(one.length, 1);
+  // A Float32Array row reads as the array it holds, not as a record.
+  assert.deepEqual(
+    predict(model, [Float32Array.from(table.x[0])] as never).outputs,
+    predict(model, [Array.from(Float32Array.from(table.x[0]))]).outputs,
+  );
+  // The carried class names again are accepted; others are refused.
+  assert.deepEqual(
+    predict(model, table.x, { classNames: ["Adelie", "Chinstrap", "Gentoo"] }).classes,
+    predict(model, table.x).classes,
+  );
+  throwsArg(
+    () => predict(model, table.x, { classNames: ["a", "b", "c"] }),
+    "classNames",
+    /carries its preprocessing, with its class names \("Adelie", "Chinstrap", "Gentoo"\): leave classNames out$/,
+  );
 });
 
 Deno.test("predict: records with a missing, unknown or misspelt column, a new category, a missing value", () => {

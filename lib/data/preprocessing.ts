@@ -307,8 +307,9 @@ export function encodeRaw(
   row: Readonly<Record<string, unknown>> | readonly number[],
   where: string,
 ): number[] {
-  if (Array.isArray(row)) {
-    const values = checkNumberRow(fn, where, row, p.featureNames.length, p.featureNames);
+  if (Array.isArray(row) || ArrayBuffer.isView(row)) {
+    const numbers = Array.from(row as ArrayLike<unknown>); // a Float32Array row too
+    const values = checkNumberRow(fn, where, numbers, p.featureNames.length, p.featureNames);
     checkOneHot(fn, where, p, values);
     return values;
   }

@@ -71,14 +71,18 @@ export function predict(
   const { inputs, outputs } = modelWidths(fn, model);
   const p = attachedPreprocessing(model);
   const kind = outputKind(model, p, outputs);
-  if (o.classNames !== undefined && p !== undefined) {
+  // The carried names decide; the same names again are accepted, as evaluate does.
+  const same = Array.isArray(o.classNames) && p?.classNames != null &&
+    o.classNames.length === p.classNames.length &&
+    o.classNames.every((n, k) => n === p.classNames![k]);
+  if (o.classNames !== undefined && p !== undefined && !same) {
     throw ArgumentError.because(
       fn,
       "classNames",
       `model ${JSON.stringify(model.name)} carries its preprocessing, with its class names ` +
         `(${
           p.classNames ? p.classNames.map((c) => describe(c)).join(", ") : "none: a regression"
-        })`,
+        }): leave classNames out`,
     );
   }
   const classNames = kind === "values"
