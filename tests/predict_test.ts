@@ -76,8 +76,17 @@ Deno.test("predict: a sigmoid classifier gives P(0), P(1) and the class; a regre
   assert.equal(r.probabilities, null);
   assert.equal(
     String(r),
-    "row  value\n  0    1.1\n  1      3\n  2      0\n  3   -1.2\n  4      8\n5 predictions",
+    "row  value\n  0    1.1\n  1    3.0\n  2    0.0\n  3   -1.2\n  4    8.0\n5 predictions",
   );
+  // One format per column, so decimal points line up (6 significant digits at most).
+  const scaled = tf.sequential({
+    layers: [tf.layers.dense({ units: 1, inputShape: [1], kernelInitializer: "ones" })],
+  });
+  assert.equal(
+    String(predict(scaled, [[166.176], [98.972], [90.1435], [0.5]])),
+    "row     value\n  0  166.1760\n  1   98.9720\n  2   90.1435\n  3    0.5000\n4 predictions",
+  );
+  scaled.dispose();
   const many = new Array(45).fill(ROWS[0]);
   assert.match(String(predict(regression, many)), /\n\.\.\. 25 more rows\n45 predictions$/);
 });

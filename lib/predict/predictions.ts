@@ -137,10 +137,12 @@ export class Predictions implements Displayable, PredictionsData {
       }
     } else if (this.values) {
       header = ["row", this.target ?? "value"];
-      for (let i = 0; i < n; i++) rows.push([String(i), general(this.values[i])]);
+      const format = column(this.values.slice(0, n));
+      for (let i = 0; i < n; i++) rows.push([String(i), format(this.values[i])]);
     } else {
       header = ["row", ...this.outputs[0].map((_, k) => `output ${k}`)];
-      for (let i = 0; i < n; i++) rows.push([String(i), ...this.outputs[i].map(general)]);
+      const format = column(this.outputs.slice(0, n).flat());
+      for (let i = 0; i < n; i++) rows.push([String(i), ...this.outputs[i].map(format)]);
     }
     return { header, rows, more: this.length - n };
   }
@@ -186,8 +188,21 @@ function fixed(p: number): string {
   return p.toFixed(3);
 }
 
-function general(v: number): string {
-  return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
+/**
+ * One number format for a column of values, so their decimal points line up: each value to 6
+ * significant digits, all with the most decimals any of them needs (whole numbers as they are;
+ * a column with a value in exponent notation keeps each value's own form).
+ */
+function column(values: readonly number[]): (v: number) => string {
+  const six = (v: number) => Number(v.toPrecision(6));
+  let decimals = 0;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    const text = String(six(v));
+    if (text.includes("e")) return (x) => (Number.isFinite(x) ? String(six(x)) : String(x));
+    decimals = Math.max(decimals, text.split(".")[1]?.length ?? 0);
+  }
+  return (v) => (Number.isFinite(v) ? six(v).toFixed(decimals) : String(v));
 }
 
 /** `n noun`, the noun plural unless n is 1 ("1 row", "2 rows"). */
