@@ -16,6 +16,7 @@ import { makePlan } from "../lib/train/plan.ts";
 import { compiledMetrics } from "../lib/train/engine.ts";
 import { fromRecords } from "../lib/data/records.ts";
 import { standardize } from "../lib/data/scale.ts";
+import { readCSV } from "../lib/data/read.ts";
 import { attachPreprocessing } from "../lib/predict/attach.ts";
 
 function classifier(seed = 42): tf.LayersModel {
@@ -697,4 +698,22 @@ Deno.test("train: a model carrying a scaler refuses rows in the table's units, a
   await train(plain, table.x, table.y, { epochs: 1, verbose: 0 });
   model.dispose();
   plain.dispose();
+});
+
+Deno.test("train, standardize: records readCSV gives are records too", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dlnb-train-csv-" });
+  try {
+    await Deno.writeTextFile(`${dir}/t.csv`, "a,b,label\n1,2,0\n3,4,1\n");
+    const records = await readCSV(`${dir}/t.csv`);
+    const model = deepNN({ features: 2, hidden: [2], seed: 1 });
+    model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+    assert.throws(
+      () => train(model, records as never, [0, 1]),
+      /^ArgumentError: train: x\[0\] is a record \(an object\): turn records into rows with fromRecords/,
+    );
+    assert.throws(() => standardize(records as never), /x\[0\] is a record \(an object\)/);
+    model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -48,6 +48,7 @@ import uuid
 # behind the cell's text, and a loaded machine can hold the kernel's output thread for a while.
 QUIET_MS = float(os.environ.get("DLNB_KERNEL_QUIET_MS", "2000"))
 DELIM = b"<IDS|MSG>"
+IOPUB_HWM = 50_000  # output messages queued towards a frontend (ZeroMQ drops past it)
 
 
 def main(argv):
@@ -114,9 +115,10 @@ class Launcher:
         self.f_control = ctx.socket(zmq.ROUTER)
         self.f_stdin = ctx.socket(zmq.ROUTER)
         self.f_iopub = ctx.socket(zmq.PUB)
-        # No high-water mark: a cell that prints thousands of lines sends one message a line, and
-        # past ZeroMQ's default of 1,000 queued a slow frontend would lose them.
-        self.f_iopub.sndhwm = 0
+        # A cell that prints thousands of lines sends one message a line, and past ZeroMQ's
+        # default of 1,000 queued a slow frontend would lose them; a bound stays (IOPUB_HWM), so
+        # a stalled frontend cannot make the launcher's memory grow without end.
+        self.f_iopub.sndhwm = IOPUB_HWM
         self.f_hb = ctx.socket(zmq.REP)
         for sock, name in ((self.f_shell, "shell_port"), (self.f_control, "control_port"),
                            (self.f_stdin, "stdin_port"), (self.f_iopub, "iopub_port"),
@@ -131,7 +133,7 @@ class Launcher:
         self.k_shell.identity = identity
         self.k_stdin.identity = identity
         self.k_iopub = ctx.socket(zmq.SUB)
-        self.k_iopub.rcvhwm = 0
+        self.k_iopub.rcvhwm = IOPUB_HWM
         self.k_iopub.setsockopt(zmq.SUBSCRIBE, b"")
         for sock, name in ((self.k_shell, "shell_port"), (self.k_stdin, "stdin_port"),
                            (self.k_control, "control_port"), (self.k_iopub, "iopub_port")):

@@ -32,8 +32,7 @@ export function notRows(fn: string, x: unknown, argument = "x"): void {
     );
   }
   if (!Array.isArray(x)) return;
-  const first = x[0];
-  if (first !== null && typeof first === "object" && !Array.isArray(first) && !isTensor(first)) {
+  if (isRecord(x[0])) {
     throw ArgumentError.because(
       fn,
       argument,
@@ -41,6 +40,21 @@ export function notRows(fn: string, x: unknown, argument = "x"): void {
         "with fromRecords(records, { target })",
     );
   }
+}
+
+/**
+ * Whether `v` is a record: an object that is not an array, a typed array or a tensor (an
+ * object literal, or a row `readCSV` gives, whose prototype gives it its text).
+ *
+ * @example
+ * ```ts
+ * import { isRecord } from "./rows_input.ts";
+ * [isRecord({ alcohol: 14.2 }), isRecord([14.2]), isRecord(new Float32Array(1))]; // [true, false, false]
+ * ```
+ */
+export function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
+    !isTensor(v);
 }
 
 /**

@@ -14,6 +14,7 @@ import { scalerFrom } from "../data/scale.ts";
 import type { Preprocessing } from "../data/preprocessing.ts";
 import { attachedPreprocessing } from "../data/attached.ts";
 import { encodeRaw } from "../data/preprocessing.ts";
+import { isRecord } from "../data/rows_input.ts";
 import type { ExplainOptions, PredictFn, Row } from "./explain_input.ts";
 
 /** What {@linkcode explain} computes with, and the instance values it shows. */
@@ -118,12 +119,6 @@ function rawRow(fn: string, argument: string, row: unknown, width: number): numb
     }
     return v;
   });
-}
-
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  // Not an array, a typed array or a tensor (which has dataSync).
-  return v !== null && typeof v === "object" && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
-    typeof (v as { dataSync?: unknown }).dataSync !== "function";
 }
 
 /** A record where the model's inputs are expected: say how to explain it. */

@@ -1,15 +1,16 @@
 /**
- * Reads and checks the `x` and `y` a user passes to `train` and `evaluate` (tfjs tensors or
- * plain arrays) into row-major Float32Arrays, before any work starts: shapes, row counts,
- * the model's feature count, finite values and 0/1 labels. Reading a tensor's values
- * creates no tensor, so a rejected call leaves nothing behind.
+ * Reads and checks the `x` and `y` given to `train` and `evaluate` (tensors or arrays) into
+ * row-major Float32Arrays before any work: shapes, row counts, the model's feature count,
+ * finite values, 0/1 labels. Reading a tensor creates no tensor: a refusal leaves nothing.
  *
  * @module
  */
 import { tf } from "../core/tf.ts";
 import { ArgumentError, describe } from "../core/errors.ts";
 import { checkModel, outputActivation } from "../build/graph.ts";
-import { count, isRecord, recordError } from "./record_rows.ts";
+import { recordError } from "./record_rows.ts";
+import { isRecord } from "../data/rows_input.ts";
+import { plural } from "../core/words.ts";
 
 /** Features: a 2-D tensor `[rows, features]` or an array of rows of numbers. */
 export type Matrix = tf.Tensor | readonly ArrayLike<number>[];
@@ -80,7 +81,7 @@ function checkedRow(
     throw ArgumentError.because(
       fn,
       argument,
-      `${argument} rows must all have ${count(cols, "value")}, as ${argument}[0]; ` +
+      `${argument} rows must all have ${plural(cols, "value")}, as ${argument}[0]; ` +
         `${argument}[${r}] has ${row.length}`,
     );
   }
@@ -336,15 +337,15 @@ export function checkFit(fn: string, shape: ModelShape, x: Table, y: Table): voi
     throw ArgumentError.because(
       fn,
       "x",
-      `x has ${count(x.cols, "feature")} per row but the model takes ${shape.features}`,
+      `x has ${plural(x.cols, "feature")} per row but the model takes ${shape.features}`,
     );
   }
   if (y.cols !== shape.outputs) {
     throw ArgumentError.because(
       fn,
       "y",
-      `y has ${count(y.cols, "value")} per row but the model gives ${
-        count(shape.outputs, "output")
+      `y has ${plural(y.cols, "value")} per row but the model gives ${
+        plural(shape.outputs, "output")
       }`,
     );
   }
@@ -353,7 +354,7 @@ export function checkFit(fn: string, shape: ModelShape, x: Table, y: Table): voi
       fn,
       "y",
       `x and y must have the same number of rows, got ${
-        count(x.rows, "row")
+        plural(x.rows, "row")
       } in x and ${y.rows} in y`,
     );
   }

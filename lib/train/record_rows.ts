@@ -8,25 +8,8 @@
 import type { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { attachedPreprocessing } from "../data/attached.ts";
-
-/**
- * Whether `v` is a record: a plain object (an object literal, a row `readCSV` gives).
- *
- * @example
- * ```ts
- * import { isRecord } from "./record_rows.ts";
- * import assert from "node:assert/strict";
- * assert.equal(isRecord({ alcohol: 14.2 }), true);
- * assert.equal(isRecord([14.2]), false);
- * ```
- */
-export function isRecord(v: unknown): v is object {
-  if (v === null || typeof v !== "object" || Array.isArray(v) || ArrayBuffer.isView(v)) {
-    return false;
-  }
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
+import { isRecord } from "../data/rows_input.ts";
+import { plural } from "../core/words.ts";
 
 /**
  * The error for a record at `argument[r]` (`x`, or `y` for targets). Given `model`, an error
@@ -57,24 +40,9 @@ export function recordError(
   if (argument !== "y" && model && typeof width === "number") {
     message += attachedPreprocessing(model)
       ? `; this model carries its preprocessing, but ${fn} takes the model's own inputs, ` +
-        `rows of ${count(width, "number")} scaled as in training (predict, evaluate and ` +
+        `rows of ${plural(width, "number")} scaled as in training (predict, evaluate and ` +
         "explain read records)"
-      : `; this model carries no preprocessing, so it takes rows of ${count(width, "number")}`;
+      : `; this model carries no preprocessing, so it takes rows of ${plural(width, "number")}`;
   }
   return ArgumentError.because(fn, argument, message);
-}
-
-/**
- * `n noun`, the noun plural unless n is 1 ("1 value", "2 values").
- *
- * @example
- * ```ts
- * import { count } from "./record_rows.ts";
- * import assert from "node:assert/strict";
- * assert.equal(count(1, "value"), "1 value");
- * assert.equal(count(3, "value"), "3 values");
- * ```
- */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
