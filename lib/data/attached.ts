@@ -7,7 +7,7 @@
  */
 import { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
-import { encodeRows, type Preprocessing } from "./preprocessing.ts";
+import { encodeRows, oneHotSpans, type Preprocessing } from "./preprocessing.ts";
 import { outputActivation } from "../build/graph.ts";
 import { plural } from "../core/words.ts";
 
@@ -215,19 +215,14 @@ export function refuseUnscaled(
 ): void {
   if (!p.scaler || count === 0) return;
   const { mean, std } = p.scaler;
-  const groups: [number, number][] = [];
-  let at = 0;
-  for (const f of p.features) {
-    const width = f.kind === "oneHot" ? f.levels.length : 1;
-    const moved = Array.from({ length: width }, (_, k) => at + k)
-      .some((c) => mean[c] !== 0 || std[c] !== 1);
-    if (f.kind === "oneHot" && moved) groups.push([at, width]);
-    at += width;
-  }
+  // The one-hot columns the scaler moves: scaled, they cannot all be 0s and 1s.
+  const groups = oneHotSpans(p).filter(({ start, width }) =>
+    mean.slice(start, start + width).some((m, k) => m !== 0 || std[start + k] !== 1)
+  );
   if (groups.length === 0) return;
   for (let r = 0; r < Math.min(count, 100); r++) {
     const values = row(r);
-    for (const [start, width] of groups) {
+    for (const { start, width } of groups) {
       let ones = 0;
       for (let k = start; k < start + width; k++) {
         if (values[k] === 1) ones++;

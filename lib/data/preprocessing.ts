@@ -337,28 +337,47 @@ export function encodeRaw(
  * otherwise give wrong numbers without a word.
  */
 function checkOneHot(fn: string, where: string, p: Preprocessing, values: readonly number[]): void {
-  let at = 0;
-  for (const f of p.features) {
-    if (f.kind !== "oneHot") {
-      at += 1;
-      continue;
-    }
-    const group = values.slice(at, at + f.levels.length);
+  for (const { column, start, width } of oneHotSpans(p)) {
+    const group = values.slice(start, start + width);
     const bad = group.findIndex((v) => v !== 0 && v !== 1);
     const ones = group.filter((v) => v === 1).length;
     if (bad >= 0 || ones !== 1) {
       throw ArgumentError.because(
         fn,
-        `${where}[${at + Math.max(bad, 0)}]`,
+        `${where}[${start + Math.max(bad, 0)}]`,
         `${where} has ${bad >= 0 ? String(group[bad]) : plural(ones, "one")} in the one-hot ` +
-          `columns of ${describe(f.column)} (${
-            listColumns(p.featureNames.slice(at, at + f.levels.length))
+          `columns of ${describe(column)} (${
+            listColumns(p.featureNames.slice(start, start + width))
           }), which hold one 1 and 0s in the table's units: this model scales its rows itself, ` +
           "so pass rows as fromRecords gave them (not scaler.transform(...)), or records",
       );
     }
-    at += f.levels.length;
   }
+}
+
+/**
+ * Where each one-hot column of the table sits among the model's inputs.
+ *
+ * @example
+ * ```ts
+ * import { oneHotSpans, parsePreprocessing } from "./preprocessing.ts";
+ * const p = parsePreprocessing("demo", "p", {
+ *   format: "dlnb-preprocessing", version: 1, target: "y", task: "regression", classNames: null,
+ *   features: [{ column: "a", kind: "number" }, { column: "b", kind: "oneHot", levels: ["x", "z"] }],
+ *   featureNames: ["a", "b=x", "b=z"], missing: "error", otherColumns: ["y"], scaler: null,
+ * });
+ * oneHotSpans(p); // [{ column: "b", start: 1, width: 2 }]
+ * ```
+ */
+export function oneHotSpans(p: Preprocessing): { column: string; start: number; width: number }[] {
+  const spans: { column: string; start: number; width: number }[] = [];
+  let at = 0;
+  for (const f of p.features) {
+    const width = f.kind === "oneHot" ? f.levels.length : 1;
+    if (f.kind === "oneHot") spans.push({ column: f.column, start: at, width });
+    at += width;
+  }
+  return spans;
 }
 
 function checkNumberRow(
