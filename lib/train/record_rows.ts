@@ -8,7 +8,6 @@
 import type { tf } from "../core/tf.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { attachedPreprocessing } from "../data/attached.ts";
-import { isRecord } from "../data/rows_input.ts";
 import { plural } from "../core/words.ts";
 
 /**
